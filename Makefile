@@ -1,0 +1,36 @@
+# migration_guard: PGXS build.  make && make install; make installcheck runs
+# the pg_regress suite against a running server that preloads the library
+# (the README's test command starts one with pg_virtualenv).
+
+EXTENSION  = migration_guard
+MODULE_big = migration_guard
+DATA       = migration_guard--0.1.0.sql
+PGFILEDESC = "migration_guard - guards schema migrations"
+
+CORE_SRCS = $(wildcard src/core/*.cpp src/core/rules/*.cpp)
+GLUE_SRCS = $(wildcard src/glue/*.cpp)
+OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
+
+REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
+               table_rewrite modes hook
+REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress
+
+# The server headers are system headers to us: -Wall -Wextra apply to our code.
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS  = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Werror=return-type
+SHLIB_LINK  += -lfmt -lstdc++
+
+# The LLVM bitcode step would compile our C++ with clang and without the flags
+# above; JIT-inlining our hook is of no use, so it is off.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The core's unit tests, built and run with CMake/CTest.
+.PHONY: unittest
+unittest:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build -j2
+	cd build && ctest --output-on-failure

@@ -1,0 +1,35 @@
+// Policy: the mode, the thresholds, and what a finding becomes under them.
+#pragma once
+#include "core/no_pg.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace mg {
+
+enum class Mode { Off = 0, Log, Warn, Enforce };
+
+enum class Severity { Info = 0, Warning, Error };
+
+// What the glue does with a finding.
+enum class Action { Ignore = 0, Log, Warn, Reject };
+
+struct Settings {
+  Mode mode = Mode::Warn;
+  int64_t large_table_rows = 100000;
+  int64_t large_table_bytes = 100LL * 1024 * 1024;
+  bool quote_all_identifiers = false;
+  // The statement comes from an extension's install or update script: report,
+  // never reject (the DBA cannot edit a third-party script).
+  bool in_extension_script = false;
+};
+
+std::string_view severity_name(Severity s);
+
+// A table is large when either threshold is reached.  Unknown rows (-1) leave
+// the decision to the size.
+bool is_large(int64_t rows, int64_t bytes, const Settings& settings);
+
+Action decide(Severity severity, const Settings& settings);
+
+}  // namespace mg

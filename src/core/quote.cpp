@@ -1,0 +1,90 @@
+#include "core/quote.hpp"
+
+#include <fmt/format.h>
+
+namespace mg {
+
+namespace {
+bool no_keywords(const char*) { return false; }
+KeywordPredicate g_is_keyword = no_keywords;
+}  // namespace
+
+void set_keyword_predicate(KeywordPredicate pred) {
+  g_is_keyword = pred ? pred : no_keywords;
+}
+
+std::string quote_ident(std::string_view name, bool quote_all) {
+  bool safe = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      safe = false;
+      break;
+    }
+  }
+  if (safe && !quote_all) {
+    std::string word(name);
+    if (!g_is_keyword(word.c_str())) return word;
+  }
+  std::string out;
+  out.reserve(name.size() + 2);
+  out.push_back('"');
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string quote_qualified(std::string_view schema, std::string_view name, bool quote_all) {
+  if (schema.empty()) return quote_ident(name, quote_all);
+  return quote_ident(schema, quote_all) + "." + quote_ident(name, quote_all);
+}
+
+std::string truncate_identifier(std::string name) {
+  constexpr std::size_t kMax = 63;
+  if (name.size() <= kMax) return name;
+  std::size_t len = kMax;
+  while (len > 0 && (static_cast<unsigned char>(name[len]) & 0xC0) == 0x80) --len;
+  name.resize(len);
+  return name;
+}
+
+std::string quote_literal(std::string_view value) {
+  std::string out;
+  bool backslash = value.find('\\') != std::string_view::npos;
+  if (backslash) out.push_back('E');
+  out.push_back('\'');
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string pretty_bytes(int64_t bytes) {
+  // pg_size_pretty switches unit when the value reaches 10240 of the smaller one.
+  if (bytes < 0) return "unknown size";
+  if (bytes < 10 * 1024) return fmt::format("{} bytes", bytes);
+  double v = static_cast<double>(bytes) / 1024.0;
+  const char* units[] = {"kB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (v >= 10 * 1024.0 && u < 4) {
+    v /= 1024.0;
+    ++u;
+  }
+  if (u >= 2 && v < 100) return fmt::format("{:.1f} {}", v, units[u]);
+  return fmt::format("{:.0f} {}", v, units[u]);
+}
+
+std::string pretty_count(int64_t n) {
+  if (n < 0) return "an unknown number of";
+  if (n < 10000) return fmt::format("{}", n);
+  double v = static_cast<double>(n);
+  if (v < 1e6) return fmt::format("{:.0f} thousand", v / 1e3);
+  if (v < 1e9) return fmt::format("{:.1f} million", v / 1e6);
+  return fmt::format("{:.1f} billion", v / 1e9);
+}
+
+}  // namespace mg

@@ -1,0 +1,38 @@
+// SQL identifier quoting and human-readable quantities, as the server prints them.
+#pragma once
+#include "core/no_pg.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mg {
+
+// Answers whether a lower-case word is a keyword that must be quoted when used
+// as an identifier (every category but UNRESERVED_KEYWORD, as quote_identifier()
+// decides).  The glue installs the server's own keyword table; unit tests install
+// a small one.  The function must be pure: it is called from C++ frames.
+using KeywordPredicate = bool (*)(const char* word);
+void set_keyword_predicate(KeywordPredicate pred);
+
+// quote_identifier(): bare when the name is a lower-case identifier that is not
+// a reserved word, otherwise in double quotes with embedded quotes doubled.
+// When quote_all is true (the quote_all_identifiers GUC) every name is quoted.
+std::string quote_ident(std::string_view name, bool quote_all = false);
+// schema.name with each part quoted as needed; an empty schema is left out.
+std::string quote_qualified(std::string_view schema, std::string_view name,
+                            bool quote_all = false);
+// The server truncates identifiers to NAMEDATALEN - 1 = 63 bytes; so do we,
+// without cutting a UTF-8 sequence in two.
+std::string truncate_identifier(std::string name);
+// A string literal: 'it''s'.  Backslashes are doubled and the E'' form used
+// when present, as quote_literal() does.
+std::string quote_literal(std::string_view value);
+
+// "8192 bytes", "10 kB", "2146 MB", "1.2 GB" ...: pg_size_pretty's units with one
+// decimal above a gigabyte.
+std::string pretty_bytes(int64_t bytes);
+// "950", "12 thousand", "1.2 million", "3.4 billion".
+std::string pretty_count(int64_t n);
+
+}  // namespace mg

@@ -1,0 +1,72 @@
+// add_column_not_null_no_default: ALTER TABLE ... ADD COLUMN ... NOT NULL with
+// no default on a table that has rows.  Every existing row would hold NULL in
+// the new column, so the statement fails in phase 3 of ALTER TABLE, after it
+// has queued for and taken ACCESS EXCLUSIVE: the deploy stops half-way and the
+// queue behind the lock was paid for nothing.  A PRIMARY KEY column and a
+// column of a NOT NULL domain without a default fail the same way.
+//
+// The statement is harmless when the column gets values: a DEFAULT (constant
+// defaults need no rewrite since PostgreSQL 11), identity, GENERATED or
+// serial, or the domain's own default.
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/quote.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+namespace {
+
+
+bool has_rows(const TableFacts& t) {
+  if (t.rows > 0) return true;
+  return t.rows < 0 && t.bytes > 0;  // never analyzed, but not empty
+}
+
+}  // namespace
+
+void add_column_not_null_no_default(const Operation& op, const Settings& s,
+                                    std::vector<Finding>& out) {
+  if (op.kind != OpKind::AddColumn) return;
+  const AddColumnOp& ac = op.add_column;
+  if (!ac.not_null || ac.has_default || ac.fills_values) return;
+  const TableFacts& t = op.table;
+  if (!has_rows(t)) return;
+
+  Finding f;
+  f.rule = "add_column_not_null_no_default";
+  f.severity = Severity::Error;
+  f.relation = display_name(t.name);
+  f.message = fmt::format(
+      "adding NOT NULL column \"{}\" without a default fails on table \"{}\", which has rows",
+      ac.column, f.relation);
+  f.detail = fmt::format(
+      "{} Every existing row would hold NULL in \"{}\", so ALTER TABLE fails with a not-null "
+      "violation after it has queued for and taken an {} lock, which blocks {}.",
+      table_facts_sentence(t), ac.column, lock_sql_name(LockMode::AccessExclusive),
+      lock_blocks(LockMode::AccessExclusive));
+
+  const std::string table = sql_name(t.name, s);
+  const std::string col = quote_ident(ac.column, s.quote_all_identifiers);
+  const std::string check =
+      quote_ident(truncate_identifier(fmt::format("{}_{}_not_null", t.name.name, ac.column)),
+                  s.quote_all_identifiers);
+  f.hint = fmt::format(
+      "Give the column a constant default (no table rewrite since PostgreSQL 11), replacing "
+      "<value>:\n"
+      "ALTER TABLE {0} ADD COLUMN {1} {2} NOT NULL DEFAULT <value>;\n"
+      "or add it nullable, backfill it in batches, and enforce NOT NULL with a validated "
+      "CHECK constraint so that SET NOT NULL needs no scan:\n"
+      "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
+      "UPDATE {0} SET {1} = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM {0} WHERE {1} IS "
+      "NULL LIMIT 10000));  -- repeat until it updates 0 rows\n"
+      "ALTER TABLE {0} ADD CONSTRAINT {3} CHECK ({1} IS NOT NULL) NOT VALID;\n"
+      "ALTER TABLE {0} VALIDATE CONSTRAINT {3};\n"
+      "ALTER TABLE {0} ALTER COLUMN {1} SET NOT NULL;\n"
+      "ALTER TABLE {0} DROP CONSTRAINT {3};",
+      table, col, ac.type_sql, check);
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

@@ -1,0 +1,101 @@
+/*
+ * The DDL event triggers, complementing the hook.
+ *
+ * table_rewrite fires inside ALTER TABLE / ALTER TYPE just before the server
+ * copies a table: it is the server's own ground truth that a rewrite happens,
+ * so it catches the rewrites no prediction saw.  The statement already holds
+ * its ACCESS EXCLUSIVE lock at that point; rejecting it still spares the
+ * rewrite itself, which is the long part.
+ *
+ * sql_drop fires after objects were dropped: the objects a statement removed,
+ * CASCADE included, go to the server log as an audit trail.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+#include "utils/fmgrprotos.h"
+PG_FUNCTION_INFO_V1(mg_on_table_rewrite);
+PG_FUNCTION_INFO_V1(mg_on_sql_drop);
+}
+
+/* Calls a built-in function that takes no argument. */
+static Datum
+call_noarg(PGFunction fn)
+{
+	LOCAL_FCINFO(fcinfo, 0);
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+	return fn(fcinfo);
+}
+
+static void
+require_event_trigger(FunctionCallInfo fcinfo, const char *fname)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function %s must be called as an event trigger", fname)));
+}
+
+Datum
+mg_on_table_rewrite(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	MgOperation op;
+	MgSettings	settings;
+	MgResult	result;
+	Oid			relid;
+
+	require_event_trigger(fcinfo, "migration_guard.on_table_rewrite()");
+	if (mg_mode == 0 || IsBinaryUpgrade)
+		PG_RETURN_VOID();
+
+	trigdata = (EventTriggerData *) fcinfo->context;
+	relid = DatumGetObjectId(call_noarg(pg_event_trigger_table_rewrite_oid));
+	memset(&op, 0, sizeof(op));
+	op.kind = MG_OP_TABLE_REWRITE;
+	if (!mg_table_facts(relid, &op.table))
+		PG_RETURN_VOID();
+	op.command = GetCommandTagName(trigdata->tag);
+	op.rewrite_reason = DatumGetInt32(call_noarg(pg_event_trigger_table_rewrite_reason));
+
+	mg_current_settings(&settings);
+	mg_evaluate(&op, 1, &settings, &result);
+	mg_report_findings(&result);
+	PG_RETURN_VOID();
+}
+
+Datum
+mg_on_sql_drop(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	int			rc;
+
+	require_event_trigger(fcinfo, "migration_guard.on_sql_drop()");
+	if (mg_mode == 0 || IsBinaryUpgrade)
+		PG_RETURN_VOID();
+	trigdata = (EventTriggerData *) fcinfo->context;
+
+	SPI_connect();
+	rc = SPI_execute("SELECT object_type, object_identity "
+					 "FROM pg_catalog.pg_event_trigger_dropped_objects() "
+					 "WHERE original AND NOT is_temporary "
+					 "AND object_type IN ('table', 'table column', 'index', 'materialized view', "
+					 "'view', 'sequence', 'schema', 'type')",
+					 true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "migration_guard: could not read the dropped objects: %s",
+			 SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *type = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *identity = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+
+		ereport(LOG,
+				(errmsg("migration_guard: %s dropped %s %s",
+						GetCommandTagName(trigdata->tag), type, identity ? identity : "?")));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,27 @@
+// Declarations shared by the glue files.
+#pragma once
+
+#include "glue/pg.hpp"
+
+// GUC values (module.cpp).
+extern int mg_mode;
+extern int mg_large_table_rows;
+extern int mg_large_table_size_kb;
+
+// True when the library was loaded by shared_preload_libraries or
+// session_preload_libraries/local_preload_libraries (module.cpp).
+extern bool mg_loaded_at_startup;
+
+// The settings the core needs, read from the GUCs now.
+void mg_current_settings(MgSettings *settings);
+
+// Fills *table with the live facts about relid: names, kind, planner-style
+// row and size estimates, whether this transaction created it.  Takes no lock
+// and never raises an error for a relation that vanished: it returns false.
+bool mg_table_facts(Oid relid, MgTable *table);
+
+// Turns the core's findings into ereport() calls: LOG, WARNING, and at the
+// end ERROR for the first finding the policy rejects.  Frees *result.
+void mg_report_findings(MgResult *result);
+
+void mg_install_hook(void);

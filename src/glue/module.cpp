@@ -1,0 +1,244 @@
+/*
+ * migration_guard: module entry point, settings, and the reporting of findings.
+ *
+ * _PG_init runs when the library is loaded: from shared_preload_libraries at
+ * server start, from session_preload_libraries at connection, or lazily, the
+ * first time one of our SQL functions (an event trigger included) is called in
+ * a session.  In that last case an ERROR here would break every DDL statement
+ * of the database, so nothing in _PG_init may fail: defining GUCs and storing
+ * a hook pointer cannot.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+PG_FUNCTION_INFO_V1(mg_is_preloaded);
+}
+
+/* Values of mg_mode: equal to mg::Mode. */
+enum { MG_MODE_OFF = 0, MG_MODE_LOG, MG_MODE_WARN, MG_MODE_ENFORCE };
+
+static const struct config_enum_entry mode_options[] = {
+    {"off", MG_MODE_OFF, false},
+    {"log", MG_MODE_LOG, false},
+    {"warn", MG_MODE_WARN, false},
+    {"enforce", MG_MODE_ENFORCE, false},
+    {NULL, 0, false},
+};
+
+int mg_mode = MG_MODE_WARN;
+int mg_large_table_rows = 100000;
+int mg_large_table_size_kb = 100 * 1024;
+bool mg_loaded_at_startup = false;
+
+/*
+ * quote_identifier()'s test, for the core's quoting: a word must be quoted
+ * unless it is not a keyword or an unreserved one.  ScanKeywordLookup is a
+ * pure hash look-up: it neither allocates nor raises errors, so the core may
+ * call it from C++ frames.
+ */
+static bool
+mg_is_keyword(const char *word)
+{
+	int			kwnum = ScanKeywordLookup(word, &ScanKeywords);
+
+	return kwnum >= 0 && ScanKeywordCategories[kwnum] != UNRESERVED_KEYWORD;
+}
+
+/* Whether a preload list setting names our library. */
+static bool
+preload_list_names_us(const char *value)
+{
+	const char *p;
+
+	if (value == NULL)
+		return false;
+	for (p = strstr(value, "migration_guard"); p != NULL;
+		 p = strstr(p + 1, "migration_guard"))
+	{
+		char		after = p[strlen("migration_guard")];
+
+		if ((p == value || p[-1] == ',' || p[-1] == ' ' || p[-1] == '/' || p[-1] == '"') &&
+			(after == '\0' || after == ',' || after == ' ' || after == '"' || after == '.'))
+			return true;
+	}
+	return false;
+}
+
+void
+_PG_init(void)
+{
+	DefineCustomEnumVariable("migration_guard.mode",
+							 "What migration_guard does with a risky DDL statement.",
+							 "off: nothing; log: server log only; warn: WARNING to the client; "
+							 "enforce: findings of severity error are rejected, the rest warned.",
+							 &mg_mode,
+							 MG_MODE_WARN,
+							 mode_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.large_table_rows",
+							"Estimated number of rows from which a table counts as large.",
+							"A table is large when it reaches this many rows or "
+							"migration_guard.large_table_size.",
+							&mg_large_table_rows,
+							100000,
+							1, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.large_table_size",
+							"Size from which a table counts as large.",
+							"A table is large when it reaches this size or "
+							"migration_guard.large_table_rows.",
+							&mg_large_table_size_kb,
+							100 * 1024,
+							1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("migration_guard");
+#else
+	EmitWarningsOnPlaceholders("migration_guard");
+#endif
+
+	mg_loaded_at_startup = process_shared_preload_libraries_in_progress ||
+		preload_list_names_us(GetConfigOption("session_preload_libraries", true, false)) ||
+		preload_list_names_us(GetConfigOption("local_preload_libraries", true, false));
+
+	mg_set_keyword_predicate(mg_is_keyword);
+	mg_install_hook();
+}
+
+void
+mg_current_settings(MgSettings *settings)
+{
+	settings->mode = mg_mode;
+	settings->large_table_rows = mg_large_table_rows;
+	settings->large_table_bytes = (int64_t) mg_large_table_size_kb * 1024;
+	settings->quote_all_identifiers = quote_all_identifiers;
+	settings->in_extension_script = creating_extension;
+}
+
+/*
+ * SQLSTATEs, documented in the README: a rejection is MG001 so that migration
+ * tools can recognize it; a warning or log entry carries 01MG1.
+ */
+#define ERRCODE_MG_REJECTED MAKE_SQLSTATE('M', 'G', '0', '0', '1')
+#define ERRCODE_MG_WARNING MAKE_SQLSTATE('0', '1', 'M', 'G', '1')
+
+typedef struct PgFinding
+{
+	int			action;
+	char	   *rule;
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+} PgFinding;
+
+/* A palloc'd copy, or NULL when memory runs out: this never raises an error. */
+static char *
+copy_or_null(const char *s)
+{
+	size_t		len = s ? strlen(s) : 0;
+	char	   *copy = (char *) MemoryContextAllocExtended(CurrentMemoryContext, len + 1,
+														   MCXT_ALLOC_NO_OOM);
+
+	if (copy)
+	{
+		if (len > 0)
+			memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+void
+mg_report_findings(MgResult *result)
+{
+	PgFinding  *copies = NULL;
+	int			n = result->nfindings;
+	int			reject = -1;
+	char	   *core_error = NULL;
+	bool		out_of_memory = false;
+
+	/*
+	 * Copy into palloc'd memory with allocations that cannot longjmp, give the
+	 * malloc'd result back, and only then report anything.
+	 */
+	if (result->error)
+		out_of_memory = (core_error = copy_or_null(result->error)) == NULL;
+	else if (n > 0)
+	{
+		copies = (PgFinding *) MemoryContextAllocExtended(CurrentMemoryContext,
+														  sizeof(PgFinding) * n,
+														  MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO);
+		out_of_memory = copies == NULL;
+		for (int i = 0; i < n && !out_of_memory; i++)
+		{
+			MgFinding  *f = &result->findings[i];
+
+			copies[i].action = f->action;
+			copies[i].rule = copy_or_null(f->rule);
+			copies[i].message = copy_or_null(f->message);
+			copies[i].detail = copy_or_null(f->detail);
+			copies[i].hint = copy_or_null(f->hint);
+			out_of_memory = !copies[i].rule || !copies[i].message || !copies[i].detail ||
+				!copies[i].hint;
+		}
+	}
+	mg_result_free(result);
+	if (out_of_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("migration_guard could not copy its findings.")));
+
+	if (core_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("migration_guard could not analyze the statement: %s", core_error)));
+
+	for (int i = 0; i < n; i++)
+	{
+		PgFinding  *f = &copies[i];
+
+		if (f->action == MG_ACTION_REJECT && reject < 0)
+		{
+			reject = i;			/* raised last, after every warning */
+			continue;
+		}
+		if (f->action == MG_ACTION_IGNORE)
+			continue;
+		ereport(f->action == MG_ACTION_LOG ? LOG : WARNING,
+				(errcode(ERRCODE_MG_WARNING),
+				 errmsg("%s", f->message),
+				 errdetail("%s", f->detail),
+				 errhint("%s", f->hint),
+				 errcontext("migration_guard rule %s", f->rule)));
+	}
+	if (reject >= 0)
+	{
+		PgFinding  *f = &copies[reject];
+
+		ereport(ERROR,
+				(errcode(ERRCODE_MG_REJECTED),
+				 errmsg("%s", f->message),
+				 errdetail("%s", f->detail),
+				 errhint("%s", f->hint),
+				 errcontext("migration_guard rule %s (migration_guard.mode = enforce)",
+							f->rule)));
+	}
+}
+
+Datum
+mg_is_preloaded(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(mg_loaded_at_startup);
+}

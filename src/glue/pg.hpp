@@ -1,0 +1,41 @@
+// The only way glue code includes PostgreSQL.  The server headers have no
+// extern "C" guards of their own, so they are wrapped here.  No C++ standard
+// header may follow this one: port.h redefines snprintf and friends as macros.
+//
+// The rule of the glue: no C++ object with a destructor is ever alive in a
+// frame that calls something able to ereport(ERROR), because the longjmp
+// would skip its destructor.  Glue code therefore reads like C: palloc'd
+// memory, plain structs, and C++ only through src/core/c_api.h.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "common/keywords.h"
+#include "common/relpath.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_type.h"
+#include "parser/scanner.h"
+#include "storage/lmgr.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/relmapper.h"
+#include "utils/syscache.h"
+}
+
+#include "core/c_api.h"
