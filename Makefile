@@ -12,8 +12,8 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite modes hook
-REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress
+               table_rewrite hook modes
+REGRESS_OPTS = --load-extension=plpgsql
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.
 PG_CONFIG ?= pg_config

@@ -118,7 +118,13 @@ void mg_evaluate(const MgOperation* ops, int nops, const MgSettings* settings,
       c.rule = dup(f.rule);
       c.relation = dup(f.relation);
       c.message = dup(f.message);
-      c.detail = dup(f.detail);
+      if (s.in_extension_script && s.mode == mg::Mode::Enforce &&
+          f.severity == mg::Severity::Error)
+        c.detail = dup(f.detail +
+                       " Not rejected: the statement runs in an extension's install or update "
+                       "script, which cannot be edited.");
+      else
+        c.detail = dup(f.detail);
       c.hint = dup(f.hint);
     }
     out->findings = findings;

@@ -78,11 +78,11 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 	trigdata = (EventTriggerData *) fcinfo->context;
 
 	SPI_connect();
-	rc = SPI_execute("SELECT object_type, object_identity "
+	rc = SPI_execute("SELECT object_type, object_identity, original "
 					 "FROM pg_catalog.pg_event_trigger_dropped_objects() "
-					 "WHERE original AND NOT is_temporary "
+					 "WHERE NOT is_temporary "
 					 "AND object_type IN ('table', 'table column', 'index', 'materialized view', "
-					 "'view', 'sequence', 'schema', 'type')",
+					 "'view', 'sequence', 'schema')",
 					 true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "migration_guard: could not read the dropped objects: %s",
@@ -91,10 +91,12 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 	{
 		char	   *type = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 		char	   *identity = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		char	   *original = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
 
 		ereport(LOG,
-				(errmsg("migration_guard: %s dropped %s %s",
-						GetCommandTagName(trigdata->tag), type, identity ? identity : "?")));
+				(errmsg("migration_guard: %s dropped %s %s%s",
+						GetCommandTagName(trigdata->tag), type, identity ? identity : "?",
+						original && original[0] == 't' ? "" : " (by CASCADE)")));
 	}
 	SPI_finish();
 	PG_RETURN_VOID();

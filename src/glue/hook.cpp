@@ -20,14 +20,14 @@ static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 #define MG_KEYWORD_TOKEN 1
 
 /*
- * Where CONCURRENTLY goes in a CREATE INDEX statement (just after the INDEX
- * keyword) and where the column list starts (just after the table name),
+ * Where a CREATE INDEX statement starts (its first token, past any leading
+ * comment), where CONCURRENTLY goes (just after the INDEX keyword), and where the column list starts (just after the table name),
  * found with the server's own scanner, so that comments, quoted names and odd
  * spacing cannot mislead us.  The statement already parsed, so the scan
  * cannot fail.
  */
 static void
-locate_index_parts(const char *stmt, int *concurrently_at, int *relation_end)
+locate_index_parts(const char *stmt, int *first_token, int *concurrently_at, int *relation_end)
 {
 	static uint16 *keyword_tokens = NULL;
 	core_yy_extra_type yyextra;
@@ -38,6 +38,7 @@ locate_index_parts(const char *stmt, int *concurrently_at, int *relation_end)
 	int			state = 0;		/* 0: before INDEX, 1: before ON, 2: table name */
 	int			depth = 0;
 
+	*first_token = -1;
 	*concurrently_at = -1;
 	*relation_end = -1;
 	if (keyword_tokens == NULL)
@@ -55,6 +56,8 @@ locate_index_parts(const char *stmt, int *concurrently_at, int *relation_end)
 	{
 		bool		is_kw = (tok == MG_KEYWORD_TOKEN);
 
+		if (*first_token < 0)
+			*first_token = yylloc;
 		if (state == 0)
 		{
 			if (is_kw && strcmp(yylval.keyword, "index") == 0)
@@ -141,8 +144,19 @@ inspect_create_index(IndexStmt *stmt, PlannedStmt *pstmt, const char *queryStrin
 	 */
 	if (op.table.kind == RELKIND_PARTITIONED_TABLE && !stmt->relation->inh)
 		return;
-	op.statement = statement_text(pstmt, queryString);
-	locate_index_parts(op.statement, &op.concurrently_at, &op.relation_end);
+	{
+		char	   *text = statement_text(pstmt, queryString);
+		int			first;
+
+		locate_index_parts(text, &first, &op.concurrently_at, &op.relation_end);
+		if (first > 0)
+		{
+			text += first;
+			op.concurrently_at -= op.concurrently_at >= 0 ? first : 0;
+			op.relation_end -= op.relation_end >= 0 ? first : 0;
+		}
+		op.statement = text;
+	}
 	op.index_name = stmt->idxname;
 	op.concurrently = stmt->concurrent;
 	op.unique = stmt->unique;
@@ -162,8 +176,11 @@ is_serial_type(TypeName *tn)
 		strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0;
 }
 
-/* Fills the ADD COLUMN part of op from the column definition. */
-static void
+/*
+ * Fills the ADD COLUMN part of op from the column definition.  False when the
+ * type does not exist: the statement will fail on its own, and say why.
+ */
+static bool
 describe_new_column(ColumnDef *def, MgOperation *op)
 {
 	ListCell   *lc;
@@ -201,10 +218,10 @@ describe_new_column(ColumnDef *def, MgOperation *op)
 	/* The type as SQL, and what a domain brings: NOT NULL and a default. */
 	op->type_sql = def->typeName ? TypeNameToString(def->typeName) : "";
 	if (def->typeName == NULL || op->fills_values)
-		return;
+		return true;
 	typ = LookupTypeName(NULL, def->typeName, &typmod, true);
 	if (typ == NULL)
-		return;					/* the statement reports it */
+		return false;
 	{
 		Form_pg_type t = (Form_pg_type) GETSTRUCT(typ);
 		Oid			typid = t->oid;
@@ -219,6 +236,7 @@ describe_new_column(ColumnDef *def, MgOperation *op)
 		ReleaseSysCache(typ);
 		op->type_sql = format_type_with_typemod(typid, typmod);
 	}
+	return true;
 }
 
 static void
@@ -262,8 +280,8 @@ inspect_alter_table(AlterTableStmt *stmt)
 		{
 			ops[nops].kind = MG_OP_ADD_COLUMN;
 			ops[nops].table = table;
-			describe_new_column((ColumnDef *) cmd->def, &ops[nops]);
-			nops++;
+			if (describe_new_column((ColumnDef *) cmd->def, &ops[nops]))
+				nops++;
 		}
 	}
 	judge(ops, nops);

@@ -1,0 +1,36 @@
+-- table_rewrite: the table_rewrite event trigger, the server's own word that a
+-- rewrite is about to start, catches what no prediction saw.
+SET migration_guard.large_table_rows = 1000;
+SET migration_guard.mode = enforce;
+CREATE TABLE big (id int, amount numeric(10,2), note varchar(20));
+INSERT INTO big SELECT g, g, 'n' FROM generate_series(1, 5000) g;
+ANALYZE big;
+CREATE TABLE small (id int);
+INSERT INTO small SELECT g FROM generate_series(1, 10) g;
+
+-- A type change that rewrites: rejected, and the table is left as it was.
+SELECT relfilenode AS before FROM pg_class WHERE relname = 'big' \gset
+ALTER TABLE big ALTER COLUMN id TYPE bigint;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT relfilenode = :before AS unchanged FROM pg_class WHERE relname = 'big';
+-- A volatile default rewrites; a constant one does not.
+ALTER TABLE big ADD COLUMN r float8 DEFAULT random();
+ALTER TABLE big ADD COLUMN c int DEFAULT 42;
+-- SET UNLOGGED rewrites.
+ALTER TABLE big SET UNLOGGED;
+-- Binary-coercible changes do not rewrite: no event, no message.
+ALTER TABLE big ALTER COLUMN note TYPE varchar(40);
+ALTER TABLE big ALTER COLUMN note TYPE text;
+-- Small tables are rewritten in a moment: no message.
+ALTER TABLE small ALTER COLUMN id TYPE bigint;
+-- warn mode: the rewrite goes ahead after the warning.
+SET migration_guard.mode = warn;
+ALTER TABLE big ALTER COLUMN id TYPE bigint;
+-- A table created in this transaction: nobody else can see it.
+BEGIN;
+CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 5000) g;
+ALTER TABLE fresh ALTER COLUMN id TYPE bigint;
+COMMIT;
+
+DROP TABLE big, small, fresh;
+RESET ALL;
