@@ -34,3 +34,10 @@ unittest:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build -j2
 	cd build && ctest --output-on-failure
+
+# The regression tests' fixture extension (an install script that the policy
+# must report but never reject).  Not part of a normal install.
+.PHONY: install-test-fixtures
+install-test-fixtures:
+	$(INSTALL_DATA) test/extension/mg_test_ext.control test/extension/mg_test_ext--1.0.sql \
+	  '$(DESTDIR)$(datadir)/extension/'

@@ -1,0 +1,43 @@
+-- migration_guard demo: a table of 200 000 rows, a few classic migration
+-- accidents, and their safe forms.  Run by test/demo.sh in a throwaway cluster.
+\set ON_ERROR_STOP off
+\pset footer off
+CREATE EXTENSION migration_guard;
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, created_at timestamptz, total numeric(12,2));
+INSERT INTO orders
+  SELECT g, g % 5000, now() - g * interval '1 second', g % 1000
+  FROM generate_series(1, 200000) g;
+ANALYZE orders;
+SELECT pg_size_pretty(pg_total_relation_size('orders')) AS orders_size;
+
+\echo
+\echo '== 1. mode = warn (the default): the index is built, with a warning and the safe statement'
+CREATE INDEX orders_customer_idx ON orders (customer_id);
+DROP INDEX orders_customer_idx;
+
+\echo
+\echo '== 2. mode = enforce: the same statement is rejected (SQLSTATE MG001)'
+SET migration_guard.mode = enforce;
+CREATE INDEX orders_customer_idx ON orders (customer_id);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+\echo
+\echo '== 3. ... and its safe form goes through'
+CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);
+
+\echo
+\echo '== 4. a NOT NULL column without a default would fail after taking ACCESS EXCLUSIVE'
+ALTER TABLE orders ADD COLUMN status text NOT NULL;
+ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+
+\echo
+\echo '== 5. a type change that rewrites the whole table, caught by the table_rewrite event'
+ALTER TABLE orders ALTER COLUMN customer_id TYPE text;
+
+\echo
+\echo '== 6. small tables are left alone'
+CREATE TABLE countries (code text);
+INSERT INTO countries VALUES ('fr'), ('de');
+CREATE INDEX countries_code_idx ON countries (code);
+ALTER TABLE countries ALTER COLUMN code TYPE varchar(2);
+\echo 'no message: nobody waits for a two-row table'
