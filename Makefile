@@ -12,13 +12,13 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes
+               table_rewrite hook modes accuracy
 REGRESS_OPTS = --load-extension=plpgsql
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS  = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
-PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Werror=return-type
+PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Werror=return-type -MMD -MP
 SHLIB_LINK  += -lfmt -lstdc++
 
 # The LLVM bitcode step would compile our C++ with clang and without the flags
@@ -27,6 +27,10 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Header dependencies (PGXS does not track them for C++ objects).
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN += $(OBJS:.o=.d)
 
 # The core's unit tests, built and run with CMake/CTest.
 .PHONY: unittest

@@ -35,3 +35,51 @@ BEGIN
   END IF;
 END
 $$;
+
+-- The model of each statement of a script, without executing anything.
+CREATE FUNCTION migration_guard.plan(
+    sql text,
+    OUT stmt_no int,
+    OUT statement text,
+    OUT command text,
+    OUT relation text,
+    OUT lock_mode text,
+    OUT other_locks text[],
+    OUT effect text,
+    OUT rows_estimate bigint,
+    OUT bytes_estimate bigint)
+RETURNS SETOF record
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'mg_plan';
+COMMENT ON FUNCTION migration_guard.plan(text) IS
+  'what each statement of a script would lock and do, read from the catalogs, without executing it';
+
+CREATE FUNCTION migration_guard.rule_catalog(
+    OUT id text,
+    OUT severity text,
+    OUT summary text,
+    OUT explanation text,
+    OUT recipe text)
+RETURNS SETOF record
+LANGUAGE C STRICT IMMUTABLE
+AS 'MODULE_PATHNAME', 'mg_rules';
+
+CREATE VIEW migration_guard.rules AS
+  SELECT id, severity, summary, explanation, recipe FROM migration_guard.rule_catalog();
+COMMENT ON VIEW migration_guard.rules IS 'the rules migration_guard applies, with their default severity and safe recipe';
+
+-- Every relation each statement would lock, with the mode and the effect.
+CREATE FUNCTION migration_guard.plan_locks(
+    sql text,
+    OUT stmt_no int,
+    OUT relid oid,
+    OUT relation text,
+    OUT lock_mode text,
+    OUT effect text,
+    OUT cause text,
+    OUT is_target boolean)
+RETURNS SETOF record
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'mg_plan_locks';
+COMMENT ON FUNCTION migration_guard.plan_locks(text) IS
+  'one row per statement and relation of plan(): lock mode, effect and its cause';

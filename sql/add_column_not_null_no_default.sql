@@ -51,6 +51,6 @@ ALTER TABLE no_such_table ADD COLUMN x int NOT NULL;
 ALTER TABLE IF EXISTS no_such_table ADD COLUMN x int NOT NULL;
 ALTER TABLE accounts ADD COLUMN x no_such_type NOT NULL;
 
-DROP TABLE accounts, nobody;
+CALL quietly('DROP TABLE accounts, nobody');
 DROP DOMAIN required_text, tier_text;
 RESET ALL;

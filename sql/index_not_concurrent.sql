@@ -13,18 +13,18 @@ CREATE TABLE empty (id bigint);
 -- mode = warn (the default): a WARNING with the safe statement, then it runs.
 SHOW migration_guard.mode;
 CREATE INDEX big_created_idx ON big (created_at);
-DROP INDEX big_created_idx;
+CALL quietly('DROP INDEX big_created_idx');
 -- An unnamed index, a unique one, odd spacing, comments and quoted names:
 -- the hint is the same statement with CONCURRENTLY in the right place.
 CREATE INDEX ON big (id);
 CREATE UNIQUE /* unique! */ INDEX IF NOT EXISTS "Big Id" ON public.big USING btree (id) WHERE id > 0;
-DROP INDEX big_id_idx, "Big Id";
+CALL quietly('DROP INDEX big_id_idx, "Big Id"');
 -- Small, empty: no message at all.
 CREATE INDEX small_id_idx ON small (id);
 CREATE INDEX empty_id_idx ON empty (id);
 -- Already safe: CONCURRENTLY.
 CREATE INDEX CONCURRENTLY big_note_idx ON big (note);
-DROP INDEX big_note_idx;
+CALL quietly('DROP INDEX big_note_idx');
 
 -- mode = enforce: rejected with SQLSTATE MG001; the index is not built.
 SET migration_guard.mode = enforce;
@@ -33,7 +33,7 @@ CREATE INDEX big_created_idx ON big (created_at);
 SELECT count(*) FROM pg_indexes WHERE indexname = 'big_created_idx';
 CREATE INDEX small_note_idx ON small (note);
 CREATE INDEX CONCURRENTLY big_created_idx ON big (created_at);
-DROP INDEX big_created_idx, small_note_idx;
+CALL quietly('DROP INDEX big_created_idx, small_note_idx');
 
 -- mode = log: server log only (shown here by lowering client_min_messages).
 SET migration_guard.mode = log;
@@ -41,12 +41,12 @@ CREATE INDEX big_created_idx ON big (created_at);
 SET client_min_messages = log;
 CREATE INDEX big_note_idx ON big (note);
 RESET client_min_messages;
-DROP INDEX big_created_idx, big_note_idx;
+CALL quietly('DROP INDEX big_created_idx, big_note_idx');
 
 -- mode = off: nothing.
 SET migration_guard.mode = off;
 CREATE INDEX big_created_idx ON big (created_at);
-DROP INDEX big_created_idx;
+CALL quietly('DROP INDEX big_created_idx');
 SET migration_guard.mode = enforce;
 
 -- The size threshold alone also makes a table large.
@@ -62,11 +62,11 @@ CREATE TABLE grown (id bigint);
 INSERT INTO grown SELECT g FROM generate_series(1, 200) g;
 ANALYZE grown;
 CREATE INDEX grown_id_idx ON grown (id);
-DROP INDEX grown_id_idx;
+CALL quietly('DROP INDEX grown_id_idx');
 INSERT INTO grown SELECT g FROM generate_series(201, 5000) g;
 CREATE INDEX grown_id_idx ON grown (id);
 -- After TRUNCATE and reload, statistics say nothing, but the table is not empty.
-TRUNCATE grown;
+CALL quietly('TRUNCATE grown');
 SELECT reltuples, relpages FROM pg_class WHERE relname = 'grown';
 CREATE INDEX grown_id_idx ON grown (id);
 INSERT INTO grown SELECT g FROM generate_series(1, 5000) g;
@@ -119,7 +119,7 @@ CREATE TABLE "Sales"."Order Items" ("select" int);
 INSERT INTO "Sales"."Order Items" SELECT g FROM generate_series(1, 5000) g;
 CREATE INDEX "Items By Select" ON "Sales"."Order Items" ("select");
 
-DROP SCHEMA "Sales" CASCADE;
-DROP TABLE big, small, empty, grown, fresh, events, few;
-DROP MATERIALIZED VIEW mv;
+CALL quietly('DROP SCHEMA "Sales" CASCADE');
+CALL quietly('DROP TABLE big, small, empty, grown, fresh, events, few');
+CALL quietly('DROP MATERIALIZED VIEW mv');
 RESET ALL;

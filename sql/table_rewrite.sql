@@ -32,5 +32,5 @@ CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 5000) g;
 ALTER TABLE fresh ALTER COLUMN id TYPE bigint;
 COMMIT;
 
-DROP TABLE big, small, fresh;
+CALL quietly('DROP TABLE big, small, fresh');
 RESET ALL;

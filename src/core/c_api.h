@@ -33,12 +33,32 @@ typedef struct MgTable {
   const MgName *partitions; /* a prefix of the direct partitions */
   int npartitions;
   int64_t partition_count;
+  const char *const *invalid_indexes;
+  int ninvalid_indexes;
 } MgTable;
 
 typedef enum MgOpKind {
   MG_OP_CREATE_INDEX = 1,
   MG_OP_ADD_COLUMN = 2,
   MG_OP_TABLE_REWRITE = 3,
+  MG_OP_DROP_INDEX,
+  MG_OP_REINDEX,
+  MG_OP_ALTER_COLUMN_TYPE,
+  MG_OP_SET_NOT_NULL,
+  MG_OP_ADD_CONSTRAINT,
+  MG_OP_VALIDATE_CONSTRAINT,
+  MG_OP_ATTACH_PARTITION,
+  MG_OP_DETACH_PARTITION,
+  MG_OP_REFRESH_MATVIEW,
+  MG_OP_DROP_TABLE,
+  MG_OP_DROP_COLUMN,
+  MG_OP_TRUNCATE,
+  MG_OP_RENAME_COLUMN,
+  MG_OP_RENAME_TABLE,
+  MG_OP_VACUUM_FULL,
+  MG_OP_CLUSTER,
+  MG_OP_SET_PERSISTENCE,
+  MG_OP_SET_ACCESS_METHOD,
 } MgOpKind;
 
 typedef struct MgOperation {
@@ -60,7 +80,50 @@ typedef struct MgOperation {
   /* MG_OP_TABLE_REWRITE */
   const char *command;
   int rewrite_reason;
+  bool rewrite_predicted;
+  /* every kind */
+  bool in_transaction_block;
+  bool cascade;
+  const char *object_name;
+  /* MG_OP_CREATE_INDEX: INVALID indexes that match */
+  const char *invalid_same_name;
+  const char *invalid_same_definition;
+  /* MG_OP_ADD_COLUMN */
+  bool volatile_default;
+  const char *default_sql;
+  /* MG_OP_ALTER_COLUMN_TYPE (column in .column) */
+  const char *old_type;
+  const char *new_type;
+  bool rewrite;
+  bool has_using;
+  bool narrowing;
+  const char *narrowing_reason;
+  int rebuilt_indexes;
+  /* constraints */
+  char contype;
+  const char *constraint_name;
+  const char *definition;
+  bool not_valid;
+  bool using_index;
+  const char *columns;
+  MgTable referenced;
+  int referenced_lock;
+  /* partitions */
+  MgTable partition;
+  bool scan_needed;
+  const char *default_partition;
+  const char *bound;
+  /* columns */
+  const char *new_name;
 } MgOperation;
+
+/* A relation a statement locks (for plan() and the report). */
+typedef struct MgLockedRelation {
+  MgTable table;
+  int lock;   /* mg::LockMode */
+  int effect; /* mg::Effect */
+  const char *cause;
+} MgLockedRelation;
 
 typedef struct MgSettings {
   int mode; /* mg::Mode */
@@ -96,6 +159,22 @@ typedef struct MgResult {
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
     noexcept;
 void mg_result_free(MgResult *result) noexcept;
+
+/* One entry of the rule catalog; the strings are static. */
+typedef struct MgRuleInfo {
+  const char *id;
+  const char *severity; /* "info", "warning", "error" */
+  const char *summary;
+  const char *explanation;
+  const char *recipe;
+} MgRuleInfo;
+
+/* The number of rules, and rule i (0-based); false when i is out of range. */
+int mg_rule_count(void) noexcept;
+bool mg_rule_get(int i, MgRuleInfo *out) noexcept;
+
+/* "metadata", "scan", ...: the name of an mg::Effect value (static). */
+const char *mg_effect_name(int effect) noexcept;
 
 /* Installs the server's keyword test used for identifier quoting. */
 void mg_set_keyword_predicate(bool (*is_keyword)(const char *word)) noexcept;

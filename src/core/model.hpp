@@ -1,12 +1,18 @@
-// The model of one DDL operation as the rules see it: what the statement does,
-// and the live facts about the table it touches.  The glue fills it from the
-// parse tree and the catalogs; the core never looks anything up itself.
+// The model of a DDL statement as the rules see it: every relation it locks,
+// with the lock mode the server will take and what it does to that relation,
+// and the operations it carries, with the live facts about the tables they
+// touch.  The glue fills it from the parse tree and the catalogs, asking the
+// server's own functions wherever they exist (AlterTableGetLockLevel, the
+// coercion machinery, the constraint-implication prover); the core never
+// looks anything up itself.
 #pragma once
 #include "core/no_pg.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/lock.hpp"
 
 namespace mg {
 
@@ -17,7 +23,7 @@ struct QualifiedName {
 
 struct TableFacts {
   QualifiedName name;
-  char kind = 'r';  // pg_class.relkind: 'r' table, 'p' partitioned, 'm' matview
+  char kind = 'r';  // pg_class.relkind: 'r' table, 'p' partitioned, 'm' matview, 'i' index...
   // Planner-style estimates; -1 when nothing is known.  For a partitioned
   // table, the sums over its partitions.
   int64_t rows = -1;
@@ -25,11 +31,34 @@ struct TableFacts {
   // Created by the current transaction: no other session can see it yet.
   bool created_in_transaction = false;
   bool temporary = false;
-  // Leaf partitions of a partitioned table (for recipes that go partition by
-  // partition).  Possibly truncated by the glue; partition_count is the real
-  // number.
+  // Direct partitions of a partitioned table (for recipes that go partition
+  // by partition).  Possibly truncated by the glue; partition_count is the
+  // real number.
   std::vector<QualifiedName> partitions;
   int64_t partition_count = 0;
+  // INVALID indexes left on the table by failed CREATE INDEX CONCURRENTLY.
+  std::vector<std::string> invalid_indexes;
+};
+
+// What a statement does to one relation, cheapest first: the rules and the
+// report take the costliest.
+enum class Effect {
+  None = 0,
+  Metadata,    // catalog only
+  Scan,        // reads every row under the lock
+  IndexBuild,  // reads every row and writes an index
+  Rewrite,     // writes a new copy of the table and its indexes
+  Truncate,
+  Drop,
+};
+
+std::string_view effect_name(Effect e);  // "metadata", "scan", ...
+
+struct LockedRelation {
+  TableFacts table;
+  LockMode lock = LockMode::None;
+  Effect effect = Effect::None;
+  std::string cause;  // why a scan or rewrite: "a column type change", ...
 };
 
 enum class OpKind {
@@ -38,6 +67,24 @@ enum class OpKind {
   // Reported by the server itself (the table_rewrite event): a rewrite is
   // about to start.
   TableRewrite,
+  DropIndex,
+  Reindex,
+  AlterColumnType,
+  SetNotNull,
+  AddConstraint,
+  ValidateConstraint,
+  AttachPartition,
+  DetachPartition,
+  RefreshMatview,
+  DropTable,
+  DropColumn,
+  Truncate,
+  RenameColumn,
+  RenameTable,
+  VacuumFull,
+  Cluster,
+  SetPersistence,
+  SetAccessMethod,
 };
 
 struct CreateIndexOp {
@@ -50,6 +97,9 @@ struct CreateIndexOp {
   std::string index_name;  // empty when the statement names no index
   bool concurrently = false;
   bool unique = false;
+  // An INVALID index with this name, or with the same definition, exists.
+  std::string invalid_same_name;
+  std::string invalid_same_definition;
 };
 
 struct AddColumnOp {
@@ -58,6 +108,8 @@ struct AddColumnOp {
   bool not_null = false;      // NOT NULL or PRIMARY KEY, or a NOT NULL domain
   bool has_default = false;   // DEFAULT clause, or the domain's default
   bool fills_values = false;  // identity, GENERATED ... STORED or serial
+  bool volatile_default = false;  // the default must be computed row by row: rewrite
+  std::string default_sql;        // the DEFAULT expression as written, if any
 };
 
 // The reason bits of pg_event_trigger_table_rewrite_reason() (AT_REWRITE_*).
@@ -71,14 +123,70 @@ enum RewriteReason : int {
 struct TableRewriteOp {
   std::string command;  // the command tag, "ALTER TABLE" or "ALTER TYPE"
   int reason = 0;
+  bool predicted = false;  // the hook already reported this rewrite
+};
+
+struct AlterColumnTypeOp {
+  std::string column;
+  std::string old_type;  // format_type() with typmod
+  std::string new_type;
+  bool rewrite = false;        // the server will rewrite (not binary coercible, or USING)
+  bool has_using = false;
+  // Values may not fit: shorter varchar/char, smaller integer, smaller numeric
+  // precision or scale, or a cast that can fail.
+  bool narrowing = false;
+  std::string narrowing_reason;
+  int rebuilt_indexes = 0;     // indexes on the column that will be rebuilt
+};
+
+struct ConstraintOp {
+  // 'c' check, 'f' foreign key, 'u' unique, 'p' primary key, 'x' exclusion, 'n' not null
+  char type = 'c';
+  std::string name;        // may be empty (the server picks one)
+  std::string definition;  // "CHECK (amount > 0)", "FOREIGN KEY (a) REFERENCES b (id)"
+  bool not_valid = false;
+  bool using_index = false;  // UNIQUE/PRIMARY KEY USING INDEX: no build
+  std::string columns;       // "(a, b)" for unique/primary key, as written
+  TableFacts referenced;     // FOREIGN KEY: the referenced table
+  LockMode referenced_lock = LockMode::None;
+};
+
+struct PartitionOp {
+  TableFacts partition;
+  bool concurrently = false;
+  bool scan_needed = false;      // ATTACH: the partition's constraints do not imply the bound
+  std::string default_partition;  // ATTACH: a default partition that will be scanned too
+  std::string bound;              // "FOR VALUES FROM (1) TO (10)", as written
+};
+
+struct ColumnOp {
+  std::string column;
+  std::string new_name;  // RENAME
+  std::string type_sql;  // DROP COLUMN: its type, for the rollback note
 };
 
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
+  bool concurrently = false;  // DROP INDEX, REINDEX, REFRESH, DETACH
+  std::string object_name;    // DROP INDEX / REINDEX: the index; RENAME TABLE: new name
+  bool cascade = false;
+  bool in_transaction_block = false;  // an explicit BEGIN is open
   CreateIndexOp create_index;
   AddColumnOp add_column;
   TableRewriteOp table_rewrite;
+  AlterColumnTypeOp alter_type;
+  ConstraintOp constraint;
+  PartitionOp partition;
+  ColumnOp column;
+};
+
+struct Statement {
+  std::string command;  // the command tag: "ALTER TABLE", "CREATE INDEX", ...
+  std::string text;     // the statement alone
+  std::vector<LockedRelation> relations;  // the main target first
+  std::vector<Operation> ops;
+  bool in_transaction_block = false;  // an explicit BEGIN is open
 };
 
 }  // namespace mg

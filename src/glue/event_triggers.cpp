@@ -59,6 +59,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 	op.command = GetCommandTagName(trigdata->tag);
 	op.rewrite_reason = DatumGetInt32(call_noarg(pg_event_trigger_table_rewrite_reason));
+	op.rewrite_predicted = mg_rewrite_was_predicted(relid);
 
 	mg_current_settings(&settings);
 	mg_evaluate(&op, 1, &settings, &result);

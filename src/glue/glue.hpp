@@ -25,3 +25,32 @@ bool mg_table_facts(Oid relid, MgTable *table);
 void mg_report_findings(MgResult *result);
 
 void mg_install_hook(void);
+
+/*
+ * The model of one statement (analyze.cpp): the relations it locks and the
+ * operations the rules judge.  Everything in it is palloc'd.
+ */
+typedef struct MgModel
+{
+	const char *command;		/* "ALTER TABLE", ... */
+	const char *query;			/* the whole source string: parse locations point into it */
+	const char *text;			/* the statement alone */
+	bool		in_transaction_block;
+	MgLockedRelation *rels;		/* the main target first */
+	Oid		   *relids;
+	int			nrels;
+	int			maxrels;
+	MgOperation *ops;
+	int			nops;
+	int			maxops;
+} MgModel;
+
+/*
+ * Fills *m for one raw or utility parse tree; false when the statement is not
+ * one we model.  query is the source string, text the statement's own text.
+ */
+bool		mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m);
+
+/* Relations whose rewrite the hook predicted for the statement running now. */
+void		mg_note_predicted_rewrites(const MgModel *m);
+bool		mg_rewrite_was_predicted(Oid relid);

@@ -16,16 +16,6 @@
 
 namespace mg::rules {
 
-namespace {
-
-
-bool has_rows(const TableFacts& t) {
-  if (t.rows > 0) return true;
-  return t.rows < 0 && t.bytes > 0;  // never analyzed, but not empty
-}
-
-}  // namespace
-
 void add_column_not_null_no_default(const Operation& op, const Settings& s,
                                     std::vector<Finding>& out) {
   if (op.kind != OpKind::AddColumn) return;

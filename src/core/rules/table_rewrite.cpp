@@ -1,11 +1,29 @@
 // table_rewrite: the server is about to write a new copy of a large table and
 // of all its indexes, under an ACCESS EXCLUSIVE lock held to the end of the
-// transaction.  This rule is fed by the table_rewrite event trigger, the
-// server's own ground truth that a rewrite happens (ATRewriteTables calls it
-// just before the copy starts), so it also catches what no prediction saw.
+// transaction.  Every read and write of the table waits for the whole copy,
+// and the copy needs free disk space for the table, its indexes and the WAL.
+//
+// Two feeds:
+// - the prediction made by the hook from the statement, before anything is
+//   locked: ALTER COLUMN ... TYPE that is not binary coercible or has USING
+//   (ATColumnChangeRequiresRewrite), ADD COLUMN with a volatile default
+//   (since PostgreSQL 11 a constant default is stored in the catalog, a
+//   volatile one must be computed row by row), SET LOGGED / SET UNLOGGED,
+//   SET ACCESS METHOD (PostgreSQL 15), VACUUM FULL and CLUSTER (which copy
+//   the table in cluster_rel under ACCESS EXCLUSIVE);
+// - the table_rewrite event trigger, the server's own ground truth that a
+//   rewrite happens (ATRewriteTables fires it just before the copy starts),
+//   which catches what no prediction saw.  When the hook already predicted
+//   the rewrite (table_rewrite.predicted), the event is not reported twice.
+//
+// The safe forms: a type change through a new column (expand/contract), a
+// volatile default set for new rows only and the existing rows backfilled in
+// batches, pg_repack instead of VACUUM FULL and CLUSTER.  SET LOGGED/UNLOGGED
+// and SET ACCESS METHOD have no form without a rewrite.
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
@@ -33,14 +51,10 @@ constexpr Cause kCauses[] = {
      "SET ACCESS METHOD always rewrites the table: run it in a maintenance window."},
 };
 
-}  // namespace
-
-void table_rewrite(const Operation& op, const Settings& s, std::vector<Finding>& out) {
-  if (op.kind != OpKind::TableRewrite) return;
+// The rewrite reported by the server's table_rewrite event.  Its wording is
+// part of the pg_regress expected output: keep it byte-identical.
+void event_finding(const Operation& op, std::vector<Finding>& out) {
   const TableFacts& t = op.table;
-  if (t.created_in_transaction || t.temporary) return;
-  if (!is_large(t.rows, t.bytes, s)) return;
-
   std::string causes;
   std::string advice;
   for (const Cause& c : kCauses) {
@@ -66,6 +80,212 @@ void table_rewrite(const Operation& op, const Settings& s, std::vector<Finding>&
       table_facts_sentence(t), causes, lock_sql_name(LockMode::AccessExclusive),
       lock_blocks(LockMode::AccessExclusive));
   f.hint = advice.empty() ? "Run the statement in a maintenance window." : advice;
+  out.push_back(std::move(f));
+}
+
+// "It writes a new copy ... until the end of the transaction."
+std::string copy_sentence(const char* until) {
+  return fmt::format(
+      "It writes a new copy of the table and of all its indexes under an {} lock, which blocks "
+      "{}, {}, and needs free disk space for the copy.",
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive), until);
+}
+
+// The table name as a pg_repack argument: quoted for SQL, and for the shell
+// when it holds a double quote.
+std::string shell_table(const QualifiedName& n, const Settings& s) {
+  std::string name = sql_name(n, s);
+  if (name.find('"') == std::string::npos) return name;
+  std::string out = "'";
+  for (char c : name) {
+    if (c == '\'') out += "'\\''";
+    else out.push_back(c);
+  }
+  return out + "'";
+}
+
+constexpr const char* kUntilCommit = "until the end of the transaction";
+
+std::string lock_timeout_sql(const std::string& statement) {
+  return fmt::format(
+      "SET lock_timeout = '5s';  -- give up rather than queue in front of the application\n{}",
+      statement);
+}
+
+void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
+  const AlterColumnTypeOp& at = op.alter_type;
+  const TableFacts& t = op.table;
+  f.message = fmt::format("changing the type of column \"{}\" rewrites large table \"{}\"",
+                          at.column, f.relation);
+  f.detail = fmt::format(
+      "{} Changing \"{}\" from {} to {} {}, so ALTER TABLE rewrites the table. {}",
+      table_facts_sentence(t), at.column, at.old_type, at.new_type,
+      at.has_using ? "uses a USING expression" : "is not binary coercible",
+      copy_sentence(kUntilCommit));
+
+  const std::string table = sql_name(t.name, s);
+  const std::string col = ident(at.column, s);
+  const std::string new_col = ident(truncate_identifier(at.column + "_new"), s);
+  const std::string old_col = ident(truncate_identifier(at.column + "_old"), s);
+  const std::string sync_name = truncate_identifier(fmt::format("{}_{}_sync", t.name.name, at.column));
+  const std::string sync = ident(sync_name, s);
+  const std::string sync_fn = sql_name(QualifiedName{t.name.schema, sync_name}, s);
+  // The value of the new column, from the row (NEW.<col> in the trigger).
+  const std::string value =
+      at.has_using ? "<the USING expression>" : fmt::format("CAST({} AS {})", col, at.new_type);
+  const std::string trigger_value = at.has_using ? "<the USING expression on NEW>"
+                                                 : fmt::format("CAST(NEW.{} AS {})", col, at.new_type);
+  f.hint = fmt::format(
+      "Change it without a rewrite where the server allows it (varchar(n) to a longer varchar "
+      "or to text, numeric to a larger precision with the same scale); otherwise expand and "
+      "contract: add a column of the new type, keep it in step with a trigger (or have the "
+      "application write both), backfill it in batches, swap the names in one short "
+      "transaction, and drop the old column (recreate its defaults, constraints and indexes "
+      "on the new one before the swap):\n"
+      "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
+      "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.{1} := {4}; "
+      "RETURN NEW; END $$;\n"
+      "CREATE TRIGGER {5} BEFORE INSERT OR UPDATE ON {0} FOR EACH ROW EXECUTE FUNCTION {3}();\n"
+      "{6}\n"
+      "BEGIN;\n"
+      "DROP TRIGGER {5} ON {0};\n"
+      "DROP FUNCTION {3}();\n"
+      "ALTER TABLE {0} RENAME COLUMN {7} TO {8};\n"
+      "ALTER TABLE {0} RENAME COLUMN {1} TO {7};\n"
+      "COMMIT;\n"
+      "ALTER TABLE {0} DROP COLUMN {8};  -- once the application no longer uses it",
+      table, new_col, at.new_type, sync_fn, trigger_value, sync,
+      batch_update_sql(table, fmt::format("{} = {}", new_col, value),
+                       fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, col)),
+      col, old_col);
+}
+
+void volatile_default_finding(const Operation& op, const Settings& s, Finding& f) {
+  const AddColumnOp& ac = op.add_column;
+  const TableFacts& t = op.table;
+  const std::string def = ac.default_sql.empty() ? "<default>" : ac.default_sql;
+  f.message = fmt::format("adding column \"{}\" with volatile default {} rewrites large table \"{}\"",
+                          ac.column, def, f.relation);
+  f.detail = fmt::format(
+      "{} The rewrite is caused by a column added with a volatile default {}: it is computed "
+      "for each existing row, so ALTER TABLE rewrites the table. {}",
+      table_facts_sentence(t), def, copy_sentence(kUntilCommit));
+  const std::string table = sql_name(t.name, s);
+  const std::string col = ident(ac.column, s);
+  f.hint = fmt::format(
+      "Add the column without a default (no rewrite), set the default for new rows only, and "
+      "fill the existing rows in batches:\n"
+      "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
+      "ALTER TABLE {0} ALTER COLUMN {1} SET DEFAULT {3};\n"
+      "{4}",
+      table, col, ac.type_sql, def,
+      batch_update_sql(table, fmt::format("{} = {}", col, def), fmt::format("{} IS NULL", col)));
+  if (ac.not_null)
+    f.hint += "\n" + not_null_without_scan_sql(table, col,
+                                               ident(not_null_check_name(t, ac.column), s));
+}
+
+void persistence_finding(const Operation& op, const Settings& s, Finding& f) {
+  std::string mode = "<LOGGED or UNLOGGED>";
+  if (op.object_name == "LOGGED" || op.object_name == "UNLOGGED" ||
+      op.object_name == "logged" || op.object_name == "unlogged")
+    mode = op.object_name;
+  f.message = fmt::format("changing the persistence of large table \"{}\" rewrites it", f.relation);
+  f.detail = fmt::format(
+      "{} The rewrite is caused by SET LOGGED or SET UNLOGGED{}. {}",
+      table_facts_sentence(op.table),
+      " (SET LOGGED also writes the whole table to the WAL)", copy_sentence(kUntilCommit));
+  f.hint = "SET LOGGED and SET UNLOGGED always rewrite the table: run it in a maintenance "
+           "window, with a lock timeout so that it does not queue in front of the application:\n" +
+           lock_timeout_sql(
+               fmt::format("ALTER TABLE {} SET {};", sql_name(op.table.name, s), mode));
+}
+
+void access_method_finding(const Operation& op, const Settings& s, Finding& f) {
+  const std::string am = op.object_name.empty() ? "<access method>" : ident(op.object_name, s);
+  f.message = fmt::format("changing the access method of large table \"{}\" rewrites it", f.relation);
+  f.detail = fmt::format("{} The rewrite is caused by SET ACCESS METHOD. {}",
+                         table_facts_sentence(op.table), copy_sentence(kUntilCommit));
+  f.hint = "SET ACCESS METHOD always rewrites the table: run it in a maintenance window, with a "
+           "lock timeout so that it does not queue in front of the application:\n" +
+           lock_timeout_sql(
+               fmt::format("ALTER TABLE {} SET ACCESS METHOD {};", sql_name(op.table.name, s), am));
+}
+
+void vacuum_full_finding(const Operation& op, const Settings& s, Finding& f) {
+  const std::string table = sql_name(op.table.name, s);
+  f.message = fmt::format("VACUUM FULL rewrites large table \"{}\"", f.relation);
+  f.detail = fmt::format("{} VACUUM FULL copies the live rows into a new file. {}",
+                         table_facts_sentence(op.table), copy_sentence("for the whole copy"));
+  f.hint = fmt::format(
+      "To give the space back to the operating system without blocking, rebuild the table "
+      "online with the pg_repack extension (it needs ACCESS EXCLUSIVE only for a moment at the "
+      "end); from a shell:\n"
+      "pg_repack --no-order --table={0} --dbname=<database>\n"
+      "or, if the free space may stay in the table for reuse, a plain VACUUM blocks nothing:\n"
+      "VACUUM (VERBOSE) {1};",
+      shell_table(op.table.name, s), table);
+}
+
+void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
+  f.message = fmt::format("CLUSTER rewrites large table \"{}\"", f.relation);
+  f.detail = fmt::format("{} CLUSTER copies the rows into a new file in index order. {}",
+                         table_facts_sentence(op.table), copy_sentence("for the whole copy"));
+  f.hint = fmt::format(
+      "Reorder the table online with the pg_repack extension (it orders by the clustered index, "
+      "or by --order-by, and needs ACCESS EXCLUSIVE only for a moment at the end); from a "
+      "shell:\n"
+      "pg_repack --table={0} --dbname=<database>\n"
+      "or run CLUSTER in a maintenance window:\n"
+      "{1}",
+      shell_table(op.table.name, s),
+      lock_timeout_sql(fmt::format("CLUSTER {};", sql_name(op.table.name, s))));
+}
+
+}  // namespace
+
+void table_rewrite(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  void (*predicted)(const Operation&, const Settings&, Finding&) = nullptr;
+  switch (op.kind) {
+    case OpKind::TableRewrite:
+      // Already reported from the statement by the hook: once is enough.
+      if (op.table_rewrite.predicted) return;
+      break;
+    case OpKind::AlterColumnType:
+      if (!op.alter_type.rewrite) return;
+      predicted = alter_type_finding;
+      break;
+    case OpKind::AddColumn:
+      if (!op.add_column.volatile_default) return;
+      predicted = volatile_default_finding;
+      break;
+    case OpKind::SetPersistence:
+      predicted = persistence_finding;
+      break;
+    case OpKind::SetAccessMethod:
+      predicted = access_method_finding;
+      break;
+    case OpKind::VacuumFull:
+      predicted = vacuum_full_finding;
+      break;
+    case OpKind::Cluster:
+      predicted = cluster_finding;
+      break;
+    default:
+      return;
+  }
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t)) return;
+  if (!is_large(t.rows, t.bytes, s)) return;
+  if (!predicted) {
+    event_finding(op, out);
+    return;
+  }
+  Finding f;
+  f.rule = "table_rewrite";
+  f.severity = Severity::Error;
+  f.relation = display_name(t.name);
+  predicted(op, s, f);
   out.push_back(std::move(f));
 }
 

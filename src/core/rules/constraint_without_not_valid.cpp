@@ -1,0 +1,192 @@
+// constraint_without_not_valid: ALTER TABLE ... ADD CONSTRAINT ... CHECK or
+// FOREIGN KEY without NOT VALID on a large table.  The server checks every
+// existing row in phase 3 of ALTER TABLE while it holds the statement's lock:
+// - CHECK: ACCESS EXCLUSIVE (AlterTableGetLockLevel), which blocks reads and
+//   writes for the whole scan;
+// - FOREIGN KEY: SHARE ROW EXCLUSIVE on the table and on the referenced table
+//   (both get triggers), which blocks their writes while validateForeignKey-
+//   Constraint runs its anti-join over the whole table.
+//
+// With NOT VALID the constraint is recorded at once and enforced for new and
+// updated rows only; ALTER TABLE ... VALIDATE CONSTRAINT then checks the
+// existing rows under SHARE UPDATE EXCLUSIVE (ROW SHARE on the referenced
+// table), which lets reads and writes go on.  PostgreSQL 15 does not support
+// a NOT VALID foreign key on a partitioned table: it must be added partition
+// by partition there.
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/quote.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+namespace {
+
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+std::string lower(std::string_view w) {
+  std::string out;
+  for (char c : w) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// Words of a CHECK expression that are not column names.
+bool sql_word(const std::string& w) {
+  static const char* const kWords[] = {
+      "check", "not", "null", "is", "and", "or", "true", "false", "in", "between", "like",
+      "ilike", "similar", "to", "case", "when", "then", "else", "end", "distinct", "from",
+      "any", "all", "some", "array", "cast", "as", "escape", "symmetric", "unknown", "collate",
+      "at", "time", "zone", "interval", "date", "timestamp", "value"};
+  for (const char* k : kWords)
+    if (w == k) return true;
+  return false;
+}
+
+// The first column an expression refers to, as the server picks the default
+// name of a CHECK constraint: the first word that is neither a keyword, a
+// function name, a number nor inside a string literal.
+std::string first_column(std::string_view expr) {
+  std::size_t i = 0;
+  while (i < expr.size()) {
+    char c = expr[i];
+    if (c == '\'') {  // string literal
+      for (++i; i < expr.size(); ++i) {
+        if (expr[i] == '\'' && !(i + 1 < expr.size() && expr[i + 1] == '\'')) break;
+        if (expr[i] == '\'') ++i;
+      }
+      ++i;
+      continue;
+    }
+    if (c == ':' && i + 1 < expr.size() && expr[i + 1] == ':') {  // ::type
+      i += 2;
+      while (i < expr.size() && (word_char(expr[i]) || expr[i] == ' ')) ++i;
+      continue;
+    }
+    if (c == '"') {
+      std::size_t end = i + 1;
+      while (end < expr.size() && !(expr[end] == '"' && !(end + 1 < expr.size() && expr[end + 1] == '"'))) {
+        if (expr[end] == '"') ++end;
+        ++end;
+      }
+      return identifier_value(expr.substr(i, end + 1 - i));
+    }
+    if (word_char(c)) {
+      std::size_t end = i;
+      while (end < expr.size() && word_char(expr[end])) ++end;
+      std::string word = lower(expr.substr(i, end - i));
+      std::size_t next = end;
+      while (next < expr.size() && expr[next] == ' ') ++next;
+      bool call = next < expr.size() && expr[next] == '(';
+      bool number = std::isdigit(static_cast<unsigned char>(word[0])) != 0;
+      if (!call && !number && !sql_word(word)) return word;
+      i = end;
+      continue;
+    }
+    ++i;
+  }
+  return "";
+}
+
+// The columns of "FOREIGN KEY (a, b) REFERENCES ...", as names.
+std::vector<std::string> fk_columns(std::string_view def) {
+  std::vector<std::string> out;
+  std::size_t open = def.find('(');
+  if (open == std::string_view::npos) return out;
+  std::size_t close = def.find(')', open);
+  if (close == std::string_view::npos) return out;
+  for (const std::string& c : split_column_list(def.substr(open, close + 1 - open)))
+    out.push_back(identifier_value(c));
+  return out;
+}
+
+// The name the server would give the constraint.
+std::string default_name(const Operation& op) {
+  const ConstraintOp& c = op.constraint;
+  const std::string& table = op.table.name.name;
+  if (c.type == 'f') {
+    std::string cols;
+    for (const std::string& col : fk_columns(c.definition)) {
+      if (!cols.empty()) cols += "_";
+      cols += col;
+    }
+    return truncate_identifier(cols.empty() ? table + "_fkey"
+                                            : fmt::format("{}_{}_fkey", table, cols));
+  }
+  std::string_view def = c.definition;
+  std::size_t open = def.find('(');
+  std::string col = open == std::string_view::npos ? "" : first_column(def.substr(open));
+  return truncate_identifier(col.empty() ? table + "_check"
+                                         : fmt::format("{}_{}_check", table, col));
+}
+
+}  // namespace
+
+void constraint_without_not_valid(const Operation& op, const Settings& s,
+                                  std::vector<Finding>& out) {
+  if (op.kind != OpKind::AddConstraint) return;
+  const ConstraintOp& c = op.constraint;
+  if ((c.type != 'c' && c.type != 'f') || c.not_valid) return;
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t)) return;
+  if (!is_large(t.rows, t.bytes, s)) return;
+
+  const bool fk = c.type == 'f';
+  const std::string name = c.name.empty() ? default_name(op) : c.name;
+  Finding f;
+  f.rule = "constraint_without_not_valid";
+  f.severity = Severity::Error;
+  f.relation = display_name(t.name);
+  f.message = fmt::format(
+      "adding {} constraint \"{}\" without NOT VALID checks every row of large table \"{}\" "
+      "under {} lock",
+      fk ? "FOREIGN KEY" : "CHECK", name, f.relation,
+      fk ? "a SHARE ROW EXCLUSIVE" : "an ACCESS EXCLUSIVE");
+  if (fk) {
+    LockMode ref_lock =
+        c.referenced_lock == LockMode::None ? LockMode::ShareRowExclusive : c.referenced_lock;
+    f.detail = fmt::format(
+        "{} ALTER TABLE checks every existing row against the referenced table while it holds "
+        "a {} lock on \"{}\", which blocks {}. It also holds a {} lock on the referenced table "
+        "\"{}\", which blocks {}.",
+        table_facts_sentence(t), lock_sql_name(LockMode::ShareRowExclusive), f.relation,
+        lock_blocks(LockMode::ShareRowExclusive), lock_sql_name(ref_lock),
+        display_name(c.referenced.name), lock_blocks(ref_lock));
+  } else {
+    f.detail = fmt::format(
+        "{} ALTER TABLE checks every existing row while it holds an {} lock, which blocks {}.",
+        table_facts_sentence(t), lock_sql_name(LockMode::AccessExclusive),
+        lock_blocks(LockMode::AccessExclusive));
+  }
+
+  const std::string table = sql_name(t.name, s);
+  const std::string con = ident(name, s);
+  const std::string def = c.definition.empty() ? "<definition>" : c.definition;
+  if (fk && t.kind == 'p') {
+    f.hint = fmt::format(
+        "PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table: add it NOT "
+        "VALID to each partition and validate it there (VALIDATE takes {0} and lets writes go "
+        "on), then add it to the parent, which finds it already valid on every partition:\n"
+        "ALTER TABLE <partition> ADD CONSTRAINT {1} {2} NOT VALID;  -- for each partition\n"
+        "ALTER TABLE <partition> VALIDATE CONSTRAINT {1};\n"
+        "ALTER TABLE {3} ADD CONSTRAINT {1} {2};",
+        lock_sql_name(LockMode::ShareUpdateExclusive), con, def, table);
+  } else {
+    f.hint = fmt::format(
+        "Add it NOT VALID, which is instant and enforces it for new rows, then validate the "
+        "existing rows under a {} lock, which lets reads and writes go on{}:\n"
+        "ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID;\n"
+        "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+        lock_sql_name(LockMode::ShareUpdateExclusive),
+        fk ? fmt::format(" ({} on the referenced table)", lock_sql_name(LockMode::RowShare)) : "",
+        table, con, def, table, con);
+  }
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

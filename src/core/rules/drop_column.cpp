@@ -1,0 +1,59 @@
+// drop_column: ALTER TABLE ... DROP COLUMN on a table that has rows.  The drop
+// is a catalog change (the column is only marked dropped; its space comes
+// back with the next rewrite), but after COMMIT its values cannot be read
+// back: only a backup restores them.  An application version still running
+// that reads or writes the column, or does SELECT * into a fixed structure,
+// fails from that moment.  With CASCADE the indexes, constraints and views
+// using the column go too.  DROP COLUMN takes ACCESS EXCLUSIVE, which queues
+// behind running queries.
+//
+// The safe order is two releases: first one whose application no longer uses
+// the column, then the drop, after keeping a copy of the values.
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/quote.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  if (op.kind != OpKind::DropColumn) return;
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t)) return;
+  if (!has_rows(t)) return;
+
+  const ColumnOp& c = op.column;
+  Finding f;
+  f.rule = "drop_column";
+  f.severity = Severity::Warning;
+  f.relation = display_name(t.name);
+  f.message =
+      fmt::format("dropping column \"{}\" of table \"{}\" destroys its values", c.column, f.relation);
+  f.detail = fmt::format(
+      "{} After COMMIT the values of \"{}\"{} are gone, and only a backup brings them back; an "
+      "application version still running that reads or writes the column fails from that "
+      "moment.{} DROP COLUMN takes an {} lock, which blocks {}.",
+      table_facts_sentence(t), c.column,
+      c.type_sql.empty() ? "" : fmt::format(" ({})", c.type_sql),
+      op.cascade ? " CASCADE also drops the indexes, constraints and views that use it." : "",
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
+
+  const std::string table = sql_name(t.name, s);
+  const std::string col = ident(c.column, s);
+  const std::string backup = sql_name(
+      QualifiedName{t.name.schema,
+                    truncate_identifier(fmt::format("{}_{}_backup", t.name.name, c.column))},
+      s);
+  f.hint = fmt::format(
+      "Drop it in two releases: first deploy an application version that no longer reads or "
+      "writes the column, then keep a copy of its values and drop it:\n"
+      "CREATE TABLE {0} AS SELECT ctid AS source_ctid, {1} FROM {2};  -- better: the primary "
+      "key instead of ctid\n"
+      "SET lock_timeout = '5s';  -- give up rather than queue in front of the application\n"
+      "ALTER TABLE {2} DROP COLUMN {1}{3};",
+      backup, col, table, op.cascade ? " CASCADE" : "");
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

@@ -1,0 +1,55 @@
+// drop_table: DROP TABLE on a table that has rows.  After COMMIT the rows are
+// gone: no statement brings them back, only a backup (and point-in-time
+// recovery restores the whole cluster, not one table).  Every application
+// version still running that uses the table fails from that moment, and with
+// CASCADE the views, foreign keys and other objects that depend on the table
+// are dropped too.  DROP TABLE also takes ACCESS EXCLUSIVE, which queues
+// behind running queries.
+//
+// The safe form keeps a way back: rename the table away (instant), let the
+// release run without it, take a backup, and drop it in a later release.
+// Silent for an empty table, and for a table created in this transaction or
+// temporary: nobody else can rely on it.
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/quote.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  if (op.kind != OpKind::DropTable) return;
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t)) return;
+  if (!has_rows(t)) return;
+
+  Finding f;
+  f.rule = "drop_table";
+  f.severity = Severity::Error;
+  f.relation = display_name(t.name);
+  f.message = fmt::format("dropping table \"{}\" destroys its rows", f.relation);
+  f.detail = fmt::format(
+      "{} After COMMIT the rows are gone, and only a backup brings them back; every "
+      "application version still running that uses the table fails from that moment.{} DROP "
+      "TABLE takes an {} lock, which blocks {}.",
+      table_facts_sentence(t),
+      op.cascade ? " CASCADE also drops every object that depends on the table: views, "
+                   "foreign key constraints of other tables, and so on."
+                 : "",
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
+
+  const std::string deprecated_name = truncate_identifier(t.name.name + "_deprecated");
+  const QualifiedName deprecated{t.name.schema, deprecated_name};
+  f.hint = fmt::format(
+      "Keep a way back: rename the table away now (instant), and drop it in a later release, "
+      "after a backup of it:\n"
+      "ALTER TABLE {} RENAME TO {};\n"
+      "-- later, after: pg_dump --format=custom --table={} --file={}.dump <database>\n"
+      "DROP TABLE {}{};",
+      sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
+      deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

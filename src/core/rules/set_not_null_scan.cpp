@@ -1,0 +1,49 @@
+// set_not_null_scan: ALTER TABLE ... ALTER COLUMN ... SET NOT NULL on a large
+// table with no valid CHECK constraint that proves the column holds no NULL.
+// SET NOT NULL takes ACCESS EXCLUSIVE (AlterTableGetLockLevel) and, in phase 3
+// of ALTER TABLE, reads every row to check it: no one can read or write the
+// table for the whole scan, and if a NULL turns up the statement fails after
+// all that waiting.
+//
+// Since PostgreSQL 12, ATExecSetNotNull skips the scan when a valid CHECK
+// (col IS NOT NULL) constraint implies it (NotNullImpliedByRelConstraints).
+// Such a constraint can be added NOT VALID (instant) and validated under
+// SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.  The glue sets
+// partition.scan_needed when no such constraint exists.
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  if (op.kind != OpKind::SetNotNull || !op.partition.scan_needed) return;
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t)) return;
+  if (!is_large(t.rows, t.bytes, s)) return;
+
+  const std::string& column = op.column.column;
+  Finding f;
+  f.rule = "set_not_null_scan";
+  f.severity = Severity::Error;
+  f.relation = display_name(t.name);
+  f.message = fmt::format(
+      "setting column \"{}\" NOT NULL scans large table \"{}\" under an ACCESS EXCLUSIVE lock",
+      column, f.relation);
+  f.detail = fmt::format(
+      "{} No valid CHECK constraint proves that \"{}\" holds no NULL, so ALTER TABLE reads "
+      "every row to check it while holding an {} lock, which blocks {}. If a NULL is found, "
+      "the statement fails after the whole scan.",
+      table_facts_sentence(t), column, lock_sql_name(LockMode::AccessExclusive),
+      lock_blocks(LockMode::AccessExclusive));
+  f.hint = fmt::format(
+      "Prove it first with a CHECK constraint, validated under a {} lock that lets reads and "
+      "writes go on; SET NOT NULL then needs no scan (PostgreSQL 12+):\n{}",
+      lock_sql_name(LockMode::ShareUpdateExclusive),
+      not_null_without_scan_sql(sql_name(t.name, s), ident(column, s),
+                                ident(not_null_check_name(t, column), s)));
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

@@ -1,0 +1,1859 @@
+/*
+ * The model of a DDL statement, read from its parse tree and the catalogs
+ * before it runs: every relation it will lock, in which mode, what it will do
+ * to each (metadata, scan, index build, rewrite, truncate, drop), and the
+ * operations the rules judge.
+ *
+ * Wherever the server exposes its own decision we call it instead of restating
+ * it: AlterTableGetLockLevel() for ALTER TABLE, the coercion machinery and the
+ * planner's simplification for "does this type change rewrite?", the
+ * predicate prover for "does a CHECK constraint prove NOT NULL?", and
+ * PartConstraintImpliedByRelConstraint() for "does ATTACH PARTITION scan?".
+ * The rest follows PostgreSQL 15's commands, checked against pg_locks,
+ * relfilenode and seq_scan by the accuracy test (sql/accuracy.sql).
+ *
+ * Nothing here takes a lock that could wait: a relation we must open to ask
+ * the server is locked with a conditional AccessShareLock that is released
+ * at once, and when that is refused the answer is the conservative one.
+ * Catalog look-ups use missing-ok variants: a statement about an object that
+ * does not exist is left to fail with the server's own message.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/heap.h"
+#include "catalog/index.h"
+#include "catalog/partition.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_rewrite.h"
+#include "commands/tablecmds.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_utilcmd.h"
+#include "partitioning/partbounds.h"
+#include "utils/fmgroids.h"
+#include "utils/ruleutils.h"
+#include "utils/partcache.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+}
+
+/* Effects, equal to mg::Effect. */
+enum
+{
+	EFFECT_NONE = 0,
+	EFFECT_METADATA,
+	EFFECT_SCAN,
+	EFFECT_INDEX_BUILD,
+	EFFECT_REWRITE,
+	EFFECT_TRUNCATE,
+	EFFECT_DROP
+};
+
+/* ---------- building the model ---------- */
+
+static void add_view_sources(MgModel *m, Oid viewid, int depth);
+
+static void
+mg_model_init(MgModel *m, const char *command)
+{
+	const char *query = m->query;
+	const char *text = m->text;
+
+	memset(m, 0, sizeof(*m));
+	m->command = command;
+	m->query = query;
+	m->text = text;
+	m->in_transaction_block = IsTransactionBlock();
+}
+
+/*
+ * Records that the statement locks relid in mode lock with the given effect.
+ * A relation met twice keeps the strongest lock and the costliest effect
+ * (with its cause).
+ */
+static MgLockedRelation *
+add_rel(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
+{
+	/*
+	 * A partitioned table or index has no storage of its own: what is
+	 * scanned, built, rewritten or truncated are its partitions, which are
+	 * added on their own.
+	 */
+	if (effect >= EFFECT_SCAN && effect <= EFFECT_TRUNCATE)
+	{
+		char		relkind = get_rel_relkind(relid);
+
+		if (relkind == RELKIND_PARTITIONED_TABLE || relkind == RELKIND_PARTITIONED_INDEX)
+		{
+			effect = EFFECT_METADATA;
+			cause = NULL;
+		}
+	}
+	for (int i = 0; i < m->nrels; i++)
+	{
+		if (m->relids[i] != relid)
+			continue;
+		if (lock > m->rels[i].lock)
+			m->rels[i].lock = lock;
+		if (effect > m->rels[i].effect)
+		{
+			m->rels[i].effect = effect;
+			m->rels[i].cause = cause;
+		}
+		return &m->rels[i];
+	}
+	if (m->nrels == m->maxrels)
+	{
+		int			newmax = m->maxrels ? m->maxrels * 2 : 8;
+
+		m->rels = (MgLockedRelation *) (m->rels
+										? repalloc(m->rels, sizeof(MgLockedRelation) * newmax)
+										: palloc(sizeof(MgLockedRelation) * newmax));
+		m->relids = (Oid *) (m->relids ? repalloc(m->relids, sizeof(Oid) * newmax)
+							 : palloc(sizeof(Oid) * newmax));
+		m->maxrels = newmax;
+	}
+	{
+		MgLockedRelation *r = &m->rels[m->nrels];
+
+		memset(r, 0, sizeof(*r));
+		if (!mg_table_facts(relid, &r->table))
+			return NULL;
+		r->lock = lock;
+		r->effect = effect;
+		r->cause = cause;
+		m->relids[m->nrels] = relid;
+		m->nrels++;
+		return r;
+	}
+}
+
+/* The facts already gathered for relid (it must have been added). */
+static const MgTable *
+facts_of(MgModel *m, Oid relid)
+{
+	for (int i = 0; i < m->nrels; i++)
+		if (m->relids[i] == relid)
+			return &m->rels[i].table;
+	return NULL;
+}
+
+static MgOperation *
+add_op(MgModel *m, MgOpKind kind, Oid relid)
+{
+	const MgTable *t = facts_of(m, relid);
+	MgOperation *op;
+
+	if (t == NULL)
+		return NULL;
+	if (m->nops == m->maxops)
+	{
+		int			newmax = m->maxops ? m->maxops * 2 : 4;
+
+		m->ops = (MgOperation *) (m->ops ? repalloc(m->ops, sizeof(MgOperation) * newmax)
+								  : palloc(sizeof(MgOperation) * newmax));
+		m->maxops = newmax;
+	}
+	op = &m->ops[m->nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->table = *t;
+	op->in_transaction_block = m->in_transaction_block;
+	op->concurrently_at = -1;
+	op->relation_end = -1;
+	return op;
+}
+
+/* Every partition below relid (leaves and intermediate levels), with the same lock and effect. */
+static void
+add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
+{
+	List	   *all;
+	ListCell   *lc;
+
+	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
+		return;
+	all = find_all_inheritors(relid, NoLock, NULL);
+	foreach(lc, all)
+	{
+		Oid			child = lfirst_oid(lc);
+
+		if (child != relid)
+			add_rel(m, child, lock, effect, cause);
+	}
+}
+
+/*
+ * Takes AccessShareLock on relid if nobody is in the way, so that the
+ * relation may be opened; never waits.  Pair with release_peek().
+ */
+static Relation
+peek_relation(Oid relid)
+{
+	if (!ConditionalLockRelationOid(relid, AccessShareLock))
+		return NULL;
+	return relation_open(relid, NoLock);
+}
+
+static void
+release_peek(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	relation_close(rel, NoLock);
+	UnlockRelationOid(relid, AccessShareLock);
+}
+
+/* ---------- statement text ---------- */
+
+/* Marks keyword tokens in our own scans; no grammar token uses this code. */
+#define MG_KEYWORD_TOKEN 1
+
+/*
+ * Where a CREATE INDEX statement starts (its first token, past any leading
+ * comment), where CONCURRENTLY goes (just after the INDEX keyword), and where
+ * the column list starts (just after the table name), found with the server's
+ * own scanner, so that comments, quoted names and odd spacing cannot mislead
+ * us.  The statement already parsed, so the scan cannot fail.
+ */
+static void
+locate_index_parts(const char *stmt, int *first_token, int *concurrently_at, int *relation_end)
+{
+	static uint16 *keyword_tokens = NULL;
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc;
+	int			tok;
+	int			state = 0;		/* 0: before INDEX, 1: before ON, 2: table name */
+	int			depth = 0;
+
+	*first_token = -1;
+	*concurrently_at = -1;
+	*relation_end = -1;
+	if (keyword_tokens == NULL)
+	{
+		uint16	   *tokens = (uint16 *) MemoryContextAlloc(TopMemoryContext,
+														   sizeof(uint16) * ScanKeywords.num_keywords);
+
+		for (int i = 0; i < ScanKeywords.num_keywords; i++)
+			tokens[i] = MG_KEYWORD_TOKEN;
+		keyword_tokens = tokens;
+	}
+
+	scanner = scanner_init(stmt, &yyextra, &ScanKeywords, keyword_tokens);
+	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
+	{
+		bool		is_kw = (tok == MG_KEYWORD_TOKEN);
+
+		if (*first_token < 0)
+			*first_token = yylloc;
+		if (state == 0)
+		{
+			if (is_kw && strcmp(yylval.keyword, "index") == 0)
+			{
+				*concurrently_at = yylloc + (int) strlen("index");
+				state = 1;
+			}
+		}
+		else if (state == 1)
+		{
+			if (tok == '(')
+				depth++;
+			else if (tok == ')')
+				depth--;
+			else if (depth == 0 && is_kw && strcmp(yylval.keyword, "on") == 0)
+				state = 2;
+		}
+		else if (state == 2)
+		{
+			if (is_kw && strcmp(yylval.keyword, "only") == 0)
+				continue;
+			/* The first part of the table name; now follow the dots. */
+			state = 3;
+		}
+		else if (state == 3)
+		{
+			if (tok == '.')
+				state = 2;
+			else
+			{
+				*relation_end = yylloc;
+				break;
+			}
+		}
+	}
+	scanner_finish(scanner);
+}
+
+/* The statement's text from its first token on. */
+static const char *
+trim_leading(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return text;
+}
+
+/* ---------- CREATE INDEX, DROP INDEX, REINDEX ---------- */
+
+/* The key columns of a simple index (plain column names, no expressions), or NULL. */
+static int
+simple_index_columns(Oid relid, IndexStmt *stmt, AttrNumber *attnums, int max)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	if (stmt->whereClause || stmt->indexIncludingParams)
+		return -1;
+	foreach(lc, stmt->indexParams)
+	{
+		IndexElem  *e = (IndexElem *) lfirst(lc);
+
+		if (e->name == NULL || n >= max)
+			return -1;
+		attnums[n] = get_attnum(relid, e->name);
+		if (attnums[n] == InvalidAttrNumber)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* INVALID indexes of relid that have stmt's name, or its (simple) definition. */
+static void
+find_invalid_twins(Oid relid, IndexStmt *stmt, MgOperation *op)
+{
+	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	int			ncols = simple_index_columns(relid, stmt, attnums, INDEX_MAX_KEYS);
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+		char	   *name;
+
+		if (idx->indisvalid)
+			continue;
+		name = get_rel_name(idx->indexrelid);
+		if (name == NULL)
+			continue;
+		if (stmt->idxname && strcmp(name, stmt->idxname) == 0)
+			op->invalid_same_name = name;
+		else if (ncols > 0 && idx->indnkeyatts == ncols && idx->indnatts == ncols &&
+				 idx->indisunique == stmt->unique &&
+				 heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+				 heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+		{
+			bool		same = true;
+
+			for (int i = 0; i < ncols; i++)
+				if (idx->indkey.values[i] != attnums[i])
+					same = false;
+			if (same)
+				op->invalid_same_definition = name;
+		}
+	}
+	systable_endscan(scan);
+	table_close(pg_index, AccessShareLock);
+}
+
+static void
+model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
+{
+	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	LOCKMODE	lock = stmt->concurrent ? ShareUpdateExclusiveLock : ShareLock;
+	bool		only_parent;
+	MgOperation *op;
+	int			first;
+
+	if (!OidIsValid(relid))
+		return;
+	only_parent = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE && !stmt->relation->inh;
+
+	/*
+	 * ON ONLY a partitioned table builds nothing: an invalid index on the
+	 * parent alone, the first step of the safe recipe.
+	 */
+	if (!add_rel(m, relid, lock, only_parent ? EFFECT_METADATA : EFFECT_INDEX_BUILD,
+				 only_parent ? NULL : "index build"))
+		return;
+	if (!only_parent)
+		add_partitions(m, relid, lock, EFFECT_INDEX_BUILD, "index build");
+	else
+		return;
+
+	op = add_op(m, MG_OP_CREATE_INDEX, relid);
+	locate_index_parts(text, &first, &op->concurrently_at, &op->relation_end);
+	if (first > 0)
+	{
+		text += first;
+		op->concurrently_at -= op->concurrently_at >= 0 ? first : 0;
+		op->relation_end -= op->relation_end >= 0 ? first : 0;
+	}
+	op->statement = text;
+	op->index_name = stmt->idxname;
+	op->concurrently = stmt->concurrent;
+	op->unique = stmt->unique;
+	if (stmt->concurrent)
+		find_invalid_twins(relid, stmt, op);
+}
+
+static void
+model_drop_index(MgModel *m, DropStmt *stmt)
+{
+	ListCell   *lc;
+	LOCKMODE	lock = stmt->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock;
+
+	foreach(lc, stmt->objects)
+	{
+		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+		Oid			indexid = RangeVarGetRelid(rv, NoLock, true);
+		Oid			tableid;
+		MgOperation *op;
+
+		if (!OidIsValid(indexid))
+			continue;
+		tableid = IndexGetRelation(indexid, true);
+		if (!OidIsValid(tableid))
+			continue;
+		if (!add_rel(m, tableid, lock, EFFECT_METADATA, NULL) ||
+			!add_rel(m, indexid, lock, EFFECT_DROP, NULL))
+			continue;
+		op = add_op(m, MG_OP_DROP_INDEX, tableid);
+		op->object_name = get_rel_name(indexid);
+		op->concurrently = stmt->concurrent;
+		op->cascade = stmt->behavior == DROP_CASCADE;
+	}
+}
+
+static bool
+reindex_is_concurrent(ReindexStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->params)
+	{
+		DefElem    *opt = (DefElem *) lfirst(lc);
+
+		if (strcmp(opt->defname, "concurrently") == 0)
+			return defGetBoolean(opt);
+	}
+	return false;
+}
+
+static void
+model_reindex(MgModel *m, ReindexStmt *stmt)
+{
+	bool		concurrent = reindex_is_concurrent(stmt);
+	LOCKMODE	table_lock = concurrent ? ShareUpdateExclusiveLock : ShareLock;
+	LOCKMODE	index_lock = concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock;
+	Oid			relid,
+				tableid;
+	MgOperation *op;
+
+	if (stmt->relation == NULL)
+		return;					/* SCHEMA, SYSTEM, DATABASE: not modelled */
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+	if (stmt->kind == REINDEX_OBJECT_INDEX)
+	{
+		tableid = IndexGetRelation(relid, true);
+		if (!OidIsValid(tableid))
+			return;
+		if (!add_rel(m, tableid, table_lock, EFFECT_SCAN, "read to rebuild the index") ||
+			!add_rel(m, relid, index_lock, EFFECT_INDEX_BUILD, "index rebuild"))
+			return;
+		op = add_op(m, MG_OP_REINDEX, tableid);
+		op->object_name = get_rel_name(relid);
+	}
+	else
+	{
+		tableid = relid;
+		if (!add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild"))
+			return;
+		op = add_op(m, MG_OP_REINDEX, tableid);
+	}
+	op->concurrently = concurrent;
+}
+
+/* ---------- ALTER TABLE ---------- */
+
+static bool
+is_serial_type(TypeName *tn)
+{
+	const char *name;
+
+	if (tn == NULL || list_length(tn->names) != 1 || tn->pct_type)
+		return false;
+	name = strVal(linitial(tn->names));
+	return strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0 ||
+		strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0 ||
+		strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0;
+}
+
+/*
+ * Fills the ADD COLUMN part of op and returns the effect on the table: a
+ * rewrite when every row needs its own value (a volatile default, identity,
+ * serial, GENERATED ... STORED, a domain with constraints), otherwise
+ * metadata.  -1 when the type does not exist: the statement fails by itself.
+ */
+static int
+describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
+{
+	ListCell   *lc;
+	Type		typ;
+	int32		typmod = -1;
+	Node	   *raw_default = def->raw_default;
+	bool		has_constraints = false;
+	Oid			typid;
+	int			effect = EFFECT_METADATA;
+
+	op->column = def->colname;
+	op->not_null = def->is_not_null;
+	op->has_default = raw_default != NULL;
+	op->fills_values = def->identity != 0 || def->generated != 0 || is_serial_type(def->typeName);
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+
+		if (!IsA(c, Constraint))
+			continue;
+		switch (c->contype)
+		{
+			case CONSTR_NOTNULL:
+			case CONSTR_PRIMARY:
+				op->not_null = true;
+				break;
+			case CONSTR_DEFAULT:
+				op->has_default = true;
+				raw_default = c->raw_expr;
+				break;
+			case CONSTR_IDENTITY:
+			case CONSTR_GENERATED:
+				op->fills_values = true;
+				break;
+			default:
+				break;
+		}
+	}
+	if (op->fills_values)
+	{
+		*cause = "a column whose values are generated row by row (identity, serial or GENERATED)";
+		effect = EFFECT_REWRITE;
+	}
+
+	op->type_sql = def->typeName ? TypeNameToString(def->typeName) : "";
+	if (def->typeName == NULL)
+		return effect;
+	if (is_serial_type(def->typeName))
+		return effect;
+	typ = LookupTypeName(NULL, def->typeName, &typmod, true);
+	if (typ == NULL)
+		return -1;
+	{
+		Form_pg_type t = (Form_pg_type) GETSTRUCT(typ);
+
+		typid = t->oid;
+		if (t->typtype == TYPTYPE_DOMAIN)
+		{
+			if (t->typnotnull)
+				op->not_null = true;
+			if (!heap_attisnull(typ, Anum_pg_type_typdefaultbin, NULL))
+				op->has_default = true;
+			has_constraints = true;
+		}
+		ReleaseSysCache(typ);
+	}
+	op->type_sql = format_type_with_typemod(typid, typmod);
+	if (has_constraints && DomainHasConstraints(typid))
+	{
+		*cause = "a column of a domain type with constraints";
+		effect = EFFECT_REWRITE;
+	}
+
+	/*
+	 * Is the default volatile?  The server cooks it exactly like this
+	 * (cookDefault) and rewrites when contain_volatile_functions() says so.
+	 */
+	if (raw_default != NULL && def->generated == 0)
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		Node	   *cooked;
+
+		cooked = cookDefault(pstate, (Node *) copyObjectImpl(raw_default), typid, typmod,
+							 def->colname, 0);
+		if (cooked && contain_volatile_functions(cooked))
+		{
+			op->volatile_default = true;
+			op->default_sql = deparse_expression(cooked, NIL, false, false);
+			*cause = "a column added with a volatile default";
+			effect = EFFECT_REWRITE;
+		}
+		free_parsestate(pstate);
+	}
+	return effect;
+}
+
+/*
+ * The server's own test (ATColumnChangeRequiresRewrite) on the planned
+ * coercion expression: anything but relabelling the column, a
+ * constraint-free domain coercion, or a timestamp <-> timestamptz cast in
+ * a UTC session means a rewrite.
+ */
+static bool
+coercion_requires_rewrite(Node *expr, AttrNumber attnum)
+{
+	for (;;)
+	{
+		if (IsA(expr, Var) && ((Var *) expr)->varattno == attnum)
+			return false;
+		else if (IsA(expr, RelabelType))
+			expr = (Node *) ((RelabelType *) expr)->arg;
+		else if (IsA(expr, CoerceToDomain))
+		{
+			CoerceToDomain *d = (CoerceToDomain *) expr;
+
+			if (DomainHasConstraints(d->resulttype))
+				return true;
+			expr = (Node *) d->arg;
+		}
+		else if (IsA(expr, FuncExpr))
+		{
+			FuncExpr   *f = (FuncExpr *) expr;
+
+			if ((f->funcid == F_TIMESTAMPTZ_TIMESTAMP || f->funcid == F_TIMESTAMP_TIMESTAMPTZ) &&
+				!TimestampTimestampTzRequiresRewrite())
+				expr = (Node *) linitial(f->args);
+			else
+				return true;
+		}
+		else
+			return true;
+	}
+}
+
+static bool
+is_string_type(Oid t)
+{
+	return t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NAMEOID;
+}
+
+static int
+integer_rank(Oid t)
+{
+	return t == INT2OID ? 2 : t == INT4OID ? 4 : t == INT8OID ? 8 : 0;
+}
+
+/* Whether values of (oldt, oldmod) may not fit in (newt, newmod), and why. */
+static const char *
+narrowing_reason(Oid oldt, int32 oldmod, Oid newt, int32 newmod)
+{
+	if ((newt == VARCHAROID || newt == BPCHAROID) && newmod >= 0 && is_string_type(oldt))
+	{
+		int			newlen = newmod - VARHDRSZ;
+
+		if (oldmod < 0 || oldmod - VARHDRSZ > newlen)
+			return psprintf("values longer than %d characters make it fail", newlen);
+		return NULL;
+	}
+	if (integer_rank(oldt) && integer_rank(newt) && integer_rank(newt) < integer_rank(oldt))
+		return psprintf("values outside the range of %s make it fail", format_type_be(newt));
+	if ((integer_rank(oldt) || oldt == NUMERICOID) && newt == NUMERICOID && newmod >= 0)
+	{
+		int			newprec = ((newmod - VARHDRSZ) >> 16) & 0xffff;
+		int			newscale = (newmod - VARHDRSZ) & 0xffff;
+
+		if (oldt == NUMERICOID && oldmod < 0)
+			return psprintf("values with more than %d digits before the decimal point make it fail, and values with more than %d decimals are rounded",
+							newprec - newscale, newscale);
+		if (oldt == NUMERICOID)
+		{
+			int			oldprec = ((oldmod - VARHDRSZ) >> 16) & 0xffff;
+			int			oldscale = (oldmod - VARHDRSZ) & 0xffff;
+
+			if (newprec - newscale < oldprec - oldscale)
+				return psprintf("values with more than %d digits before the decimal point make it fail",
+								newprec - newscale);
+			if (newscale < oldscale)
+				return psprintf("values are rounded from %d to %d decimals: data is lost",
+								oldscale, newscale);
+		}
+		else if (newprec - newscale < 19)
+			return psprintf("integers with more than %d digits make it fail", newprec - newscale);
+		return NULL;
+	}
+	if (oldt == FLOAT8OID && newt == FLOAT4OID)
+		return pstrdup("values lose precision (float8 to float4)");
+	if (oldt == NUMERICOID && integer_rank(newt))
+		return psprintf("decimals are rounded away and values outside the range of %s make it fail",
+						format_type_be(newt));
+	if (is_string_type(oldt) && !is_string_type(newt) && newt != TEXTOID)
+		return psprintf("values that do not convert to %s make it fail", format_type_be(newt));
+	if ((oldt == TIMESTAMPTZOID || oldt == TIMESTAMPOID) && newt == DATEOID)
+		return pstrdup("the time of day is lost");
+	return NULL;
+}
+
+/* Number of indexes of relid that include column attnum. */
+static int
+indexes_on_column(Oid relid, AttrNumber attnum)
+{
+	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			n = 0;
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+
+		for (int i = 0; i < idx->indnatts; i++)
+			if (idx->indkey.values[i] == attnum)
+			{
+				n++;
+				break;
+			}
+	}
+	systable_endscan(scan);
+	table_close(pg_index, AccessShareLock);
+	return n;
+}
+
+/* Returns the effect, or -1 when the statement will fail by itself. */
+static int
+describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
+{
+	ColumnDef  *def = (ColumnDef *) cmd->def;
+	AttrNumber	attnum = get_attnum(relid, cmd->name);
+	Oid			oldtype,
+				newtype,
+				oldcoll;
+	int32		oldmod,
+				newmod = -1;
+	Type		typ;
+	const char *why;
+
+	if (attnum == InvalidAttrNumber || def == NULL || !IsA(def, ColumnDef))
+		return -1;
+	get_atttypetypmodcoll(relid, attnum, &oldtype, &oldmod, &oldcoll);
+	typ = LookupTypeName(NULL, def->typeName, &newmod, true);
+	if (typ == NULL)
+		return -1;
+	newtype = ((Form_pg_type) GETSTRUCT(typ))->oid;
+	ReleaseSysCache(typ);
+
+	op->column = cmd->name;
+	op->old_type = format_type_with_typemod(oldtype, oldmod);
+	op->new_type = format_type_with_typemod(newtype, newmod);
+	op->has_using = def->raw_default != NULL;
+	if (op->has_using)
+		op->rewrite = true;		/* the USING expression computes every value */
+	else
+	{
+		Node	   *transform;
+
+		if (!can_coerce_type(1, &oldtype, &newtype, COERCION_ASSIGNMENT))
+			return -1;
+		transform = (Node *) makeVar(1, attnum, oldtype, oldmod, oldcoll, 0);
+		transform = coerce_to_target_type(NULL, transform, oldtype, newtype, newmod,
+										  COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+		if (transform == NULL)
+			return -1;
+		transform = (Node *) expression_planner((Expr *) transform);
+		op->rewrite = coercion_requires_rewrite(transform, attnum);
+	}
+	why = narrowing_reason(getBaseType(oldtype), oldmod, getBaseType(newtype), newmod);
+	if (why)
+	{
+		op->narrowing = true;
+		op->narrowing_reason = why;
+	}
+	op->rebuilt_indexes = indexes_on_column(relid, attnum);
+	/*
+	 * Without a rewrite the server keeps the indexes whose definition stays
+	 * compatible (TryReuseIndex), which is the case for the binary-coercible
+	 * changes: catalog work only.
+	 */
+	return op->rewrite ? EFFECT_REWRITE : EFFECT_METADATA;
+}
+
+/* Valid CHECK constraints of relid, as expressions on varno 1. */
+static List *
+valid_check_constraints(Oid relid)
+{
+	Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *result = NIL;
+
+	ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		bin;
+
+		if (con->contype != CONSTRAINT_CHECK || !con->convalidated)
+			continue;
+		bin = heap_getattr(tup, Anum_pg_constraint_conbin, RelationGetDescr(pg_constraint),
+						   &isnull);
+		if (isnull)
+			continue;
+		result = list_concat(result,
+							 make_ands_implicit((Expr *) stringToNode(TextDatumGetCString(bin))));
+	}
+	systable_endscan(scan);
+	table_close(pg_constraint, AccessShareLock);
+	return result;
+}
+
+/*
+ * SET NOT NULL scans the table unless the column already is NOT NULL or a
+ * valid CHECK constraint proves it (PG 12+), the same proof the server runs.
+ */
+static bool
+set_not_null_needs_scan(Oid relid, const char *colname)
+{
+	HeapTuple	tp = SearchSysCacheAttName(relid, colname);
+	Form_pg_attribute att;
+	NullTest   *nt;
+	bool		needed;
+
+	if (!HeapTupleIsValid(tp))
+		return false;
+	att = (Form_pg_attribute) GETSTRUCT(tp);
+	if (att->attnotnull)
+	{
+		ReleaseSysCache(tp);
+		return false;
+	}
+	nt = makeNode(NullTest);
+	nt->arg = (Expr *) makeVar(1, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
+	nt->nulltesttype = IS_NOT_NULL;
+	nt->argisrow = false;
+	nt->location = -1;
+	ReleaseSysCache(tp);
+	needed = !predicate_implied_by(list_make1(nt), valid_check_constraints(relid), false);
+	return needed;
+}
+
+/* "FOREIGN KEY (a) REFERENCES b (id)": the constraint as SQL, for hints. */
+static char *
+constraint_sql(Constraint *con)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	switch (con->contype)
+	{
+		case CONSTR_FOREIGN:
+			appendStringInfoString(&buf, "FOREIGN KEY (");
+			foreach(lc, con->fk_attrs)
+				appendStringInfo(&buf, "%s%s", lc == list_head(con->fk_attrs) ? "" : ", ",
+								 quote_identifier(strVal(lfirst(lc))));
+			appendStringInfo(&buf, ") REFERENCES %s",
+							 quote_qualified_identifier(con->pktable->schemaname,
+														con->pktable->relname));
+			if (con->pk_attrs)
+			{
+				appendStringInfoString(&buf, " (");
+				foreach(lc, con->pk_attrs)
+					appendStringInfo(&buf, "%s%s", lc == list_head(con->pk_attrs) ? "" : ", ",
+									 quote_identifier(strVal(lfirst(lc))));
+				appendStringInfoChar(&buf, ')');
+			}
+			break;
+		default:
+			break;
+	}
+	return buf.data;
+}
+
+static char *
+column_list_sql(List *keys)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	foreach(lc, keys)
+		appendStringInfo(&buf, "%s%s", lc == list_head(keys) ? "" : ", ",
+						 quote_identifier(strVal(lfirst(lc))));
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* The text of the statement's CHECK expression, as written. */
+static char *
+check_expression_text(Constraint *con, const char *text)
+{
+	/* The raw expression's location points into the source string. */
+	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
+
+	if (text && loc >= 0 && loc < (int) strlen(text))
+	{
+		/* From the expression start to the matching closing parenthesis. */
+		int			depth = 1;
+		const char *p = text + loc;
+		const char *q = p;
+		bool		in_quote = false;
+
+		for (; *q; q++)
+		{
+			if (*q == '\'')
+				in_quote = !in_quote;
+			else if (!in_quote && *q == '(')
+				depth++;
+			else if (!in_quote && *q == ')' && --depth == 0)
+				break;
+		}
+		if (*q == ')')
+			return psprintf("CHECK (%s)", pnstrdup(p, q - p));
+	}
+	return pstrdup("CHECK (...)");
+}
+
+static void
+model_add_constraint(MgModel *m, Oid relid, Constraint *con)
+{
+	MgOperation *op = add_op(m, MG_OP_ADD_CONSTRAINT, relid);
+
+	if (op == NULL)
+		return;
+	op->constraint_name = con->conname;
+	op->not_valid = con->skip_validation;
+	switch (con->contype)
+	{
+		case CONSTR_CHECK:
+			op->contype = 'c';
+			op->definition = check_expression_text(con, m->query);
+			add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+					con->skip_validation ? NULL : "CHECK constraint validation");
+			break;
+		case CONSTR_FOREIGN:
+			{
+				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+				op->contype = 'f';
+				op->definition = constraint_sql(con);
+				add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+						con->skip_validation ? NULL : "FOREIGN KEY validation");
+				if (OidIsValid(refid))
+				{
+					/* The validation query reads the referenced table too. */
+					MgLockedRelation *r = add_rel(m, refid, ShareRowExclusiveLock,
+												  con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+												  con->skip_validation ? NULL : "FOREIGN KEY validation");
+
+					if (r)
+					{
+						op->referenced = r->table;
+						op->referenced_lock = ShareRowExclusiveLock;
+					}
+				}
+				break;
+			}
+		case CONSTR_PRIMARY:
+		case CONSTR_UNIQUE:
+		case CONSTR_EXCLUSION:
+			op->contype = con->contype == CONSTR_PRIMARY ? 'p'
+				: con->contype == CONSTR_UNIQUE ? 'u' : 'x';
+			op->using_index = con->indexname != NULL;
+			if (con->keys)
+				op->columns = column_list_sql(con->keys);
+			if (!op->using_index)
+				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
+			break;
+		default:
+			op->contype = 'n';
+			break;
+	}
+}
+
+static void
+model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
+{
+	Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+	Oid			defaultid;
+	MgLockedRelation *r;
+	MgOperation *op;
+	Relation	parent,
+				part;
+
+	if (!OidIsValid(partid))
+		return;
+	r = add_rel(m, partid, AccessExclusiveLock, EFFECT_SCAN, "partition constraint check");
+	if (r == NULL)
+		return;
+	op = add_op(m, MG_OP_ATTACH_PARTITION, parentid);
+	op->partition = r->table;
+	op->scan_needed = true;
+	op->bound = NULL;
+	if (pc->bound && pc->bound->location >= 0 && pc->bound->location < (int) strlen(m->query))
+	{
+		const char *start = m->query + pc->bound->location;
+		const char *end = strchr(start, ';');
+		int			len = end ? (int) (end - start) : (int) strlen(start);
+
+		while (len > 0 && isspace((unsigned char) start[len - 1]))
+			len--;
+		op->bound = pnstrdup(start, len);
+	}
+
+	/* Ask the server whether the partition's constraints already imply the bound. */
+	parent = peek_relation(parentid);
+	part = parent ? peek_relation(partid) : NULL;
+	if (parent && part && pc->bound)
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		PartitionBoundSpec *bound = transformPartitionBound(pstate, parent,
+															(PartitionBoundSpec *) copyObjectImpl(pc->bound));
+		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),
+									   RelationGetPartitionQual(parent));
+
+		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
+		qual = (List *) canonicalize_qual((Expr *) qual, true);
+		qual = list_make1(make_ands_explicit(qual));
+		qual = map_partition_varattnos(qual, 1, part, parent);
+		if (PartConstraintImpliedByRelConstraint(part, qual))
+		{
+			op->scan_needed = false;
+			r->effect = EFFECT_METADATA;
+			r->cause = NULL;
+		}
+		free_parsestate(pstate);
+	}
+	if (part)
+		release_peek(part);
+	if (parent)
+		release_peek(parent);
+	op->partition = r->table;
+
+	/* A default partition is scanned for rows that now belong to the new one. */
+	defaultid = get_default_partition_oid(parentid);
+	if (OidIsValid(defaultid) && defaultid != partid)
+	{
+		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
+									  "default partition check");
+
+		if (d)
+			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
+	}
+}
+
+static void
+model_alter_table(MgModel *m, AlterTableStmt *stmt)
+{
+	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	LOCKMODE	lock;
+	ListCell   *lc;
+	bool		partitioned;
+
+	if (!OidIsValid(relid))
+		return;
+
+	/* The server's own answer for the main relation. */
+	lock = AlterTableGetLockLevel(stmt->cmds);
+	if (!add_rel(m, relid, lock, EFFECT_METADATA, NULL))
+		return;
+	partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+		MgOperation *op;
+		int			effect;
+		const char *cause = NULL;
+
+		switch (cmd->subtype)
+		{
+			case AT_AddColumn:
+				if (!cmd->def || !IsA(cmd->def, ColumnDef))
+					break;
+				op = add_op(m, MG_OP_ADD_COLUMN, relid);
+				effect = describe_new_column((ColumnDef *) cmd->def, op, &cause);
+				if (effect < 0)
+				{
+					m->nops--;
+					break;
+				}
+				/* A NOT NULL column without a default is checked by a scan (and fails). */
+				if (effect == EFFECT_METADATA && op->not_null && !op->has_default)
+				{
+					effect = EFFECT_SCAN;
+					cause = "NOT NULL check of the new column";
+				}
+				add_rel(m, relid, NoLock, effect, cause);
+				break;
+			case AT_AlterColumnType:
+				op = add_op(m, MG_OP_ALTER_COLUMN_TYPE, relid);
+				effect = describe_type_change(relid, cmd, op);
+				if (effect < 0)
+				{
+					m->nops--;
+					break;
+				}
+				add_rel(m, relid, NoLock, effect,
+						effect == EFFECT_REWRITE ? "a column type change" : NULL);
+				break;
+			case AT_SetNotNull:
+				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
+				op->column = cmd->name;
+				op->scan_needed = set_not_null_needs_scan(relid, cmd->name);
+				if (op->scan_needed)
+					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				break;
+			case AT_AddConstraint:
+				if (cmd->def && IsA(cmd->def, Constraint))
+					model_add_constraint(m, relid, (Constraint *) cmd->def);
+				break;
+			case AT_ValidateConstraint:
+				{
+					Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
+					HeapTuple	tp;
+
+					op = add_op(m, MG_OP_VALIDATE_CONSTRAINT, relid);
+					op->constraint_name = cmd->name;
+					if (!OidIsValid(conid))
+						break;
+					tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+					if (!HeapTupleIsValid(tp))
+						break;
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						bool		already = con->convalidated;
+						bool		fk = con->contype == CONSTRAINT_FOREIGN;
+						Oid			confrelid = con->confrelid;
+
+						ReleaseSysCache(tp);
+						if (already)
+							break;	/* nothing to check */
+						add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
+						if (fk && OidIsValid(confrelid))
+							add_rel(m, confrelid, RowShareLock, EFFECT_SCAN,
+									"FOREIGN KEY validation");
+					}
+				}
+				break;
+			case AT_AttachPartition:
+				if (cmd->def && IsA(cmd->def, PartitionCmd) && partitioned)
+					model_attach_partition(m, relid, (PartitionCmd *) cmd->def);
+				break;
+			case AT_DetachPartition:
+				if (cmd->def && IsA(cmd->def, PartitionCmd))
+				{
+					PartitionCmd *pc = (PartitionCmd *) cmd->def;
+					Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+					MgLockedRelation *r;
+
+					if (!OidIsValid(partid))
+						break;
+					r = add_rel(m, partid,
+								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
+								EFFECT_METADATA, NULL);
+					op = add_op(m, MG_OP_DETACH_PARTITION, relid);
+					op->concurrently = pc->concurrent;
+					if (r)
+						op->partition = r->table;
+				}
+				break;
+			case AT_DropColumn:
+				{
+					AttrNumber	attnum = get_attnum(relid, cmd->name);
+					Oid			typid;
+					int32		typmod;
+					Oid			coll;
+
+					if (attnum == InvalidAttrNumber)
+						break;
+					op = add_op(m, MG_OP_DROP_COLUMN, relid);
+					op->column = cmd->name;
+					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
+					op->type_sql = format_type_with_typemod(typid, typmod);
+					op->cascade = cmd->behavior == DROP_CASCADE;
+				}
+				break;
+			case AT_DropConstraint:
+				{
+					/* Dropping a foreign key drops its triggers on the referenced table. */
+					Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
+					HeapTuple	tp;
+
+					if (!OidIsValid(conid))
+						break;
+					tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+					if (HeapTupleIsValid(tp))
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						Oid			confrelid = con->confrelid;
+						bool		fk = con->contype == CONSTRAINT_FOREIGN;
+
+						ReleaseSysCache(tp);
+						if (fk && OidIsValid(confrelid) && confrelid != relid)
+							add_rel(m, confrelid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
+				}
+				break;
+			case AT_SetLogged:
+			case AT_SetUnLogged:
+				op = add_op(m, MG_OP_SET_PERSISTENCE, relid);
+				op->object_name = cmd->subtype == AT_SetLogged ? "LOGGED" : "UNLOGGED";
+				add_rel(m, relid, NoLock, EFFECT_REWRITE,
+						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
+				break;
+#if PG_VERSION_NUM >= 150000
+			case AT_SetAccessMethod:
+				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
+				op->object_name = cmd->name;
+				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
+				break;
+#endif
+			case AT_SetTableSpace:
+				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+				break;
+			default:
+				break;
+		}
+	}
+
+	/* ALTER TABLE on a partitioned table recurses with the same lock, unless ONLY. */
+	if (partitioned && stmt->relation->inh)
+	{
+		for (int i = 0; i < m->nrels; i++)
+		{
+			if (m->relids[i] != relid)
+				continue;
+			{
+				int			effect = m->rels[i].effect;
+				const char *cause = m->rels[i].cause;
+				bool		recurses = true;
+
+				/* Attaching or detaching concerns the parent and the one partition only. */
+				foreach(lc, stmt->cmds)
+				{
+					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+					if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
+						cmd->subtype == AT_DetachPartitionFinalize)
+						recurses = false;
+				}
+				if (recurses)
+					add_partitions(m, relid, lock, effect, cause);
+			}
+			break;
+		}
+	}
+}
+
+/* ---------- DROP, TRUNCATE, RENAME and the rest ---------- */
+
+/*
+ * The tables a view or materialized view reads (its _RETURN rule's range
+ * table, subqueries and views included): a refresh scans them under
+ * AccessShareLock.
+ */
+static void
+add_query_sources(MgModel *m, Query *query, int depth)
+{
+	ListCell   *lc;
+
+	if (query == NULL || depth > 8)
+		return;
+	foreach(lc, query->rtable)
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+
+		if (rte->rtekind == RTE_SUBQUERY)
+			add_query_sources(m, rte->subquery, depth + 1);
+		else if (rte->rtekind == RTE_RELATION)
+		{
+			char		relkind = get_rel_relkind(rte->relid);
+
+			if (relkind == RELKIND_VIEW)
+				add_view_sources(m, rte->relid, depth + 1);
+			else if (relkind == RELKIND_RELATION || relkind == RELKIND_MATVIEW ||
+					 relkind == RELKIND_PARTITIONED_TABLE)
+			{
+				add_rel(m, rte->relid, AccessShareLock, EFFECT_SCAN, "read by the refresh");
+				if (rte->inh)
+					add_partitions(m, rte->relid, AccessShareLock, EFFECT_SCAN,
+								   "read by the refresh");
+			}
+		}
+	}
+	foreach(lc, query->cteList)
+	{
+		CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
+
+		if (cte->ctequery && IsA(cte->ctequery, Query))
+			add_query_sources(m, (Query *) cte->ctequery, depth + 1);
+	}
+}
+
+static void
+add_view_sources(MgModel *m, Oid viewid, int depth)
+{
+	HeapTuple	tp = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(viewid),
+									 CStringGetDatum("_RETURN"));
+	bool		isnull;
+	Datum		action;
+	List	   *actions;
+
+	if (!HeapTupleIsValid(tp))
+		return;
+	action = SysCacheGetAttr(RULERELNAME, tp, Anum_pg_rewrite_ev_action, &isnull);
+	if (!isnull)
+	{
+		actions = (List *) stringToNode(TextDatumGetCString(action));
+		if (actions && IsA(actions, List) && list_length(actions) == 1)
+			add_query_sources(m, linitial_node(Query, actions), depth);
+	}
+	ReleaseSysCache(tp);
+}
+
+static void
+add_drop_table(MgModel *m, Oid relid, bool cascade)
+{
+	MgOperation *op;
+	List	   *fks;
+	ListCell   *lc;
+
+	if (!add_rel(m, relid, AccessExclusiveLock, EFFECT_DROP, NULL))
+		return;
+	op = add_op(m, MG_OP_DROP_TABLE, relid);
+	op->cascade = cascade;
+	add_partitions(m, relid, AccessExclusiveLock, EFFECT_DROP, NULL);
+
+	/* Its foreign keys' triggers on the referenced tables go too. */
+	fks = NIL;
+	{
+		Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(relid));
+		scan = systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, NULL, 1,
+								  &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+			if (con->contype == CONSTRAINT_FOREIGN && con->confrelid != relid)
+				fks = list_append_unique_oid(fks, con->confrelid);
+		}
+		systable_endscan(scan);
+		table_close(pg_constraint, AccessShareLock);
+	}
+	foreach(lc, fks)
+		add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+}
+
+static void
+model_drop(MgModel *m, DropStmt *stmt)
+{
+	ListCell   *lc;
+	bool		cascade = stmt->behavior == DROP_CASCADE;
+
+	switch (stmt->removeType)
+	{
+		case OBJECT_INDEX:
+			model_drop_index(m, stmt);
+			break;
+		case OBJECT_TABLE:
+		case OBJECT_MATVIEW:
+			foreach(lc, stmt->objects)
+			{
+				RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+				Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+				if (OidIsValid(relid))
+					add_drop_table(m, relid, cascade);
+			}
+			break;
+		case OBJECT_SCHEMA:
+			if (!cascade)
+				break;
+			foreach(lc, stmt->objects)
+			{
+				Oid			nsp = get_namespace_oid(strVal(lfirst(lc)), true);
+				Relation	pg_class;
+				TableScanDesc scan;
+				ScanKeyData key;
+				HeapTuple	tup;
+				List	   *tables = NIL;
+				ListCell   *tc;
+
+				if (!OidIsValid(nsp))
+					continue;
+				pg_class = table_open(RelationRelationId, AccessShareLock);
+				ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ,
+							ObjectIdGetDatum(nsp));
+				scan = table_beginscan_catalog(pg_class, 1, &key);
+				while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+				{
+					Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
+
+					if (cls->relkind == RELKIND_RELATION || cls->relkind == RELKIND_MATVIEW ||
+						(cls->relkind == RELKIND_PARTITIONED_TABLE))
+						tables = lappend_oid(tables, cls->oid);
+				}
+				table_endscan(scan);
+				table_close(pg_class, AccessShareLock);
+				foreach(tc, tables)
+				{
+					Oid			relid = lfirst_oid(tc);
+
+					if (!get_rel_relispartition(relid))
+						add_drop_table(m, relid, true);
+				}
+			}
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+model_truncate(MgModel *m, TruncateStmt *stmt)
+{
+	ListCell   *lc;
+	List	   *relids = NIL;
+
+	foreach(lc, stmt->relations)
+	{
+		RangeVar   *rv = (RangeVar *) lfirst(lc);
+		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+		MgOperation *op;
+
+		if (!OidIsValid(relid) || !add_rel(m, relid, AccessExclusiveLock, EFFECT_TRUNCATE, NULL))
+			continue;
+		op = add_op(m, MG_OP_TRUNCATE, relid);
+		op->cascade = stmt->behavior == DROP_CASCADE;
+		relids = lappend_oid(relids, relid);
+		if (rv->inh)
+			add_partitions(m, relid, AccessExclusiveLock, EFFECT_TRUNCATE, NULL);
+	}
+	if (stmt->behavior == DROP_CASCADE && relids != NIL)
+	{
+		/* Tables whose foreign keys reference the truncated ones are truncated too. */
+		List	   *more = heap_truncate_find_FKs(relids);
+
+		foreach(lc, more)
+		{
+			Oid			relid = lfirst_oid(lc);
+			MgOperation *op;
+
+			if (list_member_oid(relids, relid) ||
+				!add_rel(m, relid, AccessExclusiveLock, EFFECT_TRUNCATE, NULL))
+				continue;
+			op = add_op(m, MG_OP_TRUNCATE, relid);
+			op->cascade = true;
+		}
+	}
+}
+
+static void
+model_rename(MgModel *m, RenameStmt *stmt)
+{
+	Oid			relid;
+	MgOperation *op;
+
+	if (stmt->relation == NULL)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+	switch (stmt->renameType)
+	{
+		case OBJECT_TABLE:
+		case OBJECT_VIEW:
+		case OBJECT_MATVIEW:
+		case OBJECT_SEQUENCE:
+		case OBJECT_FOREIGN_TABLE:
+			if (!add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL))
+				return;
+			if (stmt->renameType == OBJECT_TABLE)
+			{
+				op = add_op(m, MG_OP_RENAME_TABLE, relid);
+				op->object_name = stmt->newname;
+			}
+			break;
+		case OBJECT_INDEX:
+			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
+			break;
+		case OBJECT_COLUMN:
+			if (!add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL))
+				return;
+			if (get_attnum(relid, stmt->subname) == InvalidAttrNumber)
+				return;
+			op = add_op(m, MG_OP_RENAME_COLUMN, relid);
+			op->column = stmt->subname;
+			op->new_name = stmt->newname;
+			if (stmt->relation->inh)
+				add_partitions(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+			break;
+		case OBJECT_TABCONSTRAINT:
+			add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+			break;
+		default:
+			break;
+	}
+}
+
+static bool
+option_is_set(List *options, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *opt = (DefElem *) lfirst(lc);
+
+		if (strcmp(opt->defname, name) == 0)
+			return opt->arg == NULL || defGetBoolean(opt);
+	}
+	return false;
+}
+
+static void
+model_vacuum(MgModel *m, VacuumStmt *stmt)
+{
+	bool		full = stmt->is_vacuumcmd && option_is_set(stmt->options, "full");
+	ListCell   *lc;
+
+	foreach(lc, stmt->rels)
+	{
+		VacuumRelation *vr = (VacuumRelation *) lfirst(lc);
+		Oid			relid;
+
+		if (vr->relation == NULL)
+			continue;
+		relid = RangeVarGetRelid(vr->relation, NoLock, true);
+		if (!OidIsValid(relid))
+			continue;
+		if (full)
+		{
+			if (add_rel(m, relid, AccessExclusiveLock, EFFECT_REWRITE, "VACUUM FULL"))
+				add_op(m, MG_OP_VACUUM_FULL, relid);
+		}
+		else if (stmt->is_vacuumcmd)
+			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_SCAN, "VACUUM");
+		else
+			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA,
+					"ANALYZE reads a sample of the table");
+	}
+}
+
+static void
+model_lock(MgModel *m, LockStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->relations)
+	{
+		RangeVar   *rv = (RangeVar *) lfirst(lc);
+		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+		if (!OidIsValid(relid))
+			continue;
+		add_rel(m, relid, stmt->mode, EFFECT_NONE, NULL);
+		if (rv->inh)
+			add_partitions(m, relid, stmt->mode, EFFECT_NONE, NULL);
+	}
+}
+
+static void
+model_create_table(MgModel *m, CreateStmt *stmt)
+{
+	ListCell   *lc;
+
+	/* A partition: the parent is locked, a default partition scanned. */
+	if (stmt->partbound && stmt->inhRelations)
+	{
+		Oid			parentid = RangeVarGetRelid((RangeVar *) linitial(stmt->inhRelations),
+												NoLock, true);
+
+		if (OidIsValid(parentid))
+		{
+			Oid			defaultid = get_default_partition_oid(parentid);
+
+			add_rel(m, parentid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+			if (OidIsValid(defaultid))
+				add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
+		}
+	}
+	else
+	{
+		foreach(lc, stmt->inhRelations)
+		{
+			Oid			parentid = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+
+			if (OidIsValid(parentid))
+				add_rel(m, parentid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
+		}
+	}
+
+	/* Foreign keys lock the referenced tables. */
+	foreach(lc, stmt->tableElts)
+	{
+		Node	   *elt = (Node *) lfirst(lc);
+		List	   *cons = NIL;
+		ListCell   *cc;
+
+		if (IsA(elt, ColumnDef))
+			cons = ((ColumnDef *) elt)->constraints;
+		else if (IsA(elt, Constraint))
+			cons = list_make1(elt);
+		foreach(cc, cons)
+		{
+			Constraint *con = (Constraint *) lfirst(cc);
+
+			if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
+			{
+				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+				if (OidIsValid(refid))
+					add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+			}
+		}
+	}
+	foreach(lc, stmt->constraints)
+	{
+		Constraint *con = (Constraint *) lfirst(lc);
+
+		if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
+		{
+			Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+			if (OidIsValid(refid))
+				add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+		}
+	}
+}
+
+static void
+model_comment(MgModel *m, CommentStmt *stmt)
+{
+	RangeVar   *rv = NULL;
+
+	if (stmt->objtype == OBJECT_TABLE || stmt->objtype == OBJECT_INDEX ||
+		stmt->objtype == OBJECT_VIEW || stmt->objtype == OBJECT_MATVIEW)
+		rv = makeRangeVarFromNameList(castNode(List, stmt->object));
+	else if (stmt->objtype == OBJECT_COLUMN)
+	{
+		List	   *names = castNode(List, stmt->object);
+
+		if (list_length(names) >= 2)
+			rv = makeRangeVarFromNameList(list_truncate(list_copy(names), list_length(names) - 1));
+	}
+	if (rv)
+	{
+		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+		if (OidIsValid(relid))
+			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
+	}
+}
+
+/*
+ * The model of one statement.  Returns false for statements that are not
+ * modelled (no DDL on existing relations).
+ */
+bool
+mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
+{
+	text = text ? trim_leading(text) : "";
+	m->query = query ? query : text;
+	m->text = text;
+	switch (nodeTag(parsetree))
+	{
+		case T_IndexStmt:
+			mg_model_init(m, "CREATE INDEX");
+			model_create_index(m, (IndexStmt *) parsetree, text);
+			break;
+		case T_AlterTableStmt:
+			{
+				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
+
+#if PG_VERSION_NUM >= 140000
+				ObjectType	objtype = stmt->objtype;
+#else
+				ObjectType	objtype = stmt->relkind;
+#endif
+
+				mg_model_init(m, objtype == OBJECT_INDEX ? "ALTER INDEX"
+							  : objtype == OBJECT_MATVIEW ? "ALTER MATERIALIZED VIEW"
+							  : objtype == OBJECT_VIEW ? "ALTER VIEW"
+							  : objtype == OBJECT_SEQUENCE ? "ALTER SEQUENCE"
+							  : objtype == OBJECT_FOREIGN_TABLE ? "ALTER FOREIGN TABLE"
+							  : "ALTER TABLE");
+				model_alter_table(m, stmt);
+			}
+			break;
+		case T_DropStmt:
+			mg_model_init(m, "DROP");
+			model_drop(m, (DropStmt *) parsetree);
+			break;
+		case T_TruncateStmt:
+			mg_model_init(m, "TRUNCATE TABLE");
+			model_truncate(m, (TruncateStmt *) parsetree);
+			break;
+		case T_RenameStmt:
+			mg_model_init(m, "ALTER TABLE");
+			model_rename(m, (RenameStmt *) parsetree);
+			break;
+		case T_ReindexStmt:
+			mg_model_init(m, "REINDEX");
+			model_reindex(m, (ReindexStmt *) parsetree);
+			break;
+		case T_RefreshMatViewStmt:
+			{
+				RefreshMatViewStmt *stmt = (RefreshMatViewStmt *) parsetree;
+				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+				mg_model_init(m, "REFRESH MATERIALIZED VIEW");
+				if (OidIsValid(relid) &&
+					add_rel(m, relid, stmt->concurrent ? ExclusiveLock : AccessExclusiveLock,
+							stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE,
+							stmt->concurrent ? "concurrent refresh" : "refresh"))
+				{
+					MgOperation *op = add_op(m, MG_OP_REFRESH_MATVIEW, relid);
+
+					op->concurrently = stmt->concurrent;
+					if (!stmt->skipData)
+						add_view_sources(m, relid, 0);
+				}
+			}
+			break;
+		case T_ClusterStmt:
+			{
+				ClusterStmt *stmt = (ClusterStmt *) parsetree;
+				Oid			relid;
+
+				mg_model_init(m, "CLUSTER");
+				if (stmt->relation == NULL)
+					break;
+				relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+				if (OidIsValid(relid) &&
+					add_rel(m, relid, AccessExclusiveLock, EFFECT_REWRITE, "CLUSTER"))
+					add_op(m, MG_OP_CLUSTER, relid);
+			}
+			break;
+		case T_VacuumStmt:
+			mg_model_init(m, ((VacuumStmt *) parsetree)->is_vacuumcmd ? "VACUUM" : "ANALYZE");
+			model_vacuum(m, (VacuumStmt *) parsetree);
+			break;
+		case T_LockStmt:
+			mg_model_init(m, "LOCK TABLE");
+			model_lock(m, (LockStmt *) parsetree);
+			break;
+		case T_CreateStmt:
+			mg_model_init(m, "CREATE TABLE");
+			model_create_table(m, (CreateStmt *) parsetree);
+			break;
+		case T_CreateTrigStmt:
+			{
+				CreateTrigStmt *stmt = (CreateTrigStmt *) parsetree;
+				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+				mg_model_init(m, "CREATE TRIGGER");
+				if (OidIsValid(relid))
+					add_rel(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+			}
+			break;
+		case T_CommentStmt:
+			mg_model_init(m, "COMMENT");
+			model_comment(m, (CommentStmt *) parsetree);
+			break;
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
+
+				mg_model_init(m, "ALTER TABLE");
+				if (stmt->relation)
+				{
+					Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+					if (OidIsValid(relid))
+						add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+				}
+			}
+			break;
+		case T_AlterEnumStmt:
+			mg_model_init(m, "ALTER TYPE");
+			break;
+		case T_GrantStmt:
+			mg_model_init(m, "GRANT");
+			break;
+		default:
+			return false;
+	}
+	return true;
+}
+
+/* ---------- rewrites predicted by the hook ---------- */
+
+#define MG_MAX_PREDICTED 32
+static Oid	predicted[MG_MAX_PREDICTED];
+static int	npredicted = 0;
+
+void
+mg_note_predicted_rewrites(const MgModel *m)
+{
+	npredicted = 0;
+	for (int i = 0; i < m->nrels && npredicted < MG_MAX_PREDICTED; i++)
+		if (m->rels[i].effect == EFFECT_REWRITE)
+			predicted[npredicted++] = m->relids[i];
+}
+
+/*
+ * Whether the table_rewrite event for relid was foreseen by the hook for the
+ * statement now running (a partition counts when its partitioned table was).
+ */
+bool
+mg_rewrite_was_predicted(Oid relid)
+{
+	List	   *ancestors;
+	ListCell   *lc;
+
+	for (int i = 0; i < npredicted; i++)
+		if (predicted[i] == relid)
+			return true;
+	if (npredicted == 0 || !get_rel_relispartition(relid))
+		return false;
+	ancestors = get_partition_ancestors(relid);
+	foreach(lc, ancestors)
+		for (int i = 0; i < npredicted; i++)
+			if (predicted[i] == lfirst_oid(lc))
+				return true;
+	return false;
+}
