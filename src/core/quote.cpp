@@ -64,27 +64,29 @@ std::string quote_literal(std::string_view value) {
 }
 
 std::string pretty_bytes(int64_t bytes) {
-  // pg_size_pretty switches unit when the value reaches 10240 of the smaller one.
+  // pg_size_pretty()'s rule: bytes below 10 kB, then the largest unit in
+  // which the value stays below 20480 halves (that is, below 10240 after
+  // rounding), halves rounded up.
   if (bytes < 0) return "unknown size";
   if (bytes < 10 * 1024) return fmt::format("{} bytes", bytes);
-  double v = static_cast<double>(bytes) / 1024.0;
-  const char* units[] = {"kB", "MB", "GB", "TB", "PB"};
-  int u = 0;
-  while (v >= 10 * 1024.0 && u < 4) {
-    v /= 1024.0;
+  static const char* const units[] = {"kB", "MB", "GB", "TB", "PB"};
+  int64_t halves = bytes >> 9;  // units of half a kB: one extra bit for rounding
+  std::size_t u = 0;
+  while (halves >= 20 * 1024 - 1 && u + 1 < sizeof(units) / sizeof(units[0])) {
+    halves >>= 10;
     ++u;
   }
-  if (u >= 2 && v < 100) return fmt::format("{:.1f} {}", v, units[u]);
-  return fmt::format("{:.0f} {}", v, units[u]);
+  return fmt::format("{} {}", (halves + 1) / 2, units[u]);
 }
 
 std::string pretty_count(int64_t n) {
+  // The unit is chosen after rounding, so 999 999 is "1.0 million", not
+  // "1000 thousand".
   if (n < 0) return "an unknown number of";
   if (n < 10000) return fmt::format("{}", n);
-  double v = static_cast<double>(n);
-  if (v < 1e6) return fmt::format("{:.0f} thousand", v / 1e3);
-  if (v < 1e9) return fmt::format("{:.1f} million", v / 1e6);
-  return fmt::format("{:.1f} billion", v / 1e9);
+  if (n < 999500) return fmt::format("{} thousand", (n + 500) / 1000);
+  if (n < 999950000) return fmt::format("{:.1f} million", static_cast<double>((n + 50000) / 100000) / 10.0);
+  return fmt::format("{:.1f} billion", static_cast<double>((n + 50000000) / 100000000) / 10.0);
 }
 
 }  // namespace mg

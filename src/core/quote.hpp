@@ -29,8 +29,7 @@ std::string truncate_identifier(std::string name);
 // when present, as quote_literal() does.
 std::string quote_literal(std::string_view value);
 
-// "8192 bytes", "10 kB", "2146 MB", "1.2 GB" ...: pg_size_pretty's units with one
-// decimal above a gigabyte.
+// "8192 bytes", "10 kB", "2146 MB", "12 GB" ...: exactly what pg_size_pretty() prints.
 std::string pretty_bytes(int64_t bytes);
 // "950", "12 thousand", "1.2 million", "3.4 billion".
 std::string pretty_count(int64_t n);

@@ -1024,7 +1024,10 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 
 		while (len > 0 && isspace((unsigned char) start[len - 1]))
 			len--;
-		op->bound = pnstrdup(start, len);
+		/* The bound's location is past FOR VALUES, except for DEFAULT. */
+		op->bound = pg_strncasecmp(start, "DEFAULT", 7) == 0
+			? pnstrdup(start, len)
+			: psprintf("FOR VALUES %s", pnstrdup(start, len));
 	}
 
 	/* Ask the server whether the partition's constraints already imply the bound. */
@@ -1518,6 +1521,15 @@ model_rename(MgModel *m, RenameStmt *stmt)
 			op = add_op(m, MG_OP_RENAME_COLUMN, relid);
 			op->column = stmt->subname;
 			op->new_name = stmt->newname;
+			{
+				Oid			typid;
+				int32		typmod;
+				Oid			coll;
+
+				get_atttypetypmodcoll(relid, get_attnum(relid, stmt->subname), &typid, &typmod,
+									  &coll);
+				op->type_sql = format_type_with_typemod(typid, typmod);
+			}
 			if (stmt->relation->inh)
 				add_partitions(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
 			break;
@@ -1697,7 +1709,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 	switch (nodeTag(parsetree))
 	{
 		case T_IndexStmt:
-			mg_model_init(m, "CREATE INDEX");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_create_index(m, (IndexStmt *) parsetree, text);
 			break;
 		case T_AlterTableStmt:
@@ -1710,29 +1722,25 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				ObjectType	objtype = stmt->relkind;
 #endif
 
-				mg_model_init(m, objtype == OBJECT_INDEX ? "ALTER INDEX"
-							  : objtype == OBJECT_MATVIEW ? "ALTER MATERIALIZED VIEW"
-							  : objtype == OBJECT_VIEW ? "ALTER VIEW"
-							  : objtype == OBJECT_SEQUENCE ? "ALTER SEQUENCE"
-							  : objtype == OBJECT_FOREIGN_TABLE ? "ALTER FOREIGN TABLE"
-							  : "ALTER TABLE");
+				(void) objtype;
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				model_alter_table(m, stmt);
 			}
 			break;
 		case T_DropStmt:
-			mg_model_init(m, "DROP");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_drop(m, (DropStmt *) parsetree);
 			break;
 		case T_TruncateStmt:
-			mg_model_init(m, "TRUNCATE TABLE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_truncate(m, (TruncateStmt *) parsetree);
 			break;
 		case T_RenameStmt:
-			mg_model_init(m, "ALTER TABLE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_rename(m, (RenameStmt *) parsetree);
 			break;
 		case T_ReindexStmt:
-			mg_model_init(m, "REINDEX");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_reindex(m, (ReindexStmt *) parsetree);
 			break;
 		case T_RefreshMatViewStmt:
@@ -1740,7 +1748,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				RefreshMatViewStmt *stmt = (RefreshMatViewStmt *) parsetree;
 				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 
-				mg_model_init(m, "REFRESH MATERIALIZED VIEW");
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (OidIsValid(relid) &&
 					add_rel(m, relid, stmt->concurrent ? ExclusiveLock : AccessExclusiveLock,
 							stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE,
@@ -1759,7 +1767,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				ClusterStmt *stmt = (ClusterStmt *) parsetree;
 				Oid			relid;
 
-				mg_model_init(m, "CLUSTER");
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (stmt->relation == NULL)
 					break;
 				relid = RangeVarGetRelid(stmt->relation, NoLock, true);
@@ -1769,15 +1777,15 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			}
 			break;
 		case T_VacuumStmt:
-			mg_model_init(m, ((VacuumStmt *) parsetree)->is_vacuumcmd ? "VACUUM" : "ANALYZE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_vacuum(m, (VacuumStmt *) parsetree);
 			break;
 		case T_LockStmt:
-			mg_model_init(m, "LOCK TABLE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_lock(m, (LockStmt *) parsetree);
 			break;
 		case T_CreateStmt:
-			mg_model_init(m, "CREATE TABLE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_create_table(m, (CreateStmt *) parsetree);
 			break;
 		case T_CreateTrigStmt:
@@ -1785,20 +1793,20 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				CreateTrigStmt *stmt = (CreateTrigStmt *) parsetree;
 				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 
-				mg_model_init(m, "CREATE TRIGGER");
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (OidIsValid(relid))
 					add_rel(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
 			}
 			break;
 		case T_CommentStmt:
-			mg_model_init(m, "COMMENT");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_comment(m, (CommentStmt *) parsetree);
 			break;
 		case T_AlterObjectSchemaStmt:
 			{
 				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
 
-				mg_model_init(m, "ALTER TABLE");
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (stmt->relation)
 				{
 					Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
@@ -1809,10 +1817,10 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			}
 			break;
 		case T_AlterEnumStmt:
-			mg_model_init(m, "ALTER TYPE");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			break;
 		case T_GrantStmt:
-			mg_model_init(m, "GRANT");
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			break;
 		default:
 			return false;

@@ -22,7 +22,11 @@
 #include <sys/stat.h>
 
 extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_tablespace_d.h"
+#include "utils/fmgroids.h"
 }
 
 /* Leaf partitions listed by name in a recipe. */
@@ -196,6 +200,40 @@ created_in_current_transaction(Oid relid, HeapTuple classtup)
 	return created;
 }
 
+/*
+ * INVALID indexes of relid: left by a failed CREATE INDEX CONCURRENTLY, never
+ * used by the planner, still maintained by every write.
+ */
+static void
+invalid_indexes(Oid relid, MgTable *table)
+{
+	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	const char **names = NULL;
+	int			n = 0;
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+		char	   *name;
+
+		if (idx->indisvalid || (name = get_rel_name(idx->indexrelid)) == NULL)
+			continue;
+		names = (const char **) (names ? repalloc(names, sizeof(char *) * (n + 1))
+								 : palloc(sizeof(char *)));
+		names[n++] = name;
+	}
+	systable_endscan(scan);
+	table_close(pg_index, AccessShareLock);
+	table->invalid_indexes = names;
+	table->ninvalid_indexes = n;
+}
+
 bool
 mg_table_facts(Oid relid, MgTable *table)
 {
@@ -214,6 +252,8 @@ mg_table_facts(Oid relid, MgTable *table)
 	table->temporary = cls->relpersistence == RELPERSISTENCE_TEMP;
 	table->created_in_transaction = created_in_current_transaction(relid, tp);
 	ReleaseSysCache(tp);
+	if (table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW)
+		invalid_indexes(relid, table);
 
 	if (table->kind == RELKIND_PARTITIONED_TABLE)
 	{

@@ -211,15 +211,16 @@ TEST(PrettyBytes, MegabytesFromTenMegabytes) {
   EXPECT_EQ(pretty_bytes(9LL * 1024 * 1024 * 1024), "9216 MB");
 }
 
-TEST(PrettyBytes, GigabytesWithOneDecimalBelowOneHundred) {
-  EXPECT_EQ(pretty_bytes(10LL * 1024 * 1024 * 1024), "10.0 GB");
-  EXPECT_EQ(pretty_bytes(12LL * 1024 * 1024 * 1024 + 200LL * 1024 * 1024), "12.2 GB");
+TEST(PrettyBytes, GigabytesAsPgSizePretty) {
+  // pg_size_pretty: whole units, no decimals.
+  EXPECT_EQ(pretty_bytes(10LL * 1024 * 1024 * 1024), "10 GB");
+  EXPECT_EQ(pretty_bytes(12LL * 1024 * 1024 * 1024 + 600LL * 1024 * 1024), "13 GB");
   EXPECT_EQ(pretty_bytes(100LL * 1024 * 1024 * 1024), "100 GB");
   EXPECT_EQ(pretty_bytes(500LL * 1024 * 1024 * 1024), "500 GB");
 }
 
 TEST(PrettyBytes, TerabytesFromTenTerabytes) {
-  EXPECT_EQ(pretty_bytes(10LL * 1024 * 1024 * 1024 * 1024), "10.0 TB");
+  EXPECT_EQ(pretty_bytes(10LL * 1024 * 1024 * 1024 * 1024), "10 TB");
 }
 
 TEST(PrettyBytes, RoundingUpToTheNextUnitSwitchesUnit) {
@@ -227,7 +228,6 @@ TEST(PrettyBytes, RoundingUpToTheNextUnitSwitchesUnit) {
   // boundary rounds up to 10240 of the smaller unit ("10240 kB") or to
   // "100.0 GB", where pg_size_pretty (and the rest of this function) would
   // print "10 MB" and "100 GB".
-  GTEST_SKIP() << "BUG: pretty_bytes chooses the unit before rounding";
   EXPECT_EQ(pretty_bytes(10LL * 1024 * 1024 - 1), "10 MB");
   EXPECT_EQ(pretty_bytes(100LL * 1024 * 1024 * 1024 - 50LL * 1024 * 1024), "100 GB");
 }
@@ -236,7 +236,6 @@ TEST(PrettyBytes, HalfRoundsUpAsPgSizePretty) {
   // BUG: pg_size_pretty rounds halves away from zero (half_rounded()):
   // 10752 bytes = 10.5 kB is "11 kB" there; fmt's {:.0f} rounds half to even
   // and prints "10 kB".
-  GTEST_SKIP() << "BUG: pretty_bytes rounds half to even, pg_size_pretty rounds half up";
   EXPECT_EQ(pretty_bytes(10752), "11 kB");
   EXPECT_EQ(pretty_bytes(12800), "13 kB");
 }
@@ -272,7 +271,6 @@ TEST(PrettyCount, BillionsWithOneDecimal) {
 TEST(PrettyCount, RoundingUpToTheNextUnitSwitchesUnit) {
   // BUG: the unit is chosen before rounding: 999 500 rows print as
   // "1000 thousand" and 999 999 999 as "1000.0 million".
-  GTEST_SKIP() << "BUG: pretty_count chooses the unit before rounding";
   EXPECT_EQ(pretty_count(999500), "1.0 million");
   EXPECT_EQ(pretty_count(999999), "1.0 million");
   EXPECT_EQ(pretty_count(999999999), "1.0 billion");

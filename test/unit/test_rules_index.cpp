@@ -240,7 +240,6 @@ TEST(IndexNotConcurrentPartitioned, OneOtherPartitionIsSingular) {
   // BUG: with exactly one partition beyond those listed the recipe ends with
   // "-- and the same for the 1 other partitions" (plural), while the detail
   // sentence of the same finding gets the singular right ("in 1 partition").
-  GTEST_SKIP() << "BUG: \"the 1 other partitions\"";
   auto f = findings_of(kRule, events_index(partitioned_events(3)));
   ASSERT_EQ(f.size(), 1u);
   const std::string tail = "\n-- and the same for the 1 other partition";

@@ -74,7 +74,8 @@ std::string partitioned_recipe(const Operation& op, const Settings& s) {
                        sql_name(part_index, s));
   }
   int64_t rest = t.partition_count - static_cast<int64_t>(t.partitions.size());
-  if (rest > 0) out += fmt::format("\n-- and the same for the {} other partitions", rest);
+  if (rest > 0)
+    out += fmt::format("\n-- and the same for the {} other partition{}", rest, rest == 1 ? "" : "s");
   return out;
 }
 
