@@ -13,7 +13,7 @@ SELECT pg_size_pretty(pg_total_relation_size('orders')) AS orders_size;
 \echo
 \echo '== 1. mode = warn (the default): the index is built, with a warning and the safe statement'
 CREATE INDEX orders_customer_idx ON orders (customer_id);
-DROP INDEX orders_customer_idx;
+DROP INDEX CONCURRENTLY orders_customer_idx;
 
 \echo
 \echo '== 2. mode = enforce: the same statement is rejected (SQLSTATE MG001)'
@@ -31,7 +31,7 @@ ALTER TABLE orders ADD COLUMN status text NOT NULL;
 ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
 
 \echo
-\echo '== 5. a type change that rewrites the whole table, caught by the table_rewrite event'
+\echo '== 5. a type change that rewrites the whole table (the table_rewrite event is the safety net)'
 ALTER TABLE orders ALTER COLUMN customer_id TYPE text;
 
 \echo
@@ -39,5 +39,16 @@ ALTER TABLE orders ALTER COLUMN customer_id TYPE text;
 CREATE TABLE countries (code text);
 INSERT INTO countries VALUES ('fr'), ('de');
 CREATE INDEX countries_code_idx ON countries (code);
-ALTER TABLE countries ALTER COLUMN code TYPE varchar(2);
+ALTER TABLE countries ADD COLUMN name text;
 \echo 'no message: nobody waits for a two-row table'
+
+\echo
+\echo '== 7. the plan of a migration, without executing anything'
+SELECT stmt_no, command, relation, lock_mode, other_locks, effect, rows_estimate
+  FROM migration_guard.plan($$
+    ALTER TABLE orders ADD COLUMN shipped_at timestamptz;
+    ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);
+    ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);
+    CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);
+    ALTER TABLE orders ALTER COLUMN created_at SET NOT NULL;
+  $$);
