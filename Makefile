@@ -12,7 +12,7 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes rules plan accuracy
+               table_rewrite hook modes rules plan review accuracy
 REGRESS_OPTS = --load-extension=plpgsql
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.
@@ -24,6 +24,10 @@ SHLIB_LINK  += -lfmt -lstdc++
 # The LLVM bitcode step would compile our C++ with clang and without the flags
 # above; JIT-inlining our hook is of no use, so it is off.
 override with_llvm = no
+
+# Defined before PGXS is included: its clean rule tests "ifdef EXTRA_CLEAN"
+# when it is read (the += lines after the include then count too).
+EXTRA_CLEAN = migration-guard
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -45,3 +49,17 @@ unittest:
 install-test-fixtures:
 	$(INSTALL_DATA) test/extension/mg_test_ext.control test/extension/mg_test_ext--1.0.sql \
 	  '$(DESTDIR)$(datadir)/extension/'
+
+# The command-line client migration-guard: a plain libpq program (src/cli),
+# not part of the module.  Built by "all", installed into bindir.
+CLI_SRCS = $(wildcard src/cli/*.cpp)
+CLI_HDRS = $(wildcard src/cli/*.hpp)
+migration-guard: $(CLI_SRCS) $(CLI_HDRS)
+	$(CXX) -std=c++17 -Wall -Wextra -O2 -I$(shell $(PG_CONFIG) --includedir) \
+	  -o $@ $(CLI_SRCS) -L$(shell $(PG_CONFIG) --libdir) -lpq
+all: migration-guard
+.PHONY: install-cli
+install: install-cli
+install-cli: migration-guard
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) migration-guard '$(DESTDIR)$(bindir)/'

@@ -83,3 +83,32 @@ LANGUAGE C STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'mg_plan_locks';
 COMMENT ON FUNCTION migration_guard.plan_locks(text) IS
   'one row per statement and relation of plan(): lock mode, effect and its cause';
+
+-- A whole migration script judged without executing it: one row per finding.
+CREATE FUNCTION migration_guard.review(
+    sql text,
+    in_transaction boolean DEFAULT false,
+    OUT stmt_no int,
+    OUT statement text,
+    OUT rule text,
+    OUT severity text,
+    OUT relation text,
+    OUT message text,
+    OUT detail text,
+    OUT hint text)
+RETURNS SETOF record
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'mg_review_sql';
+COMMENT ON FUNCTION migration_guard.review(text, boolean) IS
+  'the findings of every statement of a migration script, judged in sequence, without executing it';
+
+-- The same review as a Markdown or JSON document.
+CREATE FUNCTION migration_guard.report(
+    sql text,
+    format text DEFAULT 'markdown',
+    in_transaction boolean DEFAULT false)
+RETURNS text
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'mg_report_sql';
+COMMENT ON FUNCTION migration_guard.report(text, text, boolean) IS
+  'the review of a migration script as a Markdown (format => ''markdown'') or JSON (format => ''json'') report';

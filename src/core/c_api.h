@@ -131,6 +131,10 @@ typedef struct MgSettings {
   int64_t large_table_bytes;
   bool quote_all_identifiers;
   bool in_extension_script;
+  /* Throughputs for duration estimates, in bytes per second (0: no estimate). */
+  int64_t scan_rate;
+  int64_t rewrite_rate;
+  int64_t index_build_rate;
 } MgSettings;
 
 typedef struct MgFinding {
@@ -159,6 +163,54 @@ typedef struct MgResult {
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
     noexcept;
 void mg_result_free(MgResult *result) noexcept;
+
+/*
+ * A whole script for review (migration_guard.review() and report()).  The
+ * glue parses the script, models each statement, and tracks what the script
+ * itself changes (transactions, tables it creates, constraints it validates);
+ * the core judges every statement, adds the script-level findings and renders
+ * the report.
+ */
+typedef struct MgScriptStatement {
+  int stmt_no;
+  const char *text;
+  const char *command;
+  /* 0: runs in its own transaction; n > 0: the n-th transaction of the script */
+  int tx;
+  bool transaction_control; /* BEGIN, COMMIT, ROLLBACK, ... */
+  bool modelled;            /* false: not DDL we model (DML, SET, ...) */
+  const MgLockedRelation *rels; /* the main target first */
+  int nrels;
+  const MgOperation *ops;
+  int nops;
+} MgScriptStatement;
+
+typedef enum MgReviewFormat {
+  MG_REVIEW_ROWS = 0, /* rows only */
+  MG_REVIEW_MARKDOWN = 1,
+  MG_REVIEW_JSON = 2,
+} MgReviewFormat;
+
+typedef struct MgReviewRow {
+  int stmt_no;
+  char *rule;
+  char *severity; /* "info", "warning", "error" */
+  char *relation;
+  char *message;
+  char *detail;
+  char *hint;
+} MgReviewRow;
+
+typedef struct MgReviewResult {
+  MgReviewRow *rows;
+  int nrows;
+  char *text;  /* the report, for MG_REVIEW_MARKDOWN and MG_REVIEW_JSON */
+  char *error; /* non-NULL when the core failed */
+} MgReviewResult;
+
+void mg_review(const MgScriptStatement *stmts, int nstmts, const MgSettings *settings,
+               MgReviewFormat format, MgReviewResult *out) noexcept;
+void mg_review_free(MgReviewResult *result) noexcept;
 
 /* One entry of the rule catalog; the strings are static. */
 typedef struct MgRuleInfo {

@@ -22,6 +22,11 @@ struct Settings {
   // The statement comes from an extension's install or update script: report,
   // never reject (the DBA cannot edit a third-party script).
   bool in_extension_script = false;
+  // Throughputs for duration estimates, in bytes per second; 0: no estimate.
+  // A sequential scan, a rewrite of the table with its indexes, an index build.
+  int64_t scan_rate = 200LL * 1024 * 1024;
+  int64_t rewrite_rate = 50LL * 1024 * 1024;
+  int64_t index_build_rate = 50LL * 1024 * 1024;
 };
 
 std::string_view severity_name(Severity s);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.hpp"
 #include "core/quote.hpp"
 
 namespace mg {
@@ -242,6 +243,38 @@ const std::vector<RuleInfo>& rule_catalog() {
        "the invalid one). Drop it, concurrently, before building again.",
        "DROP INDEX CONCURRENTLY <schema>.<invalid_index>;\n"
        "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);"},
+      // Script-level rules: judged by review() over the whole script, silent
+      // for a single statement.
+      {"lock_held_across_statements", Severity::Warning,
+       "inside a transaction, a long statement runs while an earlier statement's ACCESS "
+       "EXCLUSIVE lock is still held",
+       rules::lock_held_across_statements,
+       "A lock is held until the end of the transaction that took it, not of the statement. "
+       "When a migration takes an ACCESS EXCLUSIVE lock on a table (ALTER TABLE, DROP, RENAME, "
+       "even a quick one) and then, in the same transaction, runs a long statement (an index "
+       "build, a rewrite, a scan of a large table, on any table), the first table stays locked "
+       "against every read and write for the whole of the long statement: a harmless catalog "
+       "change becomes an outage as long as the slowest statement after it. Committing before "
+       "the long statement releases the lock first.",
+       "BEGIN;\n"
+       "ALTER TABLE <table> ...;  -- takes ACCESS EXCLUSIVE\n"
+       "COMMIT;  -- releases it before the long statement\n"
+       "BEGIN;\n"
+       "<long statement>;\n"
+       "COMMIT;"},
+      {"not_valid_validated_in_same_transaction", Severity::Warning,
+       "VALIDATE CONSTRAINT in the same transaction as ADD CONSTRAINT ... NOT VALID keeps the "
+       "strong lock through the validation scan",
+       rules::not_valid_validated_in_same_transaction,
+       "ADD CONSTRAINT ... NOT VALID followed by VALIDATE CONSTRAINT avoids a long lock only "
+       "when the two run in separate transactions: ADD CONSTRAINT takes an ACCESS EXCLUSIVE "
+       "lock (SHARE ROW EXCLUSIVE for a foreign key) and keeps it until the end of its "
+       "transaction. Validated in the same transaction, the scan of every row runs while that "
+       "lock is still held, exactly as if NOT VALID had not been written. Committed in between, "
+       "the validation takes only SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",
+       "ALTER TABLE <table> ADD CONSTRAINT <name> <definition> NOT VALID;\n"
+       "COMMIT;  -- release the lock before the validation\n"
+       "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;"},
   };
   return catalog;
 }
@@ -252,9 +285,29 @@ const RuleInfo* find_rule(std::string_view id) {
   return nullptr;
 }
 
+namespace {
+// The rules whose finding is about how long the statement blocks others.
+bool reports_duration(const std::string& rule) {
+  static const char* const kRules[] = {
+      "index_not_concurrent", "reindex_not_concurrent",         "table_rewrite",
+      "set_not_null_scan",    "constraint_without_not_valid",   "unique_constraint_builds_index",
+      "attach_partition_scan", "refresh_matview_blocking"};
+  for (const char* r : kRules)
+    if (rule == r) return true;
+  return false;
+}
+}  // namespace
+
 std::vector<Finding> evaluate(const Operation& op, const Settings& settings) {
   std::vector<Finding> out;
   for (const RuleInfo& rule : rule_catalog()) rule.check(op, settings, out);
+  // The server's own table_rewrite event comes while the rewrite starts: the
+  // hook already gave the estimate with its prediction.
+  if (out.empty() || op.kind == OpKind::TableRewrite) return out;
+  const std::string sentence = duration_sentence(estimate(op, settings));
+  if (sentence.empty()) return out;
+  for (Finding& f : out)
+    if (reports_duration(f.rule)) f.detail += " " + sentence;
   return out;
 }
 

@@ -24,6 +24,10 @@ struct Finding {
   std::string message;   // primary message: lower case, no period
   std::string detail;    // facts: complete sentences
   std::string hint;      // the safe alternative, as runnable SQL
+  // The SQL of the main recipe alone, without the prose of the hint: what
+  // replaces the statement in a recommended migration.  Empty when the rule
+  // has no SQL to offer.
+  std::string safe_sql;
 };
 
 struct RuleInfo {
@@ -105,6 +109,11 @@ void rename_column(const Operation&, const Settings&, std::vector<Finding>&);
 void rename_table(const Operation&, const Settings&, std::vector<Finding>&);
 void concurrently_in_transaction(const Operation&, const Settings&, std::vector<Finding>&);
 void invalid_index(const Operation&, const Settings&, std::vector<Finding>&);
+// Script-level rules (see review.hpp): their catalog check does nothing for a
+// single operation.
+void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&);
+void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
+                                             std::vector<Finding>&);
 }  // namespace rules
 
 }  // namespace mg

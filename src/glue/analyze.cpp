@@ -844,10 +844,14 @@ set_not_null_needs_scan(Oid relid, const char *colname)
 	NullTest   *nt;
 	bool		needed;
 
+	/*
+	 * A column the script under review added earlier is scanned, unless the
+	 * script also proved it NOT NULL with a validated CHECK constraint.
+	 */
 	if (!HeapTupleIsValid(tp))
-		return false;
+		return mg_script_added_column(relid, colname) && !mg_script_proves_not_null(relid, colname);
 	att = (Form_pg_attribute) GETSTRUCT(tp);
-	if (att->attnotnull)
+	if (att->attnotnull || mg_script_proves_not_null(relid, colname))
 	{
 		ReleaseSysCache(tp);
 		return false;
@@ -1145,7 +1149,19 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					op = add_op(m, MG_OP_VALIDATE_CONSTRAINT, relid);
 					op->constraint_name = cmd->name;
 					if (!OidIsValid(conid))
+					{
+						Oid			refrelid = InvalidOid;
+
+						/* Added NOT VALID earlier in the script under review. */
+						if (mg_script_pending_constraint(relid, cmd->name, &refrelid))
+						{
+							add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
+							if (OidIsValid(refrelid))
+								add_rel(m, refrelid, RowShareLock, EFFECT_SCAN,
+										"FOREIGN KEY validation");
+						}
 						break;
+					}
 					tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
 					if (!HeapTupleIsValid(tp))
 						break;

@@ -51,6 +51,15 @@ typedef struct MgModel
  */
 bool		mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m);
 
+/* SQL-function helpers (sql_functions.cpp). */
+ReturnSetInfo *mg_begin_srf(FunctionCallInfo fcinfo);
+List	   *mg_parse_script(const char *sql);
+
+/* What the script under review changed so far (review.cpp); false outside a review. */
+bool		mg_script_proves_not_null(Oid relid, const char *column);
+bool		mg_script_added_column(Oid relid, const char *column);
+bool		mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid);
+
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);

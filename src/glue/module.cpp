@@ -30,6 +30,9 @@ static const struct config_enum_entry mode_options[] = {
 int mg_mode = MG_MODE_WARN;
 int mg_large_table_rows = 100000;
 int mg_large_table_size_kb = 100 * 1024;
+int mg_scan_rate_kb = 200 * 1024;
+int mg_rewrite_rate_kb = 50 * 1024;
+int mg_index_build_rate_kb = 50 * 1024;
 bool mg_loaded_at_startup = false;
 
 /*
@@ -102,6 +105,39 @@ _PG_init(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("migration_guard.scan_rate",
+							"Assumed speed of a full-table scan, per second, for duration estimates.",
+							"Used to estimate how long SET NOT NULL, constraint validation and "
+							"ATTACH PARTITION hold their lock.",
+							&mg_scan_rate_kb,
+							200 * 1024,
+							1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.rewrite_rate",
+							"Assumed speed of a table rewrite, per second, for duration estimates.",
+							"Used to estimate how long ALTER COLUMN TYPE, VACUUM FULL, CLUSTER and "
+							"other rewrites hold their lock.",
+							&mg_rewrite_rate_kb,
+							50 * 1024,
+							1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.index_build_rate",
+							"Assumed speed of an index build, per second of table data, for duration estimates.",
+							"Used to estimate how long CREATE INDEX, REINDEX and UNIQUE constraints "
+							"hold their lock.",
+							&mg_index_build_rate_kb,
+							50 * 1024,
+							1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
 #else
@@ -124,6 +160,9 @@ mg_current_settings(MgSettings *settings)
 	settings->large_table_bytes = (int64_t) mg_large_table_size_kb * 1024;
 	settings->quote_all_identifiers = quote_all_identifiers;
 	settings->in_extension_script = creating_extension;
+	settings->scan_rate = (int64_t) mg_scan_rate_kb * 1024;
+	settings->rewrite_rate = (int64_t) mg_rewrite_rate_kb * 1024;
+	settings->index_build_rate = (int64_t) mg_index_build_rate_kb * 1024;
 }
 
 /*

@@ -20,8 +20,8 @@ PG_FUNCTION_INFO_V1(mg_plan_locks);
 }
 
 /* A tuplestore to return rows into (InitMaterializedSRF before PG 15 too). */
-static ReturnSetInfo *
-begin_srf(FunctionCallInfo fcinfo)
+ReturnSetInfo *
+mg_begin_srf(FunctionCallInfo fcinfo)
 {
 #if PG_VERSION_NUM >= 150000
 	InitMaterializedSRF(fcinfo, 0);
@@ -65,8 +65,8 @@ parse_error_callback(void *arg)
 	}
 }
 
-static List *
-parse_script(const char *sql)
+List *
+mg_parse_script(const char *sql)
 {
 	ErrorContextCallback callback;
 	List	   *result;
@@ -113,8 +113,8 @@ Datum
 mg_plan(PG_FUNCTION_ARGS)
 {
 	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ReturnSetInfo *rsinfo = begin_srf(fcinfo);
-	List	   *stmts = parse_script(sql);
+	ReturnSetInfo *rsinfo = mg_begin_srf(fcinfo);
+	List	   *stmts = mg_parse_script(sql);
 	ListCell   *lc;
 	int			stmt_no = 0;
 
@@ -193,8 +193,8 @@ Datum
 mg_plan_locks(PG_FUNCTION_ARGS)
 {
 	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ReturnSetInfo *rsinfo = begin_srf(fcinfo);
-	List	   *stmts = parse_script(sql);
+	ReturnSetInfo *rsinfo = mg_begin_srf(fcinfo);
+	List	   *stmts = mg_parse_script(sql);
 	ListCell   *lc;
 	int			stmt_no = 0;
 
@@ -235,7 +235,7 @@ mg_plan_locks(PG_FUNCTION_ARGS)
 Datum
 mg_rules(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = begin_srf(fcinfo);
+	ReturnSetInfo *rsinfo = mg_begin_srf(fcinfo);
 	int			n = mg_rule_count();
 
 	for (int i = 0; i < n; i++)

@@ -56,6 +56,8 @@ void add_column_not_null_no_default(const Operation& op, const Settings& s,
       "ALTER TABLE {0} ALTER COLUMN {1} SET NOT NULL;\n"
       "ALTER TABLE {0} DROP CONSTRAINT {3};",
       table, col, ac.type_sql, check);
+  f.safe_sql = fmt::format("ALTER TABLE {} ADD COLUMN {} {} NOT NULL DEFAULT <value>;", table, col,
+                           ac.type_sql);
   out.push_back(std::move(f));
 }
 

@@ -141,21 +141,22 @@ void attach_partition_scan(const Operation& op, const Settings& s, std::vector<F
       ident(truncate_identifier(fmt::format("{}_bound", part.name.name)), s);
   const std::string cond = bound_condition(p.bound);
   const bool has_key = cond.find("<key>") != std::string::npos;
+  f.safe_sql = fmt::format(
+      "ALTER TABLE {0} ADD CONSTRAINT {1} CHECK ({2}) NOT VALID;{3}\n"
+      "ALTER TABLE {0} VALIDATE CONSTRAINT {1};\n"
+      "ALTER TABLE {4} ATTACH PARTITION {0} {5};\n"
+      "ALTER TABLE {0} DROP CONSTRAINT {1};",
+      part_sql, check, cond, has_key ? "  -- <key>: the partition key column" : "",
+      sql_name(op.table.name, s), p.bound.empty() ? "<bound>" : p.bound);
   f.hint = fmt::format(
       "Prove the bound first with a CHECK constraint, validated under a {0} lock that lets "
-      "reads and writes go on; ATTACH PARTITION then skips the scan{7}:\n"
-      "ALTER TABLE {1} ADD CONSTRAINT {2} CHECK ({3}) NOT VALID;{4}\n"
-      "ALTER TABLE {1} VALIDATE CONSTRAINT {2};\n"
-      "ALTER TABLE {5} ATTACH PARTITION {1} {6};\n"
-      "ALTER TABLE {1} DROP CONSTRAINT {2};",
+      "reads and writes go on; ATTACH PARTITION then skips the scan{1}:\n{2}",
       lock_sql_name(LockMode::ShareUpdateExclusive),
-      part_sql, check, cond,
-      has_key ? "  -- <key>: the partition key column" : "",
-      sql_name(op.table.name, s), p.bound.empty() ? "<bound>" : p.bound,
       p.default_partition.empty()
           ? ""
           : "; give the default partition a CHECK constraint excluding the bound the same "
-            "way, so that it is not scanned either");
+            "way, so that it is not scanned either",
+      f.safe_sql);
   out.push_back(std::move(f));
 }
 

@@ -86,6 +86,7 @@ void concurrently_in_transaction(const Operation& op, const Settings& s,
       "op.get_context().autocommit_block()):\n"
       "{}",
       statement_sql(op, s));
+  f.safe_sql = statement_sql(op, s);
   out.push_back(std::move(f));
 }
 

@@ -176,6 +176,11 @@ void constraint_without_not_valid(const Operation& op, const Settings& s,
         "ALTER TABLE <partition> VALIDATE CONSTRAINT {1};\n"
         "ALTER TABLE {3} ADD CONSTRAINT {1} {2};",
         lock_sql_name(LockMode::ShareUpdateExclusive), con, def, table);
+    f.safe_sql = fmt::format(
+        "ALTER TABLE <partition> ADD CONSTRAINT {0} {1} NOT VALID;  -- for each partition\n"
+        "ALTER TABLE <partition> VALIDATE CONSTRAINT {0};\n"
+        "ALTER TABLE {2} ADD CONSTRAINT {0} {1};",
+        con, def, table);
   } else {
     f.hint = fmt::format(
         "Add it NOT VALID, which is instant and enforces it for new rows, then validate the "
@@ -185,6 +190,10 @@ void constraint_without_not_valid(const Operation& op, const Settings& s,
         lock_sql_name(LockMode::ShareUpdateExclusive),
         fk ? fmt::format(" ({} on the referenced table)", lock_sql_name(LockMode::RowShare)) : "",
         table, con, def, table, con);
+    f.safe_sql = fmt::format(
+        "ALTER TABLE {0} ADD CONSTRAINT {1} {2} NOT VALID;\n"
+        "ALTER TABLE {0} VALIDATE CONSTRAINT {1};",
+        table, con, def);
   }
   out.push_back(std::move(f));
 }

@@ -53,6 +53,8 @@ void detach_partition_blocking(const Operation& op, const Settings& s,
         "SET lock_timeout = '5s';\n"
         "ALTER TABLE {} DETACH PARTITION {};",
         p.default_partition, parent, part);
+    f.safe_sql = fmt::format("SET lock_timeout = '5s';\nALTER TABLE {} DETACH PARTITION {};",
+                             parent, part);
   } else {
     f.hint = fmt::format(
         "Detach it without blocking queries on the partitioned table (PostgreSQL 14+); "
@@ -60,6 +62,11 @@ void detach_partition_blocking(const Operation& op, const Settings& s,
         "ALTER TABLE {0} DETACH PARTITION {1} CONCURRENTLY;\n"
         "-- if it is interrupted, finish it with:\n"
         "ALTER TABLE {0} DETACH PARTITION {1} FINALIZE;",
+        parent, part);
+    // FINALIZE only when the detach was interrupted: a comment in a script.
+    f.safe_sql = fmt::format(
+        "ALTER TABLE {0} DETACH PARTITION {1} CONCURRENTLY;\n"
+        "-- if it is interrupted: ALTER TABLE {0} DETACH PARTITION {1} FINALIZE;",
         parent, part);
   }
   out.push_back(std::move(f));

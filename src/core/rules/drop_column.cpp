@@ -45,14 +45,16 @@ void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& o
       QualifiedName{t.name.schema,
                     truncate_identifier(fmt::format("{}_{}_backup", t.name.name, c.column))},
       s);
-  f.hint = fmt::format(
-      "Drop it in two releases: first deploy an application version that no longer reads or "
-      "writes the column, then keep a copy of its values and drop it:\n"
+  f.safe_sql = fmt::format(
       "CREATE TABLE {0} AS SELECT ctid AS source_ctid, {1} FROM {2};  -- better: the primary "
       "key instead of ctid\n"
       "SET lock_timeout = '5s';  -- give up rather than queue in front of the application\n"
       "ALTER TABLE {2} DROP COLUMN {1}{3};",
       backup, col, table, op.cascade ? " CASCADE" : "");
+  f.hint =
+      "Drop it in two releases: first deploy an application version that no longer reads or "
+      "writes the column, then keep a copy of its values and drop it:\n" +
+      f.safe_sql;
   out.push_back(std::move(f));
 }
 

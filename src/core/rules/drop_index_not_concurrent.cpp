@@ -46,6 +46,8 @@ void drop_index_not_concurrent(const Operation& op, const Settings& s,
         "SET lock_timeout = '5s';\n"
         "DROP INDEX {}{};",
         index, op.cascade ? " CASCADE" : "");
+    f.safe_sql = fmt::format("SET lock_timeout = '5s';\nDROP INDEX {}{};", index,
+                             op.cascade ? " CASCADE" : "");
   } else {
     f.hint = fmt::format(
         "Drop it without blocking other sessions; CONCURRENTLY cannot run inside a transaction "
@@ -55,6 +57,7 @@ void drop_index_not_concurrent(const Operation& op, const Settings& s,
                      "first"
                    : "",
         index);
+    f.safe_sql = fmt::format("DROP INDEX CONCURRENTLY {};", index);
   }
   out.push_back(std::move(f));
 }

@@ -49,6 +49,14 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
       "DROP TABLE {}{};",
       sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
       deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
+  // The drop belongs to a later release: in a script it stays a comment.
+  f.safe_sql = fmt::format(
+      "ALTER TABLE {} RENAME TO {};\n"
+      "-- in a later release, after: pg_dump --format=custom --table={} --file={}.dump "
+      "<database>\n"
+      "-- DROP TABLE {}{};",
+      sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
+      deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
   out.push_back(std::move(f));
 }
 

@@ -25,13 +25,14 @@ std::string trim_statement(std::string_view s) {
   return std::string(s);
 }
 
-std::string plain_recipe(const CreateIndexOp& ci) {
+std::string plain_recipe(const CreateIndexOp& ci, std::string& safe_sql) {
   std::string stmt = trim_statement(ci.statement);
   if (ci.concurrently_at == std::string::npos || ci.concurrently_at > stmt.size())
     return "Build the index with CREATE INDEX CONCURRENTLY, outside any transaction block.";
   std::string sql =
       fmt::format("{} CONCURRENTLY{};", stmt.substr(0, ci.concurrently_at),
                   stmt.substr(ci.concurrently_at));
+  safe_sql = sql;
   return fmt::format(
       "Build it without blocking writes; CONCURRENTLY cannot run inside a transaction block{}:\n"
       "{}",
@@ -41,7 +42,7 @@ std::string plain_recipe(const CreateIndexOp& ci) {
       sql);
 }
 
-std::string partitioned_recipe(const Operation& op, const Settings& s) {
+std::string partitioned_recipe(const Operation& op, const Settings& s, std::string& safe_sql) {
   const CreateIndexOp& ci = op.create_index;
   const TableFacts& t = op.table;
   std::string stmt = trim_statement(ci.statement);
@@ -60,7 +61,7 @@ std::string partitioned_recipe(const Operation& op, const Settings& s) {
   std::string head = stmt.substr(0, ci.concurrently_at);  // "CREATE [UNIQUE] INDEX"
   std::string tail = stmt.substr(ci.relation_end);        // "(cols) ..."
   if (!tail.empty() && tail[0] != ' ' && tail[0] != '\n' && tail[0] != '\t') tail.insert(0, " ");
-  std::string out = fmt::format("{}:\n{} {} ON ONLY {}{};", intro, head,
+  std::string out = fmt::format("{} {} ON ONLY {}{};", head,
                                 quote_ident(index_name, s.quote_all_identifiers),
                                 sql_name(t.name, s), tail);
   QualifiedName parent_index{t.name.schema, index_name};
@@ -76,7 +77,8 @@ std::string partitioned_recipe(const Operation& op, const Settings& s) {
   int64_t rest = t.partition_count - static_cast<int64_t>(t.partitions.size());
   if (rest > 0)
     out += fmt::format("\n-- and the same for the {} other partition{}", rest, rest == 1 ? "" : "s");
-  return out;
+  safe_sql = out;
+  return intro + ":\n" + out;
 }
 
 }  // namespace
@@ -107,7 +109,7 @@ void index_not_concurrent(const Operation& op, const Settings& s, std::vector<Fi
       "{} CREATE INDEX holds a {} lock on it{} for the whole build, which blocks {}.",
       table_facts_sentence(t), lock_sql_name(LockMode::Share),
       t.kind == 'p' ? " and on each partition" : "", lock_blocks(LockMode::Share));
-  f.hint = t.kind == 'p' ? partitioned_recipe(op, s) : plain_recipe(ci);
+  f.hint = t.kind == 'p' ? partitioned_recipe(op, s, f.safe_sql) : plain_recipe(ci, f.safe_sql);
   out.push_back(std::move(f));
 }
 

@@ -57,12 +57,12 @@ void create_index_finding(const Operation& op, const Settings& s, std::vector<Fi
                 : "Building again adds a second copy next to it, which every write maintains "
                   "too.");
   std::string again = trimmed_statement(ci.statement);
-  f.hint = fmt::format(
-      "Drop the invalid index without blocking writes, then build again:\n"
+  f.safe_sql = fmt::format(
       "DROP INDEX CONCURRENTLY {};\n"
       "{}",
       sql_name(invalid_name, s),
       again.empty() ? std::string("-- then the CREATE INDEX CONCURRENTLY again") : again + ";");
+  f.hint = "Drop the invalid index without blocking writes, then build again:\n" + f.safe_sql;
   out.push_back(std::move(f));
 }
 
@@ -116,6 +116,8 @@ void invalid_index(const Operation& op, const Settings& s, std::vector<Finding>&
       "needed):\n{}",
       names.size() == 1 ? "it" : "them", names.size() == 1 ? "it" : "them",
       names.size() == 1 ? "it is" : "they are", drops);
+  // To run before the statement, which stays: see review.cpp.
+  f.safe_sql = drops;
   out.push_back(std::move(f));
 }
 

@@ -39,14 +39,15 @@ void refresh_matview_blocking(const Operation& op, const Settings& s,
       table_facts_sentence(t), lock_sql_name(LockMode::AccessExclusive),
       lock_blocks(LockMode::AccessExclusive));
   const std::string view = sql_name(t.name, s);
+  f.safe_sql = fmt::format(
+      "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} (<columns>);\n"
+      "REFRESH MATERIALIZED VIEW CONCURRENTLY {};",
+      ident(truncate_identifier(t.name.name + "_key"), s), view, view);
   f.hint = fmt::format(
       "Refresh it without blocking reads: CONCURRENTLY takes an {} lock, which lets SELECT go "
       "on, and needs a unique index on the view that uses only column names and covers all rows "
-      "(create it once, replacing <columns> with columns that are unique in every row):\n"
-      "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} (<columns>);\n"
-      "REFRESH MATERIALIZED VIEW CONCURRENTLY {};",
-      lock_sql_name(LockMode::Exclusive),
-      ident(truncate_identifier(t.name.name + "_key"), s), view, view);
+      "(create it once, replacing <columns> with columns that are unique in every row):\n{}",
+      lock_sql_name(LockMode::Exclusive), f.safe_sql);
   out.push_back(std::move(f));
 }
 

@@ -53,6 +53,7 @@ void reindex_not_concurrent(const Operation& op, const Settings& s, std::vector<
       "INDEX CONCURRENTLY:\n"
       "REINDEX {};",
       target);
+  f.safe_sql = fmt::format("REINDEX {};", target);
   out.push_back(std::move(f));
 }
 

@@ -49,6 +49,16 @@ void rename_column(const Operation& op, const Settings& s, std::vector<Finding>&
       batch_update_sql(table, fmt::format("{} = {}", new_col, old_col),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, old_col)),
       old_col);
+  // The drop belongs to a later release: in a script it stays a comment.
+  f.safe_sql = fmt::format(
+      "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
+      "{3}\n"
+      "-- in a later release, once no application version uses it:\n"
+      "-- ALTER TABLE {0} DROP COLUMN {4};",
+      table, new_col, c.type_sql.empty() ? "<type of " + old_col + ">" : c.type_sql,
+      batch_update_sql(table, fmt::format("{} = {}", new_col, old_col),
+                       fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, old_col)),
+      old_col);
   out.push_back(std::move(f));
 }
 

@@ -45,6 +45,14 @@ void rename_table(const Operation& op, const Settings& s, std::vector<Finding>& 
       "-- in a later release:\n"
       "DROP VIEW {0};",
       old_sql, ident(op.object_name, s), sql_name(renamed, s));
+  // The view goes in a later release: in a script it stays a comment.
+  f.safe_sql = fmt::format(
+      "BEGIN;\n"
+      "ALTER TABLE {0} RENAME TO {1};\n"
+      "CREATE VIEW {0} AS SELECT * FROM {2};\n"
+      "COMMIT;\n"
+      "-- in a later release: DROP VIEW {0};",
+      old_sql, ident(op.object_name, s), sql_name(renamed, s));
   out.push_back(std::move(f));
 }
 

@@ -37,12 +37,12 @@ void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Findi
       "the statement fails after the whole scan.",
       table_facts_sentence(t), column, lock_sql_name(LockMode::AccessExclusive),
       lock_blocks(LockMode::AccessExclusive));
+  f.safe_sql = not_null_without_scan_sql(sql_name(t.name, s), ident(column, s),
+                                         ident(not_null_check_name(t, column), s));
   f.hint = fmt::format(
       "Prove it first with a CHECK constraint, validated under a {} lock that lets reads and "
       "writes go on; SET NOT NULL then needs no scan (PostgreSQL 12+):\n{}",
-      lock_sql_name(LockMode::ShareUpdateExclusive),
-      not_null_without_scan_sql(sql_name(t.name, s), ident(column, s),
-                                ident(not_null_check_name(t, column), s)));
+      lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
   out.push_back(std::move(f));
 }
 

@@ -135,13 +135,7 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
       at.has_using ? "<the USING expression>" : fmt::format("CAST({} AS {})", col, at.new_type);
   const std::string trigger_value = at.has_using ? "<the USING expression on NEW>"
                                                  : fmt::format("CAST(NEW.{} AS {})", col, at.new_type);
-  f.hint = fmt::format(
-      "Change it without a rewrite where the server allows it (varchar(n) to a longer varchar "
-      "or to text, numeric to a larger precision with the same scale); otherwise expand and "
-      "contract: add a column of the new type, keep it in step with a trigger (or have the "
-      "application write both), backfill it in batches, swap the names in one short "
-      "transaction, and drop the old column (recreate its defaults, constraints and indexes "
-      "on the new one before the swap):\n"
+  f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.{1} := {4}; "
       "RETURN NEW; END $$;\n"
@@ -158,6 +152,14 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
       batch_update_sql(table, fmt::format("{} = {}", new_col, value),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, col)),
       col, old_col);
+  f.hint =
+      "Change it without a rewrite where the server allows it (varchar(n) to a longer varchar "
+      "or to text, numeric to a larger precision with the same scale); otherwise expand and "
+      "contract: add a column of the new type, keep it in step with a trigger (or have the "
+      "application write both), backfill it in batches, swap the names in one short "
+      "transaction, and drop the old column (recreate its defaults, constraints and indexes "
+      "on the new one before the swap):\n" +
+      f.safe_sql;
 }
 
 void volatile_default_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -172,17 +174,19 @@ void volatile_default_finding(const Operation& op, const Settings& s, Finding& f
       table_facts_sentence(t), def, copy_sentence(kUntilCommit));
   const std::string table = sql_name(t.name, s);
   const std::string col = ident(ac.column, s);
-  f.hint = fmt::format(
-      "Add the column without a default (no rewrite), set the default for new rows only, and "
-      "fill the existing rows in batches:\n"
+  f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "ALTER TABLE {0} ALTER COLUMN {1} SET DEFAULT {3};\n"
       "{4}",
       table, col, ac.type_sql, def,
       batch_update_sql(table, fmt::format("{} = {}", col, def), fmt::format("{} IS NULL", col)));
   if (ac.not_null)
-    f.hint += "\n" + not_null_without_scan_sql(table, col,
-                                               ident(not_null_check_name(t, ac.column), s));
+    f.safe_sql += "\n" + not_null_without_scan_sql(table, col,
+                                                   ident(not_null_check_name(t, ac.column), s));
+  f.hint =
+      "Add the column without a default (no rewrite), set the default for new rows only, and "
+      "fill the existing rows in batches:\n" +
+      f.safe_sql;
 }
 
 void persistence_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -195,10 +199,11 @@ void persistence_finding(const Operation& op, const Settings& s, Finding& f) {
       "{} The rewrite is caused by SET LOGGED or SET UNLOGGED{}. {}",
       table_facts_sentence(op.table),
       " (SET LOGGED also writes the whole table to the WAL)", copy_sentence(kUntilCommit));
+  f.safe_sql = lock_timeout_sql(
+      fmt::format("ALTER TABLE {} SET {};", sql_name(op.table.name, s), mode));
   f.hint = "SET LOGGED and SET UNLOGGED always rewrite the table: run it in a maintenance "
            "window, with a lock timeout so that it does not queue in front of the application:\n" +
-           lock_timeout_sql(
-               fmt::format("ALTER TABLE {} SET {};", sql_name(op.table.name, s), mode));
+           f.safe_sql;
 }
 
 void access_method_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -206,10 +211,11 @@ void access_method_finding(const Operation& op, const Settings& s, Finding& f) {
   f.message = fmt::format("changing the access method of large table \"{}\" rewrites it", f.relation);
   f.detail = fmt::format("{} The rewrite is caused by SET ACCESS METHOD. {}",
                          table_facts_sentence(op.table), copy_sentence(kUntilCommit));
+  f.safe_sql = lock_timeout_sql(
+      fmt::format("ALTER TABLE {} SET ACCESS METHOD {};", sql_name(op.table.name, s), am));
   f.hint = "SET ACCESS METHOD always rewrites the table: run it in a maintenance window, with a "
            "lock timeout so that it does not queue in front of the application:\n" +
-           lock_timeout_sql(
-               fmt::format("ALTER TABLE {} SET ACCESS METHOD {};", sql_name(op.table.name, s), am));
+           f.safe_sql;
 }
 
 void vacuum_full_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -225,6 +231,11 @@ void vacuum_full_finding(const Operation& op, const Settings& s, Finding& f) {
       "or, if the free space may stay in the table for reuse, a plain VACUUM blocks nothing:\n"
       "VACUUM (VERBOSE) {1};",
       shell_table(op.table.name, s), table);
+  // pg_repack is a shell command: in a script it can only be a comment.
+  f.safe_sql = fmt::format(
+      "-- from a shell, instead of VACUUM FULL: pg_repack --no-order --table={} "
+      "--dbname=<database>",
+      shell_table(op.table.name, s));
 }
 
 void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -240,6 +251,9 @@ void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
       "{1}",
       shell_table(op.table.name, s),
       lock_timeout_sql(fmt::format("CLUSTER {};", sql_name(op.table.name, s))));
+  f.safe_sql = fmt::format(
+      "-- from a shell, instead of CLUSTER: pg_repack --table={} --dbname=<database>",
+      shell_table(op.table.name, s));
 }
 
 }  // namespace

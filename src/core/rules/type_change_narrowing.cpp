@@ -101,11 +101,9 @@ void type_change_narrowing(const Operation& op, const Settings& s, std::vector<F
   std::string cond = does_not_fit(col, at.new_type);
   const std::string new_col = ident(truncate_identifier(at.column + "_new"), s);
   const std::string old_col = ident(truncate_identifier(at.column + "_old"), s);
-  f.hint = fmt::format(
-      "Count the values that do not fit before changing the type, and fix them first:\n"
-      "SELECT count(*) FROM {0} WHERE {1};\n"
-      "or change it through a new column, so that nothing is lost and the table is never "
-      "locked for long (expand and contract):\n"
+  // The safe SQL is the expand-and-contract form: it replaces the statement
+  // and loses nothing; the count is a check to run before the plain form.
+  f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {2} {3};\n"
       "-- have the application (or a trigger) write both columns, then backfill:\n"
       "{4}\n"
@@ -122,6 +120,14 @@ void type_change_narrowing(const Operation& op, const Settings& s, std::vector<F
                                                 : fmt::format("CAST({} AS {})", col, at.new_type)),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, col)),
       col, old_col);
+  f.hint = fmt::format(
+      "Count the values that do not fit before changing the type, and fix them first:\n"
+      "SELECT count(*) FROM {0} WHERE {1};\n"
+      "or change it through a new column, so that nothing is lost and the table is never "
+      "locked for long (expand and contract):\n"
+      "{2}",
+      table, cond.empty() ? fmt::format("<values of {} that do not fit in {}>", col, at.new_type) : cond,
+      f.safe_sql);
   out.push_back(std::move(f));
 }
 

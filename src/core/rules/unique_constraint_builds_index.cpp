@@ -109,6 +109,9 @@ void unique_constraint_builds_index(const Operation& op, const Settings& s,
         "SET lock_timeout = '5s';\n"
         "ALTER TABLE {} ADD CONSTRAINT {} {};",
         table, con, c.definition.empty() ? "EXCLUDE <definition>" : c.definition);
+    f.safe_sql = fmt::format("SET lock_timeout = '5s';\nALTER TABLE {} ADD CONSTRAINT {} {};",
+                             table, con,
+                             c.definition.empty() ? "EXCLUDE <definition>" : c.definition);
   } else if (t.kind == 'p') {
     std::string parts;
     for (const QualifiedName& part : t.partitions) {
@@ -137,6 +140,8 @@ void unique_constraint_builds_index(const Operation& op, const Settings& s,
                         "validated CHECK (column IS NOT NULL) constraint)"
                       : "",
         parts, table, con, word, columns);
+    f.safe_sql =
+        fmt::format("{}ALTER TABLE {} ADD CONSTRAINT {} {} {};", parts, table, con, word, columns);
   } else {
     const std::string index = ident(truncate_identifier(name + "_idx"), s);
     std::string before;
@@ -152,6 +157,10 @@ void unique_constraint_builds_index(const Operation& op, const Settings& s,
         c.type == 'p' ? "; a PRIMARY KEY also needs its columns NOT NULL: prove it first with "
                         "validated CHECK constraints so that no scan happens under that lock"
                       : "",
+        before, index, table, columns, table, con, word, index, after);
+    f.safe_sql = fmt::format(
+        "{}CREATE UNIQUE INDEX CONCURRENTLY {} ON {} {};\n"
+        "ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {};{}",
         before, index, table, columns, table, con, word, index, after);
   }
   out.push_back(std::move(f));

@@ -1,0 +1,153 @@
+#include "core/c_convert.hpp"
+
+#include <stdexcept>
+
+namespace mg::capi {
+
+std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+
+QualifiedName name_of(const MgName& n) { return {str(n.schema), str(n.name)}; }
+
+TableFacts table_of(const MgTable& in) {
+  TableFacts t;
+  t.name = name_of(in.name);
+  t.kind = in.kind ? in.kind : 'r';
+  t.rows = in.rows;
+  t.bytes = in.bytes;
+  t.created_in_transaction = in.created_in_transaction;
+  t.temporary = in.temporary;
+  for (int i = 0; i < in.npartitions; i++) t.partitions.push_back(name_of(in.partitions[i]));
+  t.partition_count = in.partition_count;
+  for (int i = 0; i < in.ninvalid_indexes; i++) t.invalid_indexes.push_back(str(in.invalid_indexes[i]));
+  return t;
+}
+
+OpKind kind_of(MgOpKind k) {
+  switch (k) {
+    case MG_OP_CREATE_INDEX: return OpKind::CreateIndex;
+    case MG_OP_ADD_COLUMN: return OpKind::AddColumn;
+    case MG_OP_TABLE_REWRITE: return OpKind::TableRewrite;
+    case MG_OP_DROP_INDEX: return OpKind::DropIndex;
+    case MG_OP_REINDEX: return OpKind::Reindex;
+    case MG_OP_ALTER_COLUMN_TYPE: return OpKind::AlterColumnType;
+    case MG_OP_SET_NOT_NULL: return OpKind::SetNotNull;
+    case MG_OP_ADD_CONSTRAINT: return OpKind::AddConstraint;
+    case MG_OP_VALIDATE_CONSTRAINT: return OpKind::ValidateConstraint;
+    case MG_OP_ATTACH_PARTITION: return OpKind::AttachPartition;
+    case MG_OP_DETACH_PARTITION: return OpKind::DetachPartition;
+    case MG_OP_REFRESH_MATVIEW: return OpKind::RefreshMatview;
+    case MG_OP_DROP_TABLE: return OpKind::DropTable;
+    case MG_OP_DROP_COLUMN: return OpKind::DropColumn;
+    case MG_OP_TRUNCATE: return OpKind::Truncate;
+    case MG_OP_RENAME_COLUMN: return OpKind::RenameColumn;
+    case MG_OP_RENAME_TABLE: return OpKind::RenameTable;
+    case MG_OP_VACUUM_FULL: return OpKind::VacuumFull;
+    case MG_OP_CLUSTER: return OpKind::Cluster;
+    case MG_OP_SET_PERSISTENCE: return OpKind::SetPersistence;
+    case MG_OP_SET_ACCESS_METHOD: return OpKind::SetAccessMethod;
+  }
+  throw std::invalid_argument("unknown operation kind");
+}
+
+Operation operation_of(const MgOperation& in) {
+  Operation op;
+  op.kind = kind_of(in.kind);
+  op.table = table_of(in.table);
+  op.concurrently = in.concurrently;
+  op.object_name = str(in.object_name);
+  op.cascade = in.cascade;
+  op.in_transaction_block = in.in_transaction_block;
+
+  op.create_index.statement = str(in.statement);
+  op.create_index.concurrently_at =
+      in.concurrently_at < 0 ? std::string::npos : static_cast<std::size_t>(in.concurrently_at);
+  op.create_index.relation_end =
+      in.relation_end < 0 ? std::string::npos : static_cast<std::size_t>(in.relation_end);
+  op.create_index.index_name = str(in.index_name);
+  op.create_index.concurrently = in.concurrently;
+  op.create_index.unique = in.unique;
+  op.create_index.invalid_same_name = str(in.invalid_same_name);
+  op.create_index.invalid_same_definition = str(in.invalid_same_definition);
+
+  op.add_column.column = str(in.column);
+  op.add_column.type_sql = str(in.type_sql);
+  op.add_column.not_null = in.not_null;
+  op.add_column.has_default = in.has_default;
+  op.add_column.fills_values = in.fills_values;
+  op.add_column.volatile_default = in.volatile_default;
+  op.add_column.default_sql = str(in.default_sql);
+
+  op.table_rewrite.command = str(in.command);
+  op.table_rewrite.reason = in.rewrite_reason;
+  op.table_rewrite.predicted = in.rewrite_predicted;
+
+  op.alter_type.column = str(in.column);
+  op.alter_type.old_type = str(in.old_type);
+  op.alter_type.new_type = str(in.new_type);
+  op.alter_type.rewrite = in.rewrite;
+  op.alter_type.has_using = in.has_using;
+  op.alter_type.narrowing = in.narrowing;
+  op.alter_type.narrowing_reason = str(in.narrowing_reason);
+  op.alter_type.rebuilt_indexes = in.rebuilt_indexes;
+
+  op.constraint.type = in.contype ? in.contype : 'c';
+  op.constraint.name = str(in.constraint_name);
+  op.constraint.definition = str(in.definition);
+  op.constraint.not_valid = in.not_valid;
+  op.constraint.using_index = in.using_index;
+  op.constraint.columns = str(in.columns);
+  if (in.referenced.name.name) op.constraint.referenced = table_of(in.referenced);
+  op.constraint.referenced_lock = static_cast<LockMode>(in.referenced_lock);
+
+  if (in.partition.name.name) op.partition.partition = table_of(in.partition);
+  op.partition.concurrently = in.concurrently;
+  op.partition.scan_needed = in.scan_needed;
+  op.partition.default_partition = str(in.default_partition);
+  op.partition.bound = str(in.bound);
+
+  op.column.column = str(in.column);
+  op.column.new_name = str(in.new_name);
+  op.column.type_sql = str(in.type_sql);
+  return op;
+}
+
+LockedRelation locked_relation_of(const MgLockedRelation& in) {
+  if (in.lock < 0 || in.lock > static_cast<int>(LockMode::AccessExclusive))
+    throw std::invalid_argument("unknown lock mode");
+  if (in.effect < 0 || in.effect > static_cast<int>(Effect::Drop))
+    throw std::invalid_argument("unknown effect");
+  LockedRelation r;
+  r.table = table_of(in.table);
+  r.lock = static_cast<LockMode>(in.lock);
+  r.effect = static_cast<Effect>(in.effect);
+  r.cause = str(in.cause);
+  return r;
+}
+
+Settings settings_of(const MgSettings& in) {
+  Settings s;
+  s.mode = static_cast<Mode>(in.mode);
+  s.large_table_rows = in.large_table_rows;
+  s.large_table_bytes = in.large_table_bytes;
+  s.quote_all_identifiers = in.quote_all_identifiers;
+  s.in_extension_script = in.in_extension_script;
+  s.scan_rate = in.scan_rate > 0 ? in.scan_rate : 0;
+  s.rewrite_rate = in.rewrite_rate > 0 ? in.rewrite_rate : 0;
+  s.index_build_rate = in.index_build_rate > 0 ? in.index_build_rate : 0;
+  return s;
+}
+
+ScriptStatement script_statement_of(const MgScriptStatement& in) {
+  ScriptStatement st;
+  st.no = in.stmt_no;
+  st.text = str(in.text);
+  st.command = str(in.command);
+  st.tx = in.tx;
+  st.transaction_control = in.transaction_control;
+  st.modelled = in.modelled;
+  for (int i = 0; i < in.nrels; i++) st.rels.push_back(locked_relation_of(in.rels[i]));
+  for (int i = 0; i < in.nops; i++) st.ops.push_back(operation_of(in.ops[i]));
+  return st;
+}
+
+}  // namespace mg::capi

@@ -1,0 +1,143 @@
+// lock_held_across_statements: inside one transaction, a statement takes an
+// ACCESS EXCLUSIVE lock on a relation others can see, and a later statement
+// of the same transaction is long (an index build, a rewrite, a scan of a
+// large table).  A lock is held until the end of the transaction, so the
+// first relation stays locked against every read and write for the whole of
+// the long statement: a quick ALTER TABLE becomes an outage as long as the
+// slowest statement after it.  Committing before the long statement releases
+// the lock first.
+//
+// A script-level rule: review_script() runs it over the statements; its
+// catalog check does nothing for a single operation.  Reported on the long
+// statement, once per locked relation (the earliest statement that locked
+// it).  Not reported when the long statement itself takes ACCESS EXCLUSIVE on
+// that relation (its own rules speak for it), nor when
+// not_valid_validated_in_same_transaction already did.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
+#include "core/lock.hpp"
+#include "core/quote.hpp"
+#include "core/review.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&) {}
+
+namespace {
+
+std::string with_semicolon(std::string text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
+                           text.back() == '\r' || text.back() == ';'))
+    text.pop_back();
+  return text + ";";
+}
+
+// "rewrites \"public.big\" (2146 MB)": the longest work of the statement.
+std::string work_phrase(const ScriptStatement& st, const Settings& s) {
+  DurationEstimate best;
+  for (const Operation& op : st.ops) {
+    DurationEstimate e = estimate(op, s);
+    if (e.work != Work::None && (best.work == Work::None || e.seconds > best.seconds)) best = e;
+  }
+  if (best.work == Work::None) {
+    // No operation says it: the costliest effect on a relation.
+    const LockedRelation* rel = nullptr;
+    for (const LockedRelation& r : st.rels)
+      if (!rel || r.effect > rel->effect) rel = &r;
+    if (rel) {
+      best.table = rel->table.name;
+      best.bytes = rel->table.bytes;
+      best.work = rel->effect == Effect::Rewrite      ? Work::Rewrite
+                  : rel->effect == Effect::IndexBuild ? Work::IndexBuild
+                                                      : Work::Scan;
+    }
+  }
+  const char* verb = best.work == Work::Rewrite      ? "rewrites"
+                     : best.work == Work::IndexBuild ? "builds an index on"
+                                                     : "scans";
+  std::string size = best.bytes > 0 ? fmt::format(" ({})", pretty_bytes(best.bytes)) : "";
+  return fmt::format("{} \"{}\"{}", verb, display_name(best.table), size);
+}
+
+bool has_finding(const std::vector<Finding>& findings, const char* rule,
+                 const std::string& relation) {
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+    return f.rule == rule && f.relation == relation;
+  });
+}
+
+}  // namespace
+
+void script_lock_held_across_statements(const std::vector<ScriptStatement>& statements,
+                                        const Settings& s,
+                                        std::vector<std::vector<Finding>>& findings) {
+  for (std::size_t j = 0; j < statements.size(); ++j) {
+    const ScriptStatement& later = statements[j];
+    if (later.tx <= 0 || later.transaction_control) continue;
+    if (!is_long_statement(later, s)) continue;
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < j; ++i) {
+      const ScriptStatement& earlier = statements[i];
+      if (earlier.tx != later.tx) continue;
+      for (const LockedRelation& r : earlier.rels) {
+        if (r.lock != LockMode::AccessExclusive || !visible_to_others(r.table)) continue;
+        const std::string relation = display_name(r.table.name);
+        if (std::find(seen.begin(), seen.end(), relation) != seen.end()) continue;
+        seen.push_back(relation);
+        const bool locks_it_itself =
+            std::any_of(later.rels.begin(), later.rels.end(), [&](const LockedRelation& l) {
+              return l.lock == LockMode::AccessExclusive &&
+                     display_name(l.table.name) == relation;
+            });
+        if (locks_it_itself) continue;
+        if (has_finding(findings[j], "not_valid_validated_in_same_transaction", relation))
+          continue;
+
+        // The lock is held from statement i to the end of the transaction.
+        double total = 0;
+        int last = earlier.no;
+        for (std::size_t k = i; k < statements.size(); ++k) {
+          if (statements[k].tx != later.tx) continue;
+          total += statement_seconds(statements[k], s);
+          last = statements[k].no;
+        }
+
+        Finding f;
+        f.rule = "lock_held_across_statements";
+        f.severity = Severity::Warning;
+        f.relation = relation;
+        f.message = fmt::format(
+            "statement {} runs while the ACCESS EXCLUSIVE lock on \"{}\" taken by statement {} "
+            "is held",
+            later.no, relation, earlier.no);
+        f.detail = fmt::format(
+            "Statement {} ({}) locks \"{}\" ACCESS EXCLUSIVE, which blocks {}, until the end of "
+            "the transaction. Statement {} ({}) {} in the same transaction, so \"{}\" stays "
+            "locked for all that time.",
+            earlier.no, earlier.command, relation, lock_blocks(LockMode::AccessExclusive),
+            later.no, later.command, work_phrase(later, s), relation);
+        if (total >= 1)
+          f.detail += fmt::format(
+              " Estimated time the lock is held (statements {} to {}): {}; the figure is an "
+              "estimate.",
+              earlier.no, last, pretty_duration(total));
+        const std::string next = with_semicolon(later.text);
+        f.hint = fmt::format(
+            "Commit before the long statement, so that the lock on \"{}\" is released before it "
+            "starts, or split the migration into several transactions:\n"
+            "COMMIT;\n"
+            "BEGIN;\n"
+            "{}",
+            relation, next);
+        f.safe_sql = "COMMIT;\nBEGIN;\n" + next;
+        findings[j].push_back(std::move(f));
+      }
+    }
+  }
+}
+
+}  // namespace mg::rules

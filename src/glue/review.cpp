@@ -1,0 +1,486 @@
+/*
+ * migration_guard.review() and report(): a whole migration script, judged
+ * statement by statement without executing anything.
+ *
+ * A migration is a sequence: the verdict on statement 5 depends on 1-4.  The
+ * script state below follows what the script itself changes and the catalogs
+ * do not know yet: the transactions it opens and closes, the tables it
+ * creates (new and empty), the columns it adds, the CHECK constraints it adds
+ * NOT VALID and later validates (so that the SET NOT NULL recipe comes out
+ * clean).  The model of each statement (analyze.cpp) consults it; the core
+ * judges the statements, adds the script-level findings and renders the
+ * report.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "parser/parser.h"
+#include "utils/tuplestore.h"
+PG_FUNCTION_INFO_V1(mg_review_sql);
+PG_FUNCTION_INFO_V1(mg_report_sql);
+}
+
+typedef struct ScriptColumn
+{
+	Oid			relid;
+	char	   *name;			/* column, or constraint name */
+	char	   *column;			/* for a constraint: the column it proves NOT NULL */
+	Oid			refrelid;		/* for a foreign key: the referenced table */
+} ScriptColumn;
+
+typedef struct ScriptState
+{
+	int			tx;				/* the transaction now open (0: none) */
+	int			ntx;
+	bool		wrapped;		/* in_transaction => true: one transaction around all */
+	List	   *created;		/* RangeVar * of tables the script created */
+	List	   *added_columns;	/* ScriptColumn * */
+	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
+	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */
+} ScriptState;
+
+static ScriptState *current_script = NULL;
+
+static bool
+names_match(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static ScriptColumn *
+find_entry(List *list, Oid relid, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+	{
+		ScriptColumn *c = (ScriptColumn *) lfirst(lc);
+
+		if (c->relid == relid && names_match(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+bool
+mg_script_proves_not_null(Oid relid, const char *column)
+{
+	return current_script && find_entry(current_script->proven, relid, column) != NULL;
+}
+
+bool
+mg_script_added_column(Oid relid, const char *column)
+{
+	return current_script && find_entry(current_script->added_columns, relid, column) != NULL;
+}
+
+bool
+mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid)
+{
+	ScriptColumn *c = current_script ? find_entry(current_script->pending, relid, name) : NULL;
+
+	if (c && refrelid)
+		*refrelid = c->refrelid;
+	return c != NULL;
+}
+
+/* The column a CHECK expression proves NOT NULL: "col IS NOT NULL", alone or in an AND. */
+static char *
+not_null_column_of(Node *expr)
+{
+	if (expr == NULL)
+		return NULL;
+	if (IsA(expr, NullTest))
+	{
+		NullTest   *nt = (NullTest *) expr;
+
+		if (nt->nulltesttype == IS_NOT_NULL && nt->arg && IsA(nt->arg, ColumnRef))
+		{
+			ColumnRef  *cr = (ColumnRef *) nt->arg;
+
+			if (list_length(cr->fields) == 1 && IsA(linitial(cr->fields), String))
+				return strVal(linitial(cr->fields));
+		}
+		return NULL;
+	}
+	if (IsA(expr, BoolExpr) && ((BoolExpr *) expr)->boolop == AND_EXPR)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((BoolExpr *) expr)->args)
+		{
+			char	   *col = not_null_column_of((Node *) lfirst(lc));
+
+			if (col)
+				return col;
+		}
+	}
+	return NULL;
+}
+
+static ScriptColumn *
+new_entry(Oid relid, const char *name)
+{
+	ScriptColumn *c = (ScriptColumn *) palloc0(sizeof(ScriptColumn));
+
+	c->relid = relid;
+	c->name = name ? pstrdup(name) : NULL;
+	return c;
+}
+
+/* What a statement changes in the script state, once it has been judged. */
+static void
+update_state(ScriptState *st, Node *stmt)
+{
+	switch (nodeTag(stmt))
+	{
+		case T_TransactionStmt:
+			if (st->wrapped)
+				break;
+			switch (((TransactionStmt *) stmt)->kind)
+			{
+				case TRANS_STMT_BEGIN:
+				case TRANS_STMT_START:
+					if (st->tx == 0)
+						st->tx = ++st->ntx;
+					break;
+				case TRANS_STMT_COMMIT:
+				case TRANS_STMT_ROLLBACK:
+				case TRANS_STMT_PREPARE:
+					st->tx = 0;
+					break;
+				default:
+					break;
+			}
+			break;
+		case T_CreateStmt:
+			st->created = lappend(st->created, ((CreateStmt *) stmt)->relation);
+			break;
+		case T_CreateTableAsStmt:
+			st->created = lappend(st->created, ((CreateTableAsStmt *) stmt)->into->rel);
+			break;
+		case T_AlterTableStmt:
+			{
+				AlterTableStmt *at = (AlterTableStmt *) stmt;
+				Oid			relid = RangeVarGetRelid(at->relation, NoLock, true);
+				ListCell   *lc;
+
+				if (!OidIsValid(relid))
+					break;
+				foreach(lc, at->cmds)
+				{
+					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+					if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
+						st->added_columns = lappend(st->added_columns,
+													new_entry(relid, ((ColumnDef *) cmd->def)->colname));
+					else if (cmd->subtype == AT_AddConstraint && cmd->def &&
+							 IsA(cmd->def, Constraint))
+					{
+						Constraint *con = (Constraint *) cmd->def;
+						char	   *col = con->contype == CONSTR_CHECK
+							? not_null_column_of(con->raw_expr) : NULL;
+
+						if (con->contype != CONSTR_CHECK && con->contype != CONSTR_FOREIGN)
+							continue;
+						if (con->skip_validation && con->conname)
+						{
+							ScriptColumn *c = new_entry(relid, con->conname);
+
+							c->column = col;
+							if (con->contype == CONSTR_FOREIGN && con->pktable)
+								c->refrelid = RangeVarGetRelid(con->pktable, NoLock, true);
+							st->pending = lappend(st->pending, c);
+						}
+						else if (col)
+							st->proven = lappend(st->proven, new_entry(relid, col));
+					}
+					else if (cmd->subtype == AT_ValidateConstraint)
+					{
+						ScriptColumn *c = find_entry(st->pending, relid, cmd->name);
+
+						if (c)
+						{
+							if (c->column)
+								st->proven = lappend(st->proven, new_entry(relid, c->column));
+							st->pending = list_delete_ptr(st->pending, c);
+						}
+					}
+				}
+			}
+			break;
+		default:
+			break;
+	}
+}
+
+/* Whether rv names a table the script created earlier. */
+static bool
+created_by_script(ScriptState *st, const MgTable *t)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->created)
+	{
+		RangeVar   *rv = (RangeVar *) lfirst(lc);
+
+		if (names_match(rv->relname, t->name.name) &&
+			(rv->schemaname == NULL || names_match(rv->schemaname, t->name.schema)))
+			return true;
+	}
+	return false;
+}
+
+static void
+mark_new(MgTable *t)
+{
+	t->created_in_transaction = true;
+	t->rows = 0;
+	t->bytes = 0;
+}
+
+static char *
+statement_text_of(const char *sql, RawStmt *rs)
+{
+	int			total = (int) strlen(sql);
+	int			loc = rs->stmt_location < 0 ? 0 : rs->stmt_location;
+	int			len = rs->stmt_len;
+
+	if (loc > total)
+		loc = total;
+	if (len <= 0 || loc + len > total)
+		len = total - loc;
+	while (len > 0 && isspace((unsigned char) sql[loc]))
+	{
+		loc++;
+		len--;
+	}
+	return pnstrdup(sql + loc, len);
+}
+
+static bool
+is_dml(Node *stmt)
+{
+	return IsA(stmt, InsertStmt) || IsA(stmt, UpdateStmt) || IsA(stmt, DeleteStmt) ||
+#if PG_VERSION_NUM >= 150000
+		IsA(stmt, MergeStmt) ||
+#endif
+		IsA(stmt, CopyStmt);
+}
+
+/* Models every statement of the script, updating the script state as it goes. */
+static int
+model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *stmts)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, raw)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+		MgScriptStatement *s = &stmts[n];
+		MgModel		m;
+		char	   *text = statement_text_of(sql, rs);
+
+		s->stmt_no = ++n;
+		s->text = text;
+		s->tx = stp->tx;
+		s->transaction_control = IsA(rs->stmt, TransactionStmt);
+		memset(&m, 0, sizeof(m));
+		if (mg_analyze(rs->stmt, sql, text, &m))
+		{
+			s->modelled = true;
+			s->command = m.command;
+			for (int i = 0; i < m.nrels; i++)
+				if (created_by_script(stp, &m.rels[i].table))
+					mark_new(&m.rels[i].table);
+			for (int i = 0; i < m.nops; i++)
+			{
+				m.ops[i].in_transaction_block = stp->tx > 0;
+				if (created_by_script(stp, &m.ops[i].table))
+					mark_new(&m.ops[i].table);
+			}
+			s->rels = m.rels;
+			s->nrels = m.nrels;
+			s->ops = m.ops;
+			s->nops = m.nops;
+		}
+		else
+			s->command = GetCommandTagName(CreateCommandTag(rs->stmt));
+		if (is_dml(rs->stmt))
+			s->modelled = false;
+		update_state(stp, rs->stmt);
+		/* BEGIN itself belongs to the transaction it opens. */
+		if (s->transaction_control && stp->tx > 0)
+			s->tx = stp->tx;
+	}
+	return n;
+}
+
+/*
+ * Parses and models the script, then asks the core for the review.  The
+ * script state is reachable by analyze.cpp only while this runs.
+ */
+static void
+review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgReviewResult *out,
+			  MgScriptStatement **stmts_out, int *nstmts_out)
+{
+	List	   *raw = mg_parse_script(sql);
+	ScriptState st;
+	MgScriptStatement *stmts;
+	MgSettings	settings;
+	volatile int nmodelled = 0;
+	int			n;
+
+	memset(&st, 0, sizeof(st));
+	st.wrapped = in_transaction;
+	if (in_transaction)
+		st.tx = st.ntx = 1;
+	stmts = (MgScriptStatement *) palloc0(sizeof(MgScriptStatement) * Max(1, list_length(raw)));
+
+	current_script = &st;
+	PG_TRY();
+	{
+		nmodelled = model_script(raw, sql, &st, stmts);
+	}
+	PG_FINALLY();
+	{
+		current_script = NULL;
+	}
+	PG_END_TRY();
+	n = nmodelled;
+
+	mg_current_settings(&settings);
+	settings.in_extension_script = false;
+	mg_review(stmts, n, &settings, format, out);
+	*stmts_out = stmts;
+	*nstmts_out = n;
+}
+
+/* Copies a malloc'd string into palloc'd memory without raising an error. */
+static char *
+copy_text(const char *s)
+{
+	size_t		len = s ? strlen(s) : 0;
+	char	   *copy = (char *) MemoryContextAllocExtended(CurrentMemoryContext, len + 1,
+														   MCXT_ALLOC_NO_OOM | MCXT_ALLOC_HUGE);
+
+	if (copy)
+	{
+		if (len)
+			memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+static void
+raise_core_error(const char *error)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INTERNAL_ERROR),
+			 errmsg("migration_guard could not review the script: %s", error)));
+}
+
+Datum
+mg_review_sql(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool		in_transaction = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	ReturnSetInfo *rsinfo = mg_begin_srf(fcinfo);
+	MgReviewResult result;
+	MgScriptStatement *stmts;
+	int			nstmts;
+	Datum	   *values;
+	bool	   *nulls;
+	int			nrows;
+	char	  **cells;
+	int		   *stmt_nos;
+	char	   *error = NULL;
+	bool		oom = false;
+
+	review_script(sql, in_transaction, MG_REVIEW_ROWS, &result, &stmts, &nstmts);
+
+	/* Copy everything out of the malloc'd result, free it, then build rows. */
+	nrows = result.nrows;
+	cells = (char **) MemoryContextAllocExtended(CurrentMemoryContext,
+												 sizeof(char *) * 6 * Max(1, nrows),
+												 MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO);
+	stmt_nos = (int *) MemoryContextAllocExtended(CurrentMemoryContext,
+												  sizeof(int) * Max(1, nrows), MCXT_ALLOC_NO_OOM);
+	if (result.error)
+		error = copy_text(result.error);
+	else if (cells == NULL || stmt_nos == NULL)
+		oom = true;
+	else
+		for (int i = 0; i < nrows && !oom; i++)
+		{
+			MgReviewRow *r = &result.rows[i];
+			const char *src[6] = {r->rule, r->severity, r->relation, r->message, r->detail, r->hint};
+
+			stmt_nos[i] = r->stmt_no;
+			for (int j = 0; j < 6; j++)
+				if ((cells[i * 6 + j] = copy_text(src[j])) == NULL)
+					oom = true;
+		}
+	mg_review_free(&result);
+	if (oom)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (error)
+		raise_core_error(error);
+
+	values = (Datum *) palloc(sizeof(Datum) * 8);
+	nulls = (bool *) palloc(sizeof(bool) * 8);
+	for (int i = 0; i < nrows; i++)
+	{
+		int			no = stmt_nos[i];
+
+		memset(nulls, false, sizeof(bool) * 8);
+		values[0] = Int32GetDatum(no);
+		values[1] = CStringGetTextDatum(no >= 1 && no <= nstmts ? stmts[no - 1].text : "");
+		for (int j = 0; j < 6; j++)
+		{
+			if (cells[i * 6 + j][0] == '\0' && (j == 2 || j == 5))
+				nulls[2 + j] = true;
+			else
+				values[2 + j] = CStringGetTextDatum(cells[i * 6 + j]);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+mg_report_sql(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *format = PG_ARGISNULL(1) ? pstrdup("markdown") : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bool		in_transaction = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
+	MgReviewFormat fmt;
+	MgReviewResult result;
+	MgScriptStatement *stmts;
+	int			nstmts;
+	char	   *text;
+	char	   *error = NULL;
+
+	if (pg_strcasecmp(format, "markdown") == 0)
+		fmt = MG_REVIEW_MARKDOWN;
+	else if (pg_strcasecmp(format, "json") == 0)
+		fmt = MG_REVIEW_JSON;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unrecognized report format \"%s\"", format),
+				 errhint("Valid formats are \"markdown\" and \"json\".")));
+
+	review_script(sql, in_transaction, fmt, &result, &stmts, &nstmts);
+	if (result.error)
+		error = copy_text(result.error);
+	text = result.error ? NULL : copy_text(result.text ? result.text : "");
+	mg_review_free(&result);
+	if (error)
+		raise_core_error(error);
+	if (text == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	PG_RETURN_TEXT_P(cstring_to_text(text));
+}
