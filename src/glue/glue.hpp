@@ -54,6 +54,7 @@ bool		mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *
 /* SQL-function helpers (sql_functions.cpp). */
 ReturnSetInfo *mg_begin_srf(FunctionCallInfo fcinfo);
 List	   *mg_parse_script(const char *sql);
+char	   *mg_raw_statement_text(const char *sql, RawStmt *rs);
 
 /* What the script under review changed so far (review.cpp); false outside a review. */
 bool		mg_script_proves_not_null(Oid relid, const char *column);

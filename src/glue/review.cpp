@@ -239,25 +239,6 @@ mark_new(MgTable *t)
 	t->bytes = 0;
 }
 
-static char *
-statement_text_of(const char *sql, RawStmt *rs)
-{
-	int			total = (int) strlen(sql);
-	int			loc = rs->stmt_location < 0 ? 0 : rs->stmt_location;
-	int			len = rs->stmt_len;
-
-	if (loc > total)
-		loc = total;
-	if (len <= 0 || loc + len > total)
-		len = total - loc;
-	while (len > 0 && isspace((unsigned char) sql[loc]))
-	{
-		loc++;
-		len--;
-	}
-	return pnstrdup(sql + loc, len);
-}
-
 static bool
 is_dml(Node *stmt)
 {
@@ -280,7 +261,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		MgScriptStatement *s = &stmts[n];
 		MgModel		m;
-		char	   *text = statement_text_of(sql, rs);
+		char	   *text = mg_raw_statement_text(sql, rs);
 
 		s->stmt_no = ++n;
 		s->text = text;

@@ -84,8 +84,9 @@ mg_parse_script(const char *sql)
 	return result;
 }
 
-static char *
-raw_statement_text(const char *sql, RawStmt *rs)
+/* The text of one statement of a script, from its first token on. */
+char *
+mg_raw_statement_text(const char *sql, RawStmt *rs)
 {
 	int			total = (int) strlen(sql);
 	int			loc = rs->stmt_location < 0 ? 0 : rs->stmt_location;
@@ -124,7 +125,7 @@ mg_plan(PG_FUNCTION_ARGS)
 		Datum		values[9];
 		bool		nulls[9];
 		MgModel		m;
-		char	   *text = raw_statement_text(sql, rs);
+		char	   *text = mg_raw_statement_text(sql, rs);
 
 		memset(nulls, true, sizeof(nulls));
 		values[0] = Int32GetDatum(++stmt_no);
@@ -205,7 +206,7 @@ mg_plan_locks(PG_FUNCTION_ARGS)
 
 		stmt_no++;
 		memset(&m, 0, sizeof(m));
-		if (!mg_analyze(rs->stmt, sql, raw_statement_text(sql, rs), &m))
+		if (!mg_analyze(rs->stmt, sql, mg_raw_statement_text(sql, rs), &m))
 			continue;
 		for (int i = 0; i < m.nrels; i++)
 		{
