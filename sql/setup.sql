@@ -29,6 +29,10 @@ SHOW migration_guard.mode;
 SELECT migration_guard.on_table_rewrite();
 SELECT migration_guard.on_sql_drop();
 
+-- The other test files run with a lock_timeout, as migrations should; the
+-- locks test shows what happens without one.
+ALTER DATABASE :"DBNAME" SET lock_timeout = '1min';
+
 -- The tests clean up with this procedure: their DROP and TRUNCATE statements
 -- are not what they test.
 CREATE PROCEDURE quietly(sql text)

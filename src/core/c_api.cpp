@@ -72,7 +72,14 @@ void mg_evaluate(const MgOperation* ops, int nops, const MgSettings* settings,
     std::vector<mg::Finding> all;
     for (int i = 0; i < nops; i++) {
       std::vector<mg::Finding> found = mg::evaluate(mg::capi::operation_of(ops[i]), s);
-      for (auto& f : found) all.push_back(std::move(f));
+      for (auto& f : found) {
+        // Several operations of one statement may carry the same fact (an
+        // INVALID index on the table): report it once.
+        bool seen = false;
+        for (const mg::Finding& g : all)
+          if (g.rule == f.rule && g.relation == f.relation && g.message == f.message) seen = true;
+        if (!seen) all.push_back(std::move(f));
+      }
     }
     if (all.empty()) return;
     findings = static_cast<MgFinding*>(std::calloc(all.size(), sizeof(MgFinding)));

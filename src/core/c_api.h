@@ -59,6 +59,7 @@ typedef enum MgOpKind {
   MG_OP_CLUSTER,
   MG_OP_SET_PERSISTENCE,
   MG_OP_SET_ACCESS_METHOD,
+  MG_OP_LOCK_REQUEST,
 } MgOpKind;
 
 typedef struct MgOperation {
@@ -115,6 +116,8 @@ typedef struct MgOperation {
   const char *bound;
   /* columns */
   const char *new_name;
+  /* MG_OP_LOCK_REQUEST: the mode requested on table (mg::LockMode) */
+  int lock_mode;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */
@@ -135,6 +138,10 @@ typedef struct MgSettings {
   int64_t scan_rate;
   int64_t rewrite_rate;
   int64_t index_build_rate;
+  /* lock_timeout and statement_timeout of the session, migration_guard.lock_timeout (ms) */
+  int64_t session_lock_timeout_ms;
+  int64_t session_statement_timeout_ms;
+  int64_t auto_lock_timeout_ms;
 } MgSettings;
 
 typedef struct MgFinding {

@@ -45,6 +45,7 @@ OpKind kind_of(MgOpKind k) {
     case MG_OP_CLUSTER: return OpKind::Cluster;
     case MG_OP_SET_PERSISTENCE: return OpKind::SetPersistence;
     case MG_OP_SET_ACCESS_METHOD: return OpKind::SetAccessMethod;
+    case MG_OP_LOCK_REQUEST: return OpKind::LockRequest;
   }
   throw std::invalid_argument("unknown operation kind");
 }
@@ -57,6 +58,7 @@ Operation operation_of(const MgOperation& in) {
   op.object_name = str(in.object_name);
   op.cascade = in.cascade;
   op.in_transaction_block = in.in_transaction_block;
+  op.lock = static_cast<LockMode>(in.lock_mode);
 
   op.create_index.statement = str(in.statement);
   op.create_index.concurrently_at =
@@ -134,6 +136,9 @@ Settings settings_of(const MgSettings& in) {
   s.scan_rate = in.scan_rate > 0 ? in.scan_rate : 0;
   s.rewrite_rate = in.rewrite_rate > 0 ? in.rewrite_rate : 0;
   s.index_build_rate = in.index_build_rate > 0 ? in.index_build_rate : 0;
+  s.session_lock_timeout_ms = in.session_lock_timeout_ms;
+  s.session_statement_timeout_ms = in.session_statement_timeout_ms;
+  s.auto_lock_timeout_ms = in.auto_lock_timeout_ms;
   return s;
 }
 

@@ -85,6 +85,9 @@ enum class OpKind {
   Cluster,
   SetPersistence,
   SetAccessMethod,
+  // The strongest lock a statement requests on a table others use (one per
+  // statement): what lock_timeout_missing judges.
+  LockRequest,
 };
 
 struct CreateIndexOp {
@@ -172,6 +175,7 @@ struct Operation {
   std::string object_name;    // DROP INDEX / REINDEX: the index; RENAME TABLE: new name
   bool cascade = false;
   bool in_transaction_block = false;  // an explicit BEGIN is open
+  LockMode lock = LockMode::None;     // LockRequest: the mode requested on table
   CreateIndexOp create_index;
   AddColumnOp add_column;
   TableRewriteOp table_rewrite;

@@ -27,6 +27,11 @@ struct Settings {
   int64_t scan_rate = 200LL * 1024 * 1024;
   int64_t rewrite_rate = 50LL * 1024 * 1024;
   int64_t index_build_rate = 50LL * 1024 * 1024;
+  // The session's lock_timeout and statement_timeout, in milliseconds (0: none),
+  // and migration_guard.lock_timeout, the one applied when the session has none.
+  int64_t session_lock_timeout_ms = 0;
+  int64_t session_statement_timeout_ms = 0;
+  int64_t auto_lock_timeout_ms = 0;
 };
 
 std::string_view severity_name(Severity s);

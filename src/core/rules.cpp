@@ -243,6 +243,17 @@ const std::vector<RuleInfo>& rule_catalog() {
        "the invalid one). Drop it, concurrently, before building again.",
        "DROP INDEX CONCURRENTLY <schema>.<invalid_index>;\n"
        "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);"},
+      {"lock_timeout_missing", Severity::Warning,
+       "a lock that blocks reads or writes of a table in use is requested with no lock_timeout",
+       rules::lock_timeout_missing,
+       "A DDL statement that needs a strong lock waits for every transaction that holds a "
+       "conflicting lock on the table, however long, and while it waits every new query on the "
+       "table queues behind it: a millisecond ALTER TABLE behind one long report freezes the "
+       "table. With lock_timeout, the statement gives up after a few seconds and the migration "
+       "can be retried; migration_guard.lock_timeout sets one automatically for such "
+       "statements, and migration_guard.on_lock_conflict can refuse to queue at all.",
+       "SET lock_timeout = '5s';\n"
+       "<the DDL statement>;  -- retry it when it times out"},
       // Script-level rules: judged by review() over the whole script, silent
       // for a single statement.
       {"lock_held_across_statements", Severity::Warning,

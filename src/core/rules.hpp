@@ -112,6 +112,7 @@ void invalid_index(const Operation&, const Settings&, std::vector<Finding>&);
 // Script-level rules (see review.hpp): their catalog check does nothing for a
 // single operation.
 void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&);
+void lock_timeout_missing(const Operation&, const Settings&, std::vector<Finding>&);
 void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
                                              std::vector<Finding>&);
 }  // namespace rules

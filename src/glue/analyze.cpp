@@ -1713,6 +1713,34 @@ model_comment(MgModel *m, CommentStmt *stmt)
 }
 
 /*
+ * The strongest lock the statement requests that blocks reads or writes
+ * (SHARE and up), as one operation: what lock_timeout_missing and
+ * migration_guard.lock_timeout look at.  Ties go to the larger relation.
+ */
+static void
+add_lock_request(MgModel *m)
+{
+	int			best = -1;
+	MgOperation *op;
+
+	for (int i = 0; i < m->nrels; i++)
+	{
+		const MgLockedRelation *r = &m->rels[i];
+
+		if (r->lock < ShareLock)
+			continue;
+		if (best < 0 || r->lock > m->rels[best].lock ||
+			(r->lock == m->rels[best].lock && r->table.bytes > m->rels[best].table.bytes))
+			best = i;
+	}
+	if (best < 0)
+		return;
+	op = add_op(m, MG_OP_LOCK_REQUEST, m->relids[best]);
+	if (op)
+		op->lock_mode = m->rels[best].lock;
+}
+
+/*
  * The model of one statement.  Returns false for statements that are not
  * modelled (no DDL on existing relations).
  */
@@ -1841,6 +1869,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 		default:
 			return false;
 	}
+	add_lock_request(m);
 	return true;
 }
 

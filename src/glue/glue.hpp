@@ -61,6 +61,15 @@ bool		mg_script_proves_not_null(Oid relid, const char *column);
 bool		mg_script_added_column(Oid relid, const char *column);
 bool		mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid);
 
+/* Lock prevention at execution time (lock_guard.cpp). */
+extern int	mg_on_lock_conflict;
+extern int	mg_lock_wait_max_ms;
+extern int	mg_max_blocker_age_ms;
+extern int	mg_lock_timeout_ms;
+void		mg_guard_locks(const MgModel *m);
+/* Applies migration_guard.lock_timeout if needed: the GUC nest level to pop, or -1. */
+int			mg_auto_lock_timeout_nestlevel(const MgModel *m);
+
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);

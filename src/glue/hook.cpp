@@ -34,22 +34,26 @@ statement_text(PlannedStmt *pstmt, const char *queryString)
 	return pnstrdup(queryString + loc, len);
 }
 
-/* Model the statement, judge its operations, report. */
-static void
+/*
+ * Model the statement, judge its operations, report.  Returns the model, or
+ * NULL for a statement we do not model.  Raises the ERROR of a rejection.
+ */
+static MgModel *
 judge(PlannedStmt *pstmt, const char *queryString)
 {
-	MgModel		model;
+	MgModel    *model = (MgModel *) palloc0(sizeof(MgModel));
 	MgSettings	settings;
 	MgResult	result;
 
-	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), &model))
-		return;
-	mg_note_predicted_rewrites(&model);
-	if (model.nops == 0)
-		return;
+	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
+		return NULL;
+	mg_note_predicted_rewrites(model);
+	if (model->nops == 0)
+		return model;
 	mg_current_settings(&settings);
-	mg_evaluate(model.ops, model.nops, &settings, &result);
+	mg_evaluate(model->ops, model->nops, &settings, &result);
 	mg_report_findings(&result);
+	return model;
 }
 
 /* VACUUM matters only with FULL; plain VACUUM and ANALYZE go straight on. */
@@ -79,6 +83,8 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
 	Node	   *parsetree = pstmt->utilityStmt;
+	MgModel    *model = NULL;
+	int			timeout_nestlevel = -1;
 
 	switch (nodeTag(parsetree))
 	{
@@ -102,7 +108,18 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
-			judge(pstmt, queryString);
+			model = judge(pstmt, queryString);
+
+			/*
+			 * The statement is allowed: now keep it from freezing the table
+			 * behind other sessions' locks.  VACUUM runs in transactions of
+			 * its own, where neither applies.
+			 */
+			if (model && !IsA(parsetree, VacuumStmt))
+			{
+				mg_guard_locks(model);
+				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
+			}
 			break;
 		default:
 			break;
@@ -120,6 +137,10 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								readOnlyTree,
 #endif
 								context, params, queryEnv, dest, qc);
+
+	/* Restore the session's lock_timeout (an error restores it by itself). */
+	if (timeout_nestlevel >= 0)
+		AtEOXact_GUC(true, timeout_nestlevel);
 }
 
 void

@@ -11,6 +11,10 @@
 #include "glue/glue.hpp"
 
 extern "C" {
+#include "storage/proc.h"
+}
+
+extern "C" {
 PG_MODULE_MAGIC;
 void _PG_init(void);
 PG_FUNCTION_INFO_V1(mg_is_preloaded);
@@ -18,6 +22,14 @@ PG_FUNCTION_INFO_V1(mg_is_preloaded);
 
 /* Values of mg_mode: equal to mg::Mode. */
 enum { MG_MODE_OFF = 0, MG_MODE_LOG, MG_MODE_WARN, MG_MODE_ENFORCE };
+
+static const struct config_enum_entry conflict_options[] = {
+	{"wait", 0, false},
+	{"warn", 1, false},
+	{"fail", 2, false},
+	{"poll", 3, false},
+	{NULL, 0, false},
+};
 
 static const struct config_enum_entry mode_options[] = {
     {"off", MG_MODE_OFF, false},
@@ -138,6 +150,48 @@ _PG_init(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("migration_guard.lock_timeout",
+							"lock_timeout applied to a statement that blocks reads or writes of a table in use, when the session has none.",
+							"0 turns it off.",
+							&mg_lock_timeout_ms,
+							0,
+							0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("migration_guard.on_lock_conflict",
+							 "What a guarded statement does when other sessions hold conflicting locks.",
+							 "wait: queue as usual; warn: WARNING with the blockers, then queue; "
+							 "fail: ERROR at once; poll: retry without ever queueing, for up to "
+							 "migration_guard.lock_wait_max.",
+							 &mg_on_lock_conflict,
+							 1,
+							 conflict_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.lock_wait_max",
+							"How long on_lock_conflict = poll keeps trying to take its locks.",
+							NULL,
+							&mg_lock_wait_max_ms,
+							10000,
+							0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("migration_guard.max_blocker_age",
+							"Transactions younger than this are not reported as blockers.",
+							"So that ordinary short transactions do not make every DDL fail.",
+							&mg_max_blocker_age_ms,
+							1000,
+							0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
 #else
@@ -163,6 +217,9 @@ mg_current_settings(MgSettings *settings)
 	settings->scan_rate = (int64_t) mg_scan_rate_kb * 1024;
 	settings->rewrite_rate = (int64_t) mg_rewrite_rate_kb * 1024;
 	settings->index_build_rate = (int64_t) mg_index_build_rate_kb * 1024;
+	settings->session_lock_timeout_ms = LockTimeout;
+	settings->session_statement_timeout_ms = StatementTimeout;
+	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
 }
 
 /*

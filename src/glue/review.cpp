@@ -15,6 +15,7 @@
 
 extern "C" {
 #include "parser/parser.h"
+#include "storage/proc.h"
 #include "utils/tuplestore.h"
 PG_FUNCTION_INFO_V1(mg_review_sql);
 PG_FUNCTION_INFO_V1(mg_report_sql);
@@ -37,6 +38,9 @@ typedef struct ScriptState
 	List	   *added_columns;	/* ScriptColumn * */
 	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
 	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */
+	int			lock_timeout;	/* ms, as the script SETs it (0: none) */
+	int			statement_timeout;
+	bool		timeout_local;	/* set with SET LOCAL: ends with the transaction */
 } ScriptState;
 
 static ScriptState *current_script = NULL;
@@ -128,12 +132,49 @@ new_entry(Oid relid, const char *name)
 	return c;
 }
 
+/* SET / RESET of lock_timeout or statement_timeout in the script. */
+static void
+track_timeout(ScriptState *st, VariableSetStmt *vs)
+{
+	int		   *target;
+	int			value = 0;
+
+	if (vs->name == NULL)
+		return;
+	if (strcmp(vs->name, "lock_timeout") == 0)
+		target = &st->lock_timeout;
+	else if (strcmp(vs->name, "statement_timeout") == 0)
+		target = &st->statement_timeout;
+	else
+		return;
+	/* RESET and SET ... TO DEFAULT give the session its default (database, role, file). */
+	if ((vs->kind == VAR_RESET || vs->kind == VAR_SET_DEFAULT) &&
+		!parse_int(GetConfigOptionResetString(vs->name), &value, GUC_UNIT_MS, NULL))
+		value = 0;
+	if (vs->kind == VAR_SET_VALUE && list_length(vs->args) == 1 && IsA(linitial(vs->args), A_Const))
+	{
+		A_Const    *c = (A_Const *) linitial(vs->args);
+
+		if (!c->isnull && IsA(&c->val, Integer))
+			value = intVal(&c->val);
+		else if (!c->isnull && IsA(&c->val, String) &&
+				 !parse_int(strVal(&c->val), &value, GUC_UNIT_MS, NULL))
+			value = 0;
+	}
+	*target = value;
+	if (vs->is_local)
+		st->timeout_local = true;
+}
+
 /* What a statement changes in the script state, once it has been judged. */
 static void
 update_state(ScriptState *st, Node *stmt)
 {
 	switch (nodeTag(stmt))
 	{
+		case T_VariableSetStmt:
+			track_timeout(st, (VariableSetStmt *) stmt);
+			break;
 		case T_TransactionStmt:
 			if (st->wrapped)
 				break;
@@ -148,6 +189,11 @@ update_state(ScriptState *st, Node *stmt)
 				case TRANS_STMT_ROLLBACK:
 				case TRANS_STMT_PREPARE:
 					st->tx = 0;
+					if (st->timeout_local)
+					{
+						st->lock_timeout = st->statement_timeout = 0;
+						st->timeout_local = false;
+					}
 					break;
 				default:
 					break;
@@ -275,6 +321,16 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			for (int i = 0; i < m.nrels; i++)
 				if (created_by_script(stp, &m.rels[i].table))
 					mark_new(&m.rels[i].table);
+			/* A timeout the script set makes the lock request harmless. */
+			if (stp->lock_timeout > 0 || stp->statement_timeout > 0)
+			{
+				int			kept = 0;
+
+				for (int i = 0; i < m.nops; i++)
+					if (m.ops[i].kind != MG_OP_LOCK_REQUEST)
+						m.ops[kept++] = m.ops[i];
+				m.nops = kept;
+			}
 			for (int i = 0; i < m.nops; i++)
 			{
 				m.ops[i].in_transaction_block = stp->tx > 0;
@@ -314,6 +370,8 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 	int			n;
 
 	memset(&st, 0, sizeof(st));
+	st.lock_timeout = LockTimeout;
+	st.statement_timeout = StatementTimeout;
 	st.wrapped = in_transaction;
 	if (in_transaction)
 		st.tx = st.ntx = 1;
@@ -333,6 +391,9 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 
 	mg_current_settings(&settings);
 	settings.in_extension_script = false;
+	/* The script state decided per statement (lock requests left out under a timeout). */
+	settings.session_lock_timeout_ms = 0;
+	settings.session_statement_timeout_ms = 0;
 	mg_review(stmts, n, &settings, format, out);
 	*stmts_out = stmts;
 	*nstmts_out = n;

@@ -1,0 +1,49 @@
+// lock_timeout_missing: a statement asks for a lock that blocks reads or
+// writes of a table others use, and nothing bounds how long it may wait.
+//
+// The outage that surprises everyone is not the slow DDL but the quick one
+// that waits: ALTER TABLE ... ADD COLUMN needs ACCESS EXCLUSIVE for a
+// millisecond, but it queues behind one long transaction holding any lock on
+// the table, and every query that arrives after it, plain SELECT included,
+// queues behind the ALTER.  With lock_timeout set, the DDL gives up instead,
+// and the migration can be retried.  statement_timeout bounds the wait too,
+// but also the work; migration_guard.lock_timeout applies one automatically.
+#include <fmt/format.h>
+
+#include "core/lock.hpp"
+#include "core/rules.hpp"
+
+namespace mg::rules {
+
+void lock_timeout_missing(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  if (op.kind != OpKind::LockRequest) return;
+  // SHARE and stronger block writes; SHARE UPDATE EXCLUSIVE and weaker block
+  // neither reads nor writes.
+  if (op.lock < LockMode::Share) return;
+  const TableFacts& t = op.table;
+  if (!visible_to_others(t) || !has_rows(t)) return;
+  if (s.session_lock_timeout_ms > 0 || s.session_statement_timeout_ms > 0 ||
+      s.auto_lock_timeout_ms > 0)
+    return;
+
+  Finding f;
+  f.rule = "lock_timeout_missing";
+  f.severity = Severity::Warning;
+  f.relation = display_name(t.name);
+  f.message = fmt::format("{} lock on table \"{}\" requested without a lock_timeout",
+                          lock_sql_name(op.lock), f.relation);
+  f.detail = fmt::format(
+      "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
+      "table, this statement waits for it without limit, and every query on the table that "
+      "arrives meanwhile waits behind this statement.",
+      table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock));
+  f.hint =
+      "Give up quickly instead of queueing in front of the application, and retry later:\n"
+      "SET lock_timeout = '5s';\n"
+      "or set migration_guard.lock_timeout so that migration_guard applies one to such "
+      "statements.";
+  f.safe_sql = "SET lock_timeout = '5s';";
+  out.push_back(std::move(f));
+}
+
+}  // namespace mg::rules

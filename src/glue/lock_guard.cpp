@@ -1,0 +1,344 @@
+/*
+ * Lock prevention at execution time.
+ *
+ * The outage that surprises everyone is the quick ALTER TABLE that waits for
+ * its ACCESS EXCLUSIVE lock behind one long transaction while every other
+ * query on the table queues behind it.  Just before a judged statement runs,
+ * we look at the lock manager for the sessions that hold, or already wait
+ * for, a lock that conflicts (by the server's own conflict table) with a mode
+ * the statement is about to request, and depending on
+ * migration_guard.on_lock_conflict:
+ *
+ *   wait  do nothing (the server's behaviour);
+ *   warn  WARNING with the list of blockers, then wait;
+ *   fail  ERROR at once (SQLSTATE 55P03) with the list, so that the deploy
+ *         can retry without ever queueing;
+ *   poll  never join the lock queue: take every lock the statement needs
+ *         with a conditional request, again and again with a short back-off,
+ *         for up to migration_guard.lock_wait_max, then fail with the list.
+ *         Locks taken this way are the very modes the statement requests, so
+ *         it finds them already held; a conditional request never waits, so
+ *         it cannot deadlock, and nobody ever queues behind us.
+ *
+ * Blockers whose transaction is younger than migration_guard.max_blocker_age
+ * are ignored, so that ordinary short transactions do not fail every DDL.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "catalog/pg_authid.h"
+#include "pgstat.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "mb/pg_wchar.h"
+#include "utils/acl.h"
+#include "utils/backend_status.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+}
+
+/* Values of migration_guard.on_lock_conflict. */
+enum
+{
+	MG_CONFLICT_WAIT = 0,
+	MG_CONFLICT_WARN,
+	MG_CONFLICT_FAIL,
+	MG_CONFLICT_POLL
+};
+
+int			mg_on_lock_conflict = MG_CONFLICT_WARN;
+int			mg_lock_wait_max_ms = 10000;
+int			mg_max_blocker_age_ms = 1000;
+int			mg_lock_timeout_ms = 0;
+
+typedef struct Blocker
+{
+	int			pid;
+	Oid			relid;
+	LOCKMODE	held;			/* the conflicting mode held, or NoLock */
+	LOCKMODE	waiting;		/* the conflicting mode waited for, or NoLock */
+} Blocker;
+
+static const char *
+state_name(BackendState state)
+{
+	switch (state)
+	{
+		case STATE_RUNNING:
+			return "active";
+		case STATE_IDLE:
+			return "idle";
+		case STATE_IDLEINTRANSACTION:
+			return "idle in transaction";
+		case STATE_IDLEINTRANSACTION_ABORTED:
+			return "idle in transaction (aborted)";
+		case STATE_FASTPATH:
+			return "fastpath function call";
+		case STATE_DISABLED:
+			return "disabled";
+		default:
+			return "unknown";
+	}
+}
+
+static LocalPgBackendStatus *
+backend_of(int pid)
+{
+	int			n = pgstat_fetch_stat_numbackends();
+
+	for (int i = 1; i <= n; i++)
+	{
+#if PG_VERSION_NUM >= 170000
+		LocalPgBackendStatus *local = pgstat_get_local_beentry_by_index(i);
+#else
+		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+#endif
+
+		if (local && local->backendStatus.st_procpid == pid)
+			return local;
+	}
+	return NULL;
+}
+
+/* The transaction age of pid in milliseconds, or -1 when unknown. */
+static int64
+transaction_age_ms(LocalPgBackendStatus *local, TimestampTz now)
+{
+	TimestampTz start;
+
+	if (local == NULL)
+		return -1;
+	start = local->backendStatus.st_xact_start_timestamp;
+	if (start == 0)
+		start = local->backendStatus.st_activity_start_timestamp;
+	if (start == 0)
+		return -1;
+	return (now - start) / 1000;
+}
+
+/*
+ * The other sessions whose locks on the model's relations conflict with the
+ * modes the statement requests, older than max_blocker_age.
+ */
+static List *
+find_blockers(const MgModel *m)
+{
+	LockData   *data = GetLockStatusData();
+	TimestampTz now = GetCurrentTimestamp();
+	List	   *result = NIL;
+
+	for (int i = 0; i < data->nelements; i++)
+	{
+		LockInstanceData *lock = &data->locks[i];
+		Oid			relid;
+		LOCKMODE	wanted = NoLock;
+		LOCKMODE	held = NoLock;
+		LOCKMODE	waiting = NoLock;
+		int64		age;
+		Blocker    *b;
+
+		if (lock->locktag.locktag_type != LOCKTAG_RELATION ||
+			lock->locktag.locktag_field1 != MyDatabaseId ||
+			lock->pid == MyProcPid || lock->leaderPid == MyProcPid)
+			continue;
+		relid = lock->locktag.locktag_field2;
+		for (int r = 0; r < m->nrels; r++)
+			if (m->relids[r] == relid && m->rels[r].lock > wanted)
+				wanted = m->rels[r].lock;
+		if (wanted == NoLock)
+			continue;
+		for (LOCKMODE mode = AccessShareLock; mode <= AccessExclusiveLock; mode++)
+			if ((lock->holdMask & LOCKBIT_ON(mode)) && DoLockModesConflict(mode, wanted))
+				held = mode;
+		if (lock->waitLockMode != NoLock && DoLockModesConflict(lock->waitLockMode, wanted))
+			waiting = lock->waitLockMode;
+		if (held == NoLock && waiting == NoLock)
+			continue;
+		age = transaction_age_ms(backend_of(lock->pid), now);
+		if (age >= 0 && age < mg_max_blocker_age_ms)
+			continue;
+		b = (Blocker *) palloc(sizeof(Blocker));
+		b->pid = lock->pid;
+		b->relid = relid;
+		b->held = held;
+		b->waiting = waiting;
+		result = lappend(result, b);
+	}
+	return result;
+}
+
+/* One line per blocker: pid, user, application, state, transaction age, query. */
+static char *
+describe_blockers(List *blockers)
+{
+	StringInfoData buf;
+	TimestampTz now = GetCurrentTimestamp();
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, blockers)
+	{
+		Blocker    *b = (Blocker *) lfirst(lc);
+		LocalPgBackendStatus *local = backend_of(b->pid);
+		PgBackendStatus *be = local ? &local->backendStatus : NULL;
+		int64		age = transaction_age_ms(local, now);
+		char	   *user = be ? GetUserNameFromId(be->st_userid, true) : NULL;
+		const char *query = "<unknown>";
+
+		if (be && (has_privs_of_role(GetUserId(), be->st_userid) ||
+				   has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS)))
+		{
+			char	   *clipped = pgstat_clip_activity(be->st_activity_raw);
+			int			len = pg_mbcliplen(clipped, strlen(clipped), 80);
+
+			query = psprintf("%.*s%s", len, clipped, (int) strlen(clipped) > len ? "..." : "");
+		}
+		else if (be)
+			query = "<insufficient privilege>";
+
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, '\n');
+		appendStringInfo(&buf, "pid %d (user %s, application \"%s\", %s, transaction open for %s) %s %s on %s: %s",
+						 b->pid, user ? user : "?",
+						 be && be->st_appname ? be->st_appname : "",
+						 be ? state_name(be->st_state) : "unknown state",
+						 age >= 0 ? psprintf("%.1f s", age / 1000.0) : "an unknown time",
+						 b->held != NoLock ? "holds" : "waits for",
+						 GetLockmodeName(DEFAULT_LOCKMETHOD, b->held != NoLock ? b->held : b->waiting),
+						 get_rel_name(b->relid) ? quote_qualified_identifier(
+							 get_namespace_name(get_rel_namespace(b->relid)), get_rel_name(b->relid)) : "?",
+						 query);
+	}
+	return buf.data;
+}
+
+static char *
+first_blocked_relation(List *blockers)
+{
+	Blocker    *b = (Blocker *) linitial(blockers);
+	char	   *name = get_rel_name(b->relid);
+
+	return name ? quote_qualified_identifier(get_namespace_name(get_rel_namespace(b->relid)), name)
+		: pstrdup("?");
+}
+
+static void
+raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
+{
+	ereport(elevel,
+			(errcode(elevel >= ERROR ? ERRCODE_LOCK_NOT_AVAILABLE : MAKE_SQLSTATE('0', '1', 'M', 'G', '1')),
+			 gave_up
+			 ? errmsg("%s gave up waiting for its locks: %d other session%s still in the way on %s",
+					  m->command, list_length(blockers), list_length(blockers) == 1 ? " is" : "s are",
+					  first_blocked_relation(blockers))
+			 : elevel >= ERROR
+			 ? errmsg("%s would wait for locks held by %d other session%s on %s",
+					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+					  first_blocked_relation(blockers))
+			 : errmsg("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+					  first_blocked_relation(blockers)),
+			 errdetail("%s", describe_blockers(blockers)),
+			 elevel >= ERROR
+			 ? errhint("Nothing was changed and no lock was queued for: retry when these transactions have ended, or end them with SELECT pg_terminate_backend(pid).")
+			 : errhint("Set migration_guard.on_lock_conflict to 'fail' or 'poll' to avoid queueing, or a lock_timeout to bound the wait.")));
+}
+
+/*
+ * poll: take every lock of the model without ever queueing; true when all
+ * are held, false when lock_wait_max ran out.
+ */
+static bool
+poll_for_locks(const MgModel *m)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), mg_lock_wait_max_ms);
+	long		delay_ms = 10;
+
+	for (;;)
+	{
+		int			taken = 0;
+		bool		all = true;
+
+		for (int r = 0; r < m->nrels; r++)
+		{
+			if (m->rels[r].lock == NoLock)
+				continue;
+			if (!ConditionalLockRelationOid(m->relids[r], m->rels[r].lock))
+			{
+				all = false;
+				/* Give back what this round took: we hold nothing while we sleep. */
+				for (int u = 0; u < r; u++)
+					if (m->rels[u].lock != NoLock)
+						UnlockRelationOid(m->relids[u], m->rels[u].lock);
+				break;
+			}
+			taken++;
+		}
+		if (all)
+			return true;
+		if (GetCurrentTimestamp() >= deadline)
+			return false;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, delay_ms,
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		delay_ms = Min(delay_ms * 2, 200);
+		(void) taken;
+	}
+}
+
+void
+mg_guard_locks(const MgModel *m)
+{
+	List	   *blockers;
+
+	if (mg_on_lock_conflict == MG_CONFLICT_WAIT || m->nrels == 0)
+		return;
+	if (mg_on_lock_conflict == MG_CONFLICT_POLL)
+	{
+		if (poll_for_locks(m))
+			return;
+		blockers = find_blockers(m);
+		if (blockers == NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("%s gave up waiting for its locks after migration_guard.lock_wait_max = %d ms",
+							m->command, mg_lock_wait_max_ms),
+					 errhint("Retry later.")));
+		raise_conflict(m, blockers, ERROR, true);
+	}
+	blockers = find_blockers(m);
+	if (blockers == NIL)
+		return;
+	raise_conflict(m, blockers, mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : WARNING, false);
+}
+
+/* migration_guard.lock_timeout, applied when the session has no timeout. */
+int
+mg_auto_lock_timeout_nestlevel(const MgModel *m)
+{
+	int			nestlevel;
+	bool		needed = false;
+
+	if (mg_lock_timeout_ms <= 0 || LockTimeout > 0 || StatementTimeout > 0)
+		return -1;
+	for (int i = 0; i < m->nops; i++)
+	{
+		const MgTable *t = &m->ops[i].table;
+
+		if (m->ops[i].kind == MG_OP_LOCK_REQUEST && !t->created_in_transaction && !t->temporary &&
+			(t->rows > 0 || (t->rows < 0 && t->bytes > 0)))
+			needed = true;
+	}
+	if (!needed)
+		return -1;
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("lock_timeout", psprintf("%d", mg_lock_timeout_ms), PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ereport(NOTICE,
+			(errmsg("migration_guard: %s runs with lock_timeout = %d ms", m->command,
+					mg_lock_timeout_ms),
+			 errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
+	return nestlevel;
+}
