@@ -12,8 +12,11 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes rules plan review locks accuracy
+               table_rewrite hook modes rules plan review locks blockers accuracy
 REGRESS_OPTS = --load-extension=plpgsql
+# Isolation tests (specs/): sessions holding locks while a DDL runs.
+ISOLATION      = lock_conflicts
+ISOLATION_OPTS = --load-extension=migration_guard
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.
 PG_CONFIG ?= pg_config

@@ -32,15 +32,16 @@ SHOW work_mem;
 COMMIT;
 EOF
 
-declare -A TPS
+declare -A TPS CPU
 run() {	# run WORKLOAD CLUSTER ROUND
 	local w=$1 c=$2 r=$3 out="$SCRATCH/$1.$2.$3.log"
 	case $w in
-		tpcb) pgb $c -c 2 -j 2 -T "$T_TPCB" -M prepared -n >"$out" 2>&1 ;;
-		utility) pgb $c -c 2 -j 2 -T "$T_UTIL" -M prepared -n -f "$SCRATCH/utility.sql" >"$out" 2>&1 ;;
-	esac || { cat "$out" >&2; die "pgbench $w on $c failed"; }
-	TPS[$w.$c]="${TPS[$w.$c]:-} $(tps_of "$out")"
-	note "$w round $r $c: $(tps_of "$out") tps"
+		tpcb) measured_pgbench $c "$out" -c 2 -j 2 -T "$T_TPCB" -M prepared -n ;;
+		utility) measured_pgbench $c "$out" -c 2 -j 2 -T "$T_UTIL" -M prepared -n -f "$SCRATCH/utility.sql" ;;
+	esac
+	TPS[$w.$c]="${TPS[$w.$c]:-} $LAST_TPS"
+	CPU[$w.$c]="${CPU[$w.$c]:-} $LAST_CPU"
+	note "$w round $r $c: $LAST_TPS tps, server CPU $LAST_CPU µs/transaction"
 }
 
 for w in tpcb utility; do
@@ -49,7 +50,7 @@ for w in tpcb utility; do
 	T_TPCB=3 T_UTIL=3
 	run $w with 0; run $w without 0
 	T_TPCB=$T_SAVE_TPCB T_UTIL=$T_SAVE_UTIL
-	TPS[$w.with]="" TPS[$w.without]=""
+	TPS[$w.with]="" TPS[$w.without]="" CPU[$w.with]="" CPU[$w.without]=""
 	for ((r = 1; r <= ROUNDS; r++)); do
 		if ((r % 2)); then run $w with $r; run $w without $r
 		else run $w without $r; run $w with $r; fi
@@ -61,14 +62,20 @@ echo "### app_traffic ($(machine_line))"
 echo
 echo "Median of $ROUNDS alternating runs per server; TPC-B -T $T_TPCB, utility -T $T_UTIL; -c 2 -j 2 -M prepared."
 echo
-echo "| workload | tps without | tps with | ratio with/without | target | |"
-echo "| --- | ---: | ---: | ---: | ---: | --- |"
+echo "| workload | tps without | tps with | ratio with/without | target | | server CPU µs/tx without | with | ratio without/with |"
+echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 for w in tpcb utility; do
 	# shellcheck disable=SC2086
 	a=$(median ${TPS[$w.without]}); b=$(median ${TPS[$w.with]})
+	# shellcheck disable=SC2086
+	ca=$(median ${CPU[$w.without]}); cb=$(median ${CPU[$w.with]})
 	ratio=$(fmt %.3f "$(calc "$b / $a")")
 	label=$([ $w = tpcb ] && echo "pgbench TPC-B, scale 10" || echo "BEGIN; SET LOCAL; SHOW; COMMIT")
-	echo "| $label | $(fmt %.0f "$a") | $(fmt %.0f "$b") | $ratio | 0.99 | $(verdict "$ratio" 0.99) |"
+	echo "| $label | $(fmt %.0f "$a") | $(fmt %.0f "$b") | $ratio | 0.99 | $(verdict "$ratio" 0.99) | $(fmt %.1f "$ca") | $(fmt %.1f "$cb") | $(fmt %.3f "$(calc "$ca / $cb")") |"
 done
 echo
+echo "Server CPU per transaction: CPU time of all the cluster's processes during the run / transactions;"
+echo "it is far less sensitive than tps to other load on the machine."
+echo
 echo "Runs (tps): TPC-B without:${TPS[tpcb.without]}; with:${TPS[tpcb.with]}; utility without:${TPS[utility.without]}; with:${TPS[utility.with]}"
+echo "Runs (CPU µs/tx): TPC-B without:${CPU[tpcb.without]}; with:${CPU[tpcb.with]}; utility without:${CPU[utility.without]}; with:${CPU[utility.with]}"

@@ -74,7 +74,6 @@ full_page_writes = off
 shared_buffers = 256MB
 max_wal_size = 4GB
 checkpoint_timeout = 30min
-max_locks_per_transaction = 1024
 log_min_messages = warning
 log_min_error_statement = panic
 logging_collector = off
@@ -106,6 +105,17 @@ start_cluster() {
 	fi
 }
 
+# stop_cluster NAME: stop it and remove its directory.
+stop_cluster() {
+	local dir_var="${1}_dir" i
+	local dir=${!dir_var}
+	as_pg "$PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+	for i in "${!CLUSTERS[@]}"; do
+		[ "${CLUSTERS[$i]}" = "$dir" ] && unset 'CLUSTERS[i]'
+	done
+	rm -rf "$dir" "$dir.log" "$dir.initdb.log"
+}
+
 # q NAME [psql args...]: psql on database bench of cluster NAME, quiet, stop on error.
 q() {
 	local name=$1; shift
@@ -126,6 +136,36 @@ tps_of() { sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$1" | tail -1; }
 # lat_of FILE: the average latency in ms of a pgbench output.
 lat_of() { sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$1" | tail -1; }
 
+# txns_of FILE: the number of transactions of a pgbench output.
+txns_of() { sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$1" | tail -1; }
+
+# cpu_ticks NAME: CPU time (clock ticks) used so far by the server processes of
+# cluster NAME: the postmaster, its live children, and its exited children
+# (backends, once reaped, count in the postmaster's cutime/cstime).  Unlike
+# wall-clock time it is hardly affected by other load on the machine.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {
+	local dir_var="${1}_dir" pm
+	pm=$(head -1 "${!dir_var}/postmaster.pid")
+	{ cat "/proc/$pm/stat"; for c in $(pgrep -P "$pm"); do cat "/proc/$c/stat" 2>/dev/null || true; done; } |
+		awk -v pm="$pm" '{ sub(/^.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 } END { print t }'
+}
+
+# measured_pgbench NAME OUT [pgbench args...]: one pgbench run on cluster NAME,
+# output in OUT; sets LAST_TPS, LAST_LAT (ms) and LAST_CPU (server CPU µs per transaction).
+measured_pgbench() {
+	local name=$1 out=$2 t0 t1 n; shift 2
+	sleep 0.5
+	t0=$(cpu_ticks "$name")
+	pgb "$name" "$@" >"$out" 2>&1 || { cat "$out" >&2; die "pgbench $* on $name failed"; }
+	sleep 0.5
+	t1=$(cpu_ticks "$name")
+	n=$(txns_of "$out")
+	LAST_TPS=$(tps_of "$out")
+	LAST_LAT=$(lat_of "$out")
+	LAST_CPU=$(calc "($t1 - $t0) * 1000000 / $CLK_TCK / $n")
+}
+
 # median of the arguments
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2]+a[NR/2+1])/2}'; }
 # calc EXPR: floating-point arithmetic
@@ -134,8 +174,16 @@ fmt() { awk -v x="$2" "BEGIN { printf \"$1\", x }"; }
 # verdict VALUE TARGET: "ok" when VALUE >= TARGET
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "ok" : "**below**" }'; }
 
+# build_id: which migration_guard.so was measured (checksum; git commit when run from the repository).
+build_id() {
+	local sum head
+	sum=$(md5sum "$($PG_CONFIG --pkglibdir)/migration_guard.so" | cut -c1-8)
+	head=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || true)
+	echo "migration_guard.so md5 $sum${head:+, source at $head}"
+}
+
 machine_line() {
 	local pgv
 	pgv=$("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //')
-	echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(nproc) cores, PostgreSQL $pgv, $(date -u +%Y-%m-%d)"
+	echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(nproc) cores, PostgreSQL $pgv, $(date -u +%Y-%m-%d), $(build_id)"
 }

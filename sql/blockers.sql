@@ -1,0 +1,84 @@
+-- Conflicts with other sessions, driven with dblink: the blocker report, and
+-- on_lock_conflict = poll succeeding without ever making the application
+-- queue behind the DDL.  (The isolation test lock_conflicts covers the rest.)
+CREATE EXTENSION dblink;
+SET migration_guard.max_blocker_age = 0;
+SET migration_guard.mode = off;
+CREATE TABLE queue_me (id int);
+INSERT INTO queue_me SELECT generate_series(1, 100);
+-- Reads the table only after half a second, so that its lock request comes
+-- while the DDL is waiting; returns when it got its rows.
+CREATE FUNCTION late_count() RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_sleep(0.5);
+  PERFORM count(*) FROM queue_me;
+  RETURN clock_timestamp();
+END $$;
+SET migration_guard.mode = warn;
+SELECT 'host=' || split_part(current_setting('unix_socket_directories'), ',', 1)
+       || ' port=' || current_setting('port') || ' dbname=' || current_database() AS conninfo \gset
+SELECT dblink_connect('holder', :'conninfo');
+SELECT dblink_connect('app', :'conninfo');
+
+-- A transaction in another session has read the table and stays open.
+SELECT dblink_exec('holder', 'BEGIN');
+SELECT * FROM dblink('holder', 'SELECT count(*) FROM queue_me') AS t(n bigint);
+
+-- fail: an error at once, with the blockers (pid and age masked here).
+SET migration_guard.on_lock_conflict = fail;
+DO $$
+DECLARE
+  msg text;
+  detail text;
+  state text;
+BEGIN
+  ALTER TABLE queue_me ADD COLUMN x int;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
+  RAISE NOTICE 'SQLSTATE %: %', state, msg;
+  RAISE NOTICE '%', regexp_replace(regexp_replace(detail, 'pid \d+', 'pid N', 'g'),
+                                   'open for [0-9.]+ s', 'open for N s', 'g');
+END $$;
+-- warn: the same report as a WARNING (shown tersely: its DETAIL has the pid).
+SET migration_guard.on_lock_conflict = warn;
+SET lock_timeout = '500ms';
+\set VERBOSITY terse
+ALTER TABLE queue_me ADD COLUMN x int;
+\set VERBOSITY default
+RESET lock_timeout;
+SELECT dblink_exec('holder', 'COMMIT');
+
+-- poll: the holder keeps its lock for 1.5 s (one statement in autocommit); the application reads the table
+-- 0.5 s after the DDL started waiting; the DDL succeeds when the holder commits.
+SET migration_guard.on_lock_conflict = poll;
+SET migration_guard.lock_wait_max = '20s';
+SELECT dblink_send_query('holder', 'SELECT pg_sleep(1.5) FROM (SELECT count(*) FROM queue_me) AS x');
+SELECT pg_sleep(0.2);
+SELECT dblink_send_query('app', 'SELECT late_count()');
+ALTER TABLE queue_me ADD COLUMN polled int;
+SELECT clock_timestamp() AS ddl_done \gset
+SELECT app_done < :'ddl_done'::timestamptz AS app_was_not_blocked
+  FROM dblink_get_result('app') AS t(app_done timestamptz);
+SELECT * FROM dblink_get_result('app') AS t(app_done timestamptz);
+SELECT * FROM dblink_get_result('holder') AS t(r text);
+SELECT * FROM dblink_get_result('holder') AS t(r text);
+
+-- The same with wait: the application's read queues behind the waiting DDL.
+SET migration_guard.on_lock_conflict = wait;
+SELECT dblink_send_query('holder', 'SELECT pg_sleep(1.5) FROM (SELECT count(*) FROM queue_me) AS x');
+SELECT pg_sleep(0.2);
+SELECT dblink_send_query('app', 'SELECT late_count()');
+ALTER TABLE queue_me ADD COLUMN waited int;
+SELECT clock_timestamp() AS ddl_done \gset
+SELECT app_done >= :'ddl_done'::timestamptz - interval '100 ms' AS app_waited_for_the_ddl
+  FROM dblink_get_result('app') AS t(app_done timestamptz);
+SELECT * FROM dblink_get_result('app') AS t(app_done timestamptz);
+SELECT * FROM dblink_get_result('holder') AS t(r text);
+SELECT * FROM dblink_get_result('holder') AS t(r text);
+
+SELECT dblink_disconnect('holder');
+SELECT dblink_disconnect('app');
+CALL quietly('DROP TABLE queue_me');
+DROP FUNCTION late_count();
+DROP EXTENSION dblink;
+RESET ALL;
