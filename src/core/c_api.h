@@ -60,6 +60,7 @@ typedef enum MgOpKind {
   MG_OP_SET_PERSISTENCE,
   MG_OP_SET_ACCESS_METHOD,
   MG_OP_LOCK_REQUEST,
+  MG_OP_HELD_LOCK,
 } MgOpKind;
 
 typedef struct MgOperation {
@@ -116,8 +117,15 @@ typedef struct MgOperation {
   const char *bound;
   /* columns */
   const char *new_name;
-  /* MG_OP_LOCK_REQUEST: the mode requested on table (mg::LockMode) */
+  /* MG_OP_LOCK_REQUEST: the mode requested on table (mg::LockMode);
+   * MG_OP_HELD_LOCK: the mode held on table */
   int lock_mode;
+  /* MG_OP_HELD_LOCK: the statement that runs while the lock is held */
+  const char *held_command;
+  MgTable held_target;
+  int64_t held_rows;
+  bool held_is_dml;
+  bool held_no_where;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

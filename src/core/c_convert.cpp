@@ -46,6 +46,7 @@ OpKind kind_of(MgOpKind k) {
     case MG_OP_SET_PERSISTENCE: return OpKind::SetPersistence;
     case MG_OP_SET_ACCESS_METHOD: return OpKind::SetAccessMethod;
     case MG_OP_LOCK_REQUEST: return OpKind::LockRequest;
+    case MG_OP_HELD_LOCK: return OpKind::HeldLock;
   }
   throw std::invalid_argument("unknown operation kind");
 }
@@ -59,6 +60,14 @@ Operation operation_of(const MgOperation& in) {
   op.cascade = in.cascade;
   op.in_transaction_block = in.in_transaction_block;
   op.lock = static_cast<LockMode>(in.lock_mode);
+  if (in.kind == MG_OP_HELD_LOCK) {
+    op.held_lock.held = static_cast<LockMode>(in.lock_mode);
+    op.held_lock.command = str(in.held_command);
+    op.held_lock.target = table_of(in.held_target);
+    op.held_lock.rows = in.held_rows;
+    op.held_lock.is_dml = in.held_is_dml;
+    op.held_lock.no_where = in.held_no_where;
+  }
 
   op.create_index.statement = str(in.statement);
   op.create_index.concurrently_at =

@@ -88,6 +88,10 @@ enum class OpKind {
   // The strongest lock a statement requests on a table others use (one per
   // statement): what lock_timeout_missing judges.
   LockRequest,
+  // At execution time, inside a transaction that already holds a strong lock
+  // taken by earlier DDL, a statement that touches many rows runs: table is
+  // the relation still locked, held_lock.target what the statement works on.
+  HeldLock,
 };
 
 struct CreateIndexOp {
@@ -168,6 +172,15 @@ struct ColumnOp {
   std::string type_sql;  // DROP COLUMN: its type, for the rollback note
 };
 
+struct HeldLockOp {
+  LockMode held = LockMode::None;  // the mode held on Operation::table
+  std::string command;             // the long statement: "UPDATE", "CREATE INDEX" ...
+  TableFacts target;               // what it works on
+  int64_t rows = -1;               // rows it touches, from its plan (-1: unknown)
+  bool is_dml = false;
+  bool no_where = false;  // UPDATE/DELETE of every row (no WHERE clause)
+};
+
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
@@ -183,6 +196,7 @@ struct Operation {
   ConstraintOp constraint;
   PartitionOp partition;
   ColumnOp column;
+  HeldLockOp held_lock;
 };
 
 struct Statement {

@@ -254,6 +254,17 @@ const std::vector<RuleInfo>& rule_catalog() {
        "statements, and migration_guard.on_lock_conflict can refuse to queue at all.",
        "SET lock_timeout = '5s';\n"
        "<the DDL statement>;  -- retry it when it times out"},
+      {"unbatched_backfill", Severity::Warning,
+       "an UPDATE or DELETE of every row of a large table runs in a transaction that did DDL",
+       rules::unbatched_backfill,
+       "A backfill written as one UPDATE of the whole table locks every row until COMMIT, "
+       "writes the whole table again at once (bloat, a burst of WAL, replication lag) and, "
+       "inside the migration's transaction, keeps the strong lock of its DDL for all that "
+       "time. Commit the DDL first, then update in batches of a few thousand rows, each in a "
+       "transaction of its own.",
+       "COMMIT;  -- the DDL\n"
+       "UPDATE <table> SET <column> = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> "
+       "WHERE <column> IS NULL LIMIT 10000));  -- repeat until 0 rows"},
       // Script-level rules: judged by review() over the whole script, silent
       // for a single statement.
       {"lock_held_across_statements", Severity::Warning,

@@ -113,6 +113,7 @@ void invalid_index(const Operation&, const Settings&, std::vector<Finding>&);
 // single operation.
 void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&);
 void lock_timeout_missing(const Operation&, const Settings&, std::vector<Finding>&);
+void unbatched_backfill(const Operation&, const Settings&, std::vector<Finding>&);
 void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
                                              std::vector<Finding>&);
 }  // namespace rules

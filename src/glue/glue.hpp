@@ -70,6 +70,11 @@ void		mg_guard_locks(const MgModel *m);
 /* Applies migration_guard.lock_timeout if needed: the GUC nest level to pop, or -1. */
 int			mg_auto_lock_timeout_nestlevel(const MgModel *m);
 
+/* Strong locks held across a transaction (lock_guard.cpp). */
+void		mg_track_held_locks(const MgModel *m);
+void		mg_check_held_locks_ddl(const MgModel *m);
+void		mg_install_executor_hook(void);
+
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);

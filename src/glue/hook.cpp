@@ -117,6 +117,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
+				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
 			}
@@ -141,6 +142,9 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	/* Restore the session's lock_timeout (an error restores it by itself). */
 	if (timeout_nestlevel >= 0)
 		AtEOXact_GUC(true, timeout_nestlevel);
+	/* It ran: its strong locks now stay until the end of the transaction. */
+	if (model)
+		mg_track_held_locks(model);
 }
 
 void

@@ -204,6 +204,7 @@ _PG_init(void)
 
 	mg_set_keyword_predicate(mg_is_keyword);
 	mg_install_hook();
+	mg_install_executor_hook();
 }
 
 void

@@ -25,7 +25,42 @@
 
 namespace mg::rules {
 
-void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&) {}
+// At execution time the hook sees one statement at a time; it reports, as a
+// HeldLock operation, a statement touching many rows in a transaction that
+// earlier DDL left holding a strong lock on a large table.
+void lock_held_across_statements(const Operation& op, const Settings& s,
+                                 std::vector<Finding>& out) {
+  if (op.kind != OpKind::HeldLock) return;
+  const HeldLockOp& h = op.held_lock;
+  const TableFacts& locked = op.table;
+  if (!visible_to_others(locked)) return;
+  // DML is long when its plan touches many rows; DDL when its table is large.
+  bool long_statement = h.is_dml ? (h.rows >= 0 && h.rows >= s.large_table_rows)
+                                 : is_large(h.target.rows, h.target.bytes, s);
+  if (!long_statement) return;
+
+  Finding f;
+  f.rule = "lock_held_across_statements";
+  f.severity = Severity::Warning;
+  f.relation = display_name(locked.name);
+  f.message = fmt::format(
+      "{} runs while this transaction holds an {} lock on \"{}\"", h.command,
+      lock_sql_name(h.held), f.relation);
+  f.detail = fmt::format(
+      "{} An earlier statement of this transaction took the {} lock, which blocks {}, and it is "
+      "held until COMMIT. This {} works on \"{}\"{}, so \"{}\" stays locked for all that "
+      "time.",
+      table_facts_sentence(locked), lock_sql_name(h.held), lock_blocks(h.held), h.command,
+      display_name(h.target.name),
+      h.rows >= 0 ? fmt::format(" (about {} rows)", pretty_count(h.rows)) : std::string(),
+      f.relation);
+  f.hint =
+      "Commit the DDL first, then run the long statement in transactions of its own (in "
+      "batches for a backfill):\n"
+      "COMMIT;";
+  f.safe_sql = "COMMIT;";
+  out.push_back(std::move(f));
+}
 
 namespace {
 

@@ -1,0 +1,53 @@
+-- Locks held across a transaction, at execution time: a statement that
+-- touches many rows in a transaction whose DDL holds a strong lock on a
+-- large table.
+SET migration_guard.large_table_rows = 1000;
+SET migration_guard.mode = off;
+CREATE TABLE accounts (id int PRIMARY KEY, plan text);
+INSERT INTO accounts SELECT g, 'free' FROM generate_series(1, 5000) g;
+CREATE TABLE events (id int, account_id int);
+INSERT INTO events SELECT g, g FROM generate_series(1, 5000) g;
+CREATE TABLE tiny (id int);
+INSERT INTO tiny VALUES (1), (2);
+ANALYZE accounts, events, tiny;
+SET migration_guard.mode = warn;
+
+-- The classic: DDL, then the backfill of every row, in one transaction.
+BEGIN;
+ALTER TABLE accounts ADD COLUMN tier text;
+UPDATE accounts SET tier = 'basic';
+-- A batch with a WHERE clause touching few rows: nothing to say.
+UPDATE accounts SET tier = 'gold' WHERE id < 10;
+-- A long statement on another large table keeps the lock on accounts too.
+INSERT INTO events SELECT g + 5000, g FROM generate_series(1, 3000) g;
+CREATE INDEX events_account_idx ON events (account_id);
+ROLLBACK;
+
+-- The same statements in their own transactions: silent.
+ALTER TABLE accounts ADD COLUMN tier text;
+UPDATE accounts SET tier = 'basic' WHERE id < 10;
+BEGIN;
+UPDATE accounts SET tier = 'basic';
+COMMIT;
+
+-- A transaction whose DDL locked only a small table: silent.
+BEGIN;
+ALTER TABLE tiny ADD COLUMN note text;
+UPDATE accounts SET tier = 'x';
+ROLLBACK;
+
+-- Plain application transactions are never inspected.
+BEGIN;
+UPDATE accounts SET tier = 'y';
+DELETE FROM events WHERE id > 4000;
+ROLLBACK;
+
+-- EXPLAIN does not execute: silent.
+BEGIN;
+ALTER TABLE events ADD COLUMN kind text;
+EXPLAIN (COSTS OFF) UPDATE events SET kind = 'k';
+DELETE FROM events;
+ROLLBACK;
+
+CALL quietly('DROP TABLE accounts, events, tiny');
+RESET ALL;
