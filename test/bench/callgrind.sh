@@ -12,7 +12,8 @@
 #   ddl       100 x CREATE TABLE; ALTER TABLE ADD COLUMN; CREATE INDEX; DROP TABLE
 #             on a new empty table (passes every rule)
 #   ddl, max_locks_per_transaction = 1024: the same, with a larger lock table
-# --full: 5 000 utility and 500 DDL cycles.
+# --full: 5 000 utility and 500 DDL cycles.  KEEP=DIR keeps the callgrind
+# output files there (for callgrind_annotate).
 # Event triggers do not fire in single-user mode: only the hook is measured.
 . "$(dirname "$0")/lib.sh"
 
@@ -73,6 +74,7 @@ top_functions() {	# top_functions OUTFILE: inclusive Ir of the hook's main parts
 		awk -v n="$NDDL" '{ gsub(",", "", $1); name = $0; sub(/^.*:/, "", name); sub(/ \[.*$/, "", name); sub(/\(.*$/, "", name);
 			if (!(name in seen)) { seen[name] = 1; printf "%s=%.0f ", name, $1 / n } }'
 }
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP"; cp "$SCRATCH"/callgrind.*.out "$KEEP"/; fi
 TOP_DDL=$(top_functions "$SCRATCH/callgrind.with.ddl.out")
 TOP_DDL1024=$(top_functions "$SCRATCH/callgrind.with.ddl1024.out")
 
