@@ -9,6 +9,8 @@ INSERT INTO orders
   FROM generate_series(1, 200000) g;
 ANALYZE orders;
 SELECT pg_size_pretty(pg_total_relation_size('orders')) AS orders_size;
+-- Every migration should bound its lock waits (rule lock_timeout_missing).
+SET lock_timeout = '10s';
 
 \echo
 \echo '== 1. mode = warn (the default): the index is built, with a warning and the safe statement'
@@ -52,3 +54,16 @@ SELECT stmt_no, command, relation, lock_mode, other_locks, effect, rows_estimate
     CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);
     ALTER TABLE orders ALTER COLUMN created_at SET NOT NULL;
   $$);
+
+\echo
+\echo '== 8. the report of a migration, for the pull request (also: migration-guard review FILE)'
+\pset format unaligned
+\pset tuples_only on
+SELECT migration_guard.report($$
+  BEGIN;
+  ALTER TABLE orders ADD COLUMN shipped_at timestamptz;
+  ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);
+  UPDATE orders SET shipped_at = created_at WHERE id < 1000;
+  COMMIT;
+  CREATE INDEX orders_created_idx ON orders (created_at);
+$$);
