@@ -6,6 +6,7 @@ COMMENT ON SCHEMA migration_guard IS 'migration_guard: functions and event trigg
 CREATE FUNCTION migration_guard.is_preloaded()
 RETURNS boolean
 LANGUAGE C STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mg_is_preloaded';
 COMMENT ON FUNCTION migration_guard.is_preloaded() IS
   'true when the library was loaded at server or session start, so that its hook sees every statement';
@@ -13,11 +14,13 @@ COMMENT ON FUNCTION migration_guard.is_preloaded() IS
 CREATE FUNCTION migration_guard.on_table_rewrite()
 RETURNS event_trigger
 LANGUAGE C
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mg_on_table_rewrite';
 
 CREATE FUNCTION migration_guard.on_sql_drop()
 RETURNS event_trigger
 LANGUAGE C
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mg_on_sql_drop';
 
 CREATE EVENT TRIGGER migration_guard_table_rewrite ON table_rewrite
@@ -27,14 +30,19 @@ CREATE EVENT TRIGGER migration_guard_sql_drop ON sql_drop
 
 DO $$
 BEGIN
-  IF NOT migration_guard.is_preloaded() THEN
+  IF NOT migration_guard.is_preloaded() OPERATOR(pg_catalog.=) true THEN
     RAISE WARNING 'migration_guard is installed but not preloaded'
       USING DETAIL = 'Without preloading, its hook is active only in sessions that happened to load the library, and DDL elsewhere is not checked.',
-            HINT = 'Add migration_guard to shared_preload_libraries in postgresql.conf and restart the server, or run: ALTER DATABASE '
-                   || quote_ident(current_database()) || ' SET session_preload_libraries = ''migration_guard'';';
+            HINT = pg_catalog.format('Add migration_guard to shared_preload_libraries in postgresql.conf and restart the server, or run: ALTER DATABASE %I SET session_preload_libraries = ''migration_guard'';',
+                                     pg_catalog.current_database());
   END IF;
 END
 $$;
+
+-- plan(), plan_locks(), review() and report() resolve the names of the
+-- migration they are given with the caller's search_path, like the migration
+-- itself will: they are the only functions without a fixed search_path, and
+-- they run no SQL of their own.
 
 -- The model of each statement of a script, without executing anything.
 CREATE FUNCTION migration_guard.plan(
@@ -62,6 +70,7 @@ CREATE FUNCTION migration_guard.rule_catalog(
     OUT recipe text)
 RETURNS SETOF record
 LANGUAGE C STRICT IMMUTABLE
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mg_rules';
 
 CREATE VIEW migration_guard.rules AS

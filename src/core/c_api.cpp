@@ -3,6 +3,7 @@
 #include "core/c_api.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "core/c_convert.hpp"
+#include "core/overrides.hpp"
 #include "core/quote.hpp"
 #include "core/review.hpp"
 #include "core/rules.hpp"
@@ -87,7 +89,7 @@ void mg_evaluate(const MgOperation* ops, int nops, const MgSettings* settings,
     for (const mg::Finding& f : all) {
       MgFinding& c = findings[n++];
       c.severity = static_cast<int>(f.severity);
-      c.action = static_cast<int>(mg::decide(f.severity, s));
+      c.action = static_cast<int>(mg::decide_finding(f.rule, f.severity, s));
       c.rule = dup(f.rule);
       c.relation = dup(f.relation);
       c.message = dup(f.message);
@@ -216,4 +218,37 @@ bool mg_rule_get(int i, MgRuleInfo* out) noexcept {
 const char* mg_effect_name(int effect) noexcept {
   if (effect < 0 || effect > static_cast<int>(mg::Effect::Drop)) return "none";
   return mg::effect_name(static_cast<mg::Effect>(effect)).data();
+}
+
+bool mg_check_rule_list(char kind, const char* from, const char* to, bool* weakens, char* errbuf,
+                        int errbuflen) noexcept {
+  try {
+    std::string error;
+    *weakens = false;
+    if (kind == 'r') {
+      auto new_ov = mg::parse_overrides(to ? to : "", &error);
+      if (!new_ov) {
+        std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "%s", error.c_str());
+        return false;
+      }
+      auto old_ov = mg::parse_overrides(from ? from : "", &error);
+      *weakens = mg::overrides_weaken(old_ov ? *old_ov : std::map<std::string, mg::RuleLevel>{},
+                                      *new_ov);
+    } else {
+      auto new_allow = mg::parse_allow(to ? to : "", &error);
+      if (!new_allow) {
+        std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "%s", error.c_str());
+        return false;
+      }
+      auto old_allow = mg::parse_allow(from ? from : "", &error);
+      *weakens = mg::allow_weakens(old_allow ? *old_allow : std::set<std::string>{}, *new_allow);
+    }
+    return true;
+  } catch (const std::exception& e) {
+    std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "%s", e.what());
+    return false;
+  } catch (...) {
+    std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "unknown C++ exception");
+    return false;
+  }
 }

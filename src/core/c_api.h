@@ -150,6 +150,9 @@ typedef struct MgSettings {
   int64_t session_lock_timeout_ms;
   int64_t session_statement_timeout_ms;
   int64_t auto_lock_timeout_ms;
+  /* migration_guard.rules and migration_guard.allow (NULL: empty) */
+  const char *rule_overrides;
+  const char *allow;
 } MgSettings;
 
 typedef struct MgFinding {
@@ -173,6 +176,7 @@ typedef struct MgResult {
 #define MG_ACTION_LOG 1
 #define MG_ACTION_WARN 2
 #define MG_ACTION_REJECT 3
+#define MG_ACTION_ACKNOWLEDGE 4
 
 /* Evaluates the operations against the rule catalog.  Always fills *out. */
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
@@ -242,6 +246,14 @@ bool mg_rule_get(int i, MgRuleInfo *out) noexcept;
 
 /* "metadata", "scan", ...: the name of an mg::Effect value (static). */
 const char *mg_effect_name(int effect) noexcept;
+
+/*
+ * Validation of migration_guard.rules (kind 'r') and migration_guard.allow
+ * (kind 'a'), and whether going from `from` to `to` weakens the policy.
+ * Returns false with a message in errbuf when `to` is invalid.
+ */
+bool mg_check_rule_list(char kind, const char *from, const char *to, bool *weakens,
+                        char *errbuf, int errbuflen) noexcept;
 
 /* Installs the server's keyword test used for identifier quoting. */
 void mg_set_keyword_predicate(bool (*is_keyword)(const char *word)) noexcept;

@@ -148,6 +148,8 @@ Settings settings_of(const MgSettings& in) {
   s.session_lock_timeout_ms = in.session_lock_timeout_ms;
   s.session_statement_timeout_ms = in.session_statement_timeout_ms;
   s.auto_lock_timeout_ms = in.auto_lock_timeout_ms;
+  s.rule_overrides = str(in.rule_overrides);
+  s.allow = str(in.allow);
   return s;
 }
 

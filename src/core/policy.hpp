@@ -12,7 +12,9 @@ enum class Mode { Off = 0, Log, Warn, Enforce };
 enum class Severity { Info = 0, Warning, Error };
 
 // What the glue does with a finding.
-enum class Action { Ignore = 0, Log, Warn, Reject };
+// Acknowledge: a finding the policy would report or reject, acknowledged with
+// migration_guard.allow: the statement runs, and who acknowledged it is logged.
+enum class Action { Ignore = 0, Log, Warn, Reject, Acknowledge };
 
 struct Settings {
   Mode mode = Mode::Warn;
@@ -32,6 +34,10 @@ struct Settings {
   int64_t session_lock_timeout_ms = 0;
   int64_t session_statement_timeout_ms = 0;
   int64_t auto_lock_timeout_ms = 0;
+  // migration_guard.rules and migration_guard.allow, as set (validated by the
+  // glue's check hooks; parsed again by evaluate()).
+  std::string rule_overrides;
+  std::string allow;
 };
 
 std::string_view severity_name(Severity s);

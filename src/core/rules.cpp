@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "core/overrides.hpp"
 #include "core/quote.hpp"
 
 namespace mg {
@@ -323,6 +324,27 @@ bool reports_duration(const std::string& rule) {
 std::vector<Finding> evaluate(const Operation& op, const Settings& settings) {
   std::vector<Finding> out;
   for (const RuleInfo& rule : rule_catalog()) rule.check(op, settings, out);
+  // Per-rule overrides (migration_guard.rules): a new severity, or off.
+  if (!out.empty() && !settings.rule_overrides.empty()) {
+    std::string error;
+    auto ov = parse_overrides(settings.rule_overrides, &error);
+    if (ov) {
+      std::vector<Finding> kept;
+      for (Finding& f : out) {
+        auto it = ov->find(f.rule);
+        if (it == ov->end()) {
+          kept.push_back(std::move(f));
+          continue;
+        }
+        if (it->second == RuleLevel::Off) continue;
+        f.severity = it->second == RuleLevel::Info      ? Severity::Info
+                     : it->second == RuleLevel::Warning ? Severity::Warning
+                                                        : Severity::Error;
+        kept.push_back(std::move(f));
+      }
+      out = std::move(kept);
+    }
+  }
   // The server's own table_rewrite event comes while the rewrite starts: the
   // hook already gave the estimate with its prediction.
   if (out.empty() || op.kind == OpKind::TableRewrite) return out;

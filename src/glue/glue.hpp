@@ -12,6 +12,16 @@ extern int mg_large_table_size_kb;
 // session_preload_libraries/local_preload_libraries (module.cpp).
 extern bool mg_loaded_at_startup;
 
+extern char *mg_rule_overrides;
+extern char *mg_allow;
+
+/* Check hooks that keep unprivileged roles from weakening the policy (policy_guard.cpp). */
+bool		mg_check_mode(int *newval, void **extra, GucSource source);
+bool		mg_check_large_table_rows(int *newval, void **extra, GucSource source);
+bool		mg_check_large_table_size(int *newval, void **extra, GucSource source);
+bool		mg_check_rule_overrides(char **newval, void **extra, GucSource source);
+bool		mg_check_allow(char **newval, void **extra, GucSource source);
+
 // The settings the core needs, read from the GUCs now.
 void mg_current_settings(MgSettings *settings);
 

@@ -14,6 +14,10 @@
  */
 #include "glue/glue.hpp"
 
+extern "C" {
+#include "utils/acl.h"
+}
+
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
@@ -47,6 +51,21 @@ judge(PlannedStmt *pstmt, const char *queryString)
 
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
+
+	/*
+	 * A role with no privilege at all on the target cannot see it: the server
+	 * refuses the statement with its own error, and our messages would only
+	 * tell the table's size.
+	 */
+	if (model->nrels > 0)
+	{
+		bool		missing = false;
+
+		if (pg_class_aclcheck_ext(model->relids[0], GetUserId(),
+								  ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+								  ACL_REFERENCES | ACL_TRIGGER, &missing) != ACLCHECK_OK || missing)
+			return NULL;
+	}
 	mg_note_predicted_rewrites(model);
 	if (model->nops == 0)
 		return model;

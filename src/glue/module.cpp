@@ -93,7 +93,7 @@ _PG_init(void)
 							 mode_options,
 							 PGC_USERSET,
 							 0,
-							 NULL, NULL, NULL);
+							 mg_check_mode, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.large_table_rows",
 							"Estimated number of rows from which a table counts as large.",
@@ -104,7 +104,7 @@ _PG_init(void)
 							1, INT_MAX,
 							PGC_USERSET,
 							0,
-							NULL, NULL, NULL);
+							mg_check_large_table_rows, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.large_table_size",
 							"Size from which a table counts as large.",
@@ -115,7 +115,25 @@ _PG_init(void)
 							1, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_KB,
-							NULL, NULL, NULL);
+							mg_check_large_table_size, NULL, NULL);
+
+	DefineCustomStringVariable("migration_guard.rules",
+							   "Per-rule severity overrides, e.g. 'drop_column=error, rename_column=off'.",
+							   "Levels: off, info, warning, error. Downgrading a rule needs privilege.",
+							   &mg_rule_overrides,
+							   "",
+							   PGC_USERSET,
+							   GUC_LIST_INPUT,
+							   mg_check_rule_overrides, NULL, NULL);
+
+	DefineCustomStringVariable("migration_guard.allow",
+							   "Rules acknowledged for the current session or transaction (SET LOCAL).",
+							   "Statements flagged only by these rules run; a NOTICE and the server log say who acknowledged what. Needs privilege.",
+							   &mg_allow,
+							   "",
+							   PGC_USERSET,
+							   GUC_LIST_INPUT,
+							   mg_check_allow, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.scan_rate",
 							"Assumed speed of a full-table scan, per second, for duration estimates.",
@@ -221,6 +239,8 @@ mg_current_settings(MgSettings *settings)
 	settings->session_lock_timeout_ms = LockTimeout;
 	settings->session_statement_timeout_ms = StatementTimeout;
 	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
+	settings->rule_overrides = mg_rule_overrides;
+	settings->allow = mg_allow;
 }
 
 /*
@@ -313,6 +333,22 @@ mg_report_findings(MgResult *result)
 		}
 		if (f->action == MG_ACTION_IGNORE)
 			continue;
+		if (f->action == MG_ACTION_ACKNOWLEDGE)
+		{
+			const char *user = GetUserNameFromId(GetUserId(), true);
+
+			ereport(NOTICE,
+					(errcode(ERRCODE_MG_WARNING),
+					 errmsg("acknowledged: %s", f->message),
+					 errdetail("Rule %s is acknowledged by migration_guard.allow; the statement runs.",
+							   f->rule)));
+			/* One parseable line in the server log: who acknowledged what. */
+			ereport(LOG,
+					(errmsg("migration_guard: acknowledged rule=%s user=%s: %s",
+							f->rule, user ? user : "?", f->message),
+					 errhidecontext(true)));
+			continue;
+		}
 		ereport(f->action == MG_ACTION_LOG ? LOG : WARNING,
 				(errcode(ERRCODE_MG_WARNING),
 				 errmsg("%s", f->message),

@@ -11,12 +11,12 @@
 # Two configurations: the default lock table, and max_locks_per_transaction
 # = 1024 (common on servers with many partitions), since the hook's cost
 # depends on the size of the shared lock table (see README, Performance).
-# Default: 3 rounds of 10 s per server and configuration (about 2.5 minutes);
+# Default: 5 rounds of 4 s per server and configuration (about 2 minutes);
 # --full: 5 of 30 s.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$FULL" = 1 ]; then ROUNDS=${ROUNDS:-5}; T=${T:-30}
-else ROUNDS=${ROUNDS:-3}; T=${T:-10}; fi
+else ROUNDS=${ROUNDS:-5}; T=${T:-4}; fi
 CLIENTS=${CLIENTS:-1}
 VARIANTS=${VARIANTS:-"default locks1024"}
 PORT_BASE=${PORT_BASE:-55420}

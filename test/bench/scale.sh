@@ -120,7 +120,7 @@ label() {
 	case $1 in
 		none) echo "no table: plan('SELECT 1')" ;;
 		small) echo "table of 1 000 rows" ;;
-		large) echo "table of $(printf "%'d" "$LARGE_ROWS" | tr , ' ') rows ($(q with -c "SELECT pg_size_pretty(pg_table_size('large'))"))" ;;
+		large) echo "table of $(awk -v n="$LARGE_ROWS" 'BEGIN { if (n % 1000000 == 0) print n / 1000000 " million"; else print n }') rows ($(q with -c "SELECT pg_size_pretty(pg_table_size('large'))"))" ;;
 		parts) echo "partitioned table, $NPARTS partitions" ;;
 		catalog) echo "1 000 rows, among $NTABLES more tables" ;;
 	esac
