@@ -8,12 +8,12 @@
 #   - a custom script of non-DDL utility statements only, which all go through
 #     the ProcessUtility hook: BEGIN; SET LOCAL work_mem = '8MB'; SHOW work_mem; COMMIT;
 # and reports the median tps of each and the ratio with/without (target >= 0.99).
-# Default: 3 rounds, TPC-B 20 s and utility 8 s per run (about 3 minutes);
+# Default: 3 rounds, TPC-B 20 s and utility 5 s per run (about 3 minutes);
 # --full: 5 rounds of 60 s each.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$FULL" = 1 ]; then ROUNDS=${ROUNDS:-5}; T_TPCB=${T_TPCB:-60}; T_UTIL=${T_UTIL:-60}
-else ROUNDS=${ROUNDS:-3}; T_TPCB=${T_TPCB:-20}; T_UTIL=${T_UTIL:-8}; fi
+else ROUNDS=${ROUNDS:-3}; T_TPCB=${T_TPCB:-20}; T_UTIL=${T_UTIL:-5}; fi
 PORT_BASE=${PORT_BASE:-55410}
 
 note "app_traffic: starting clusters in $SCRATCH"

@@ -182,8 +182,10 @@ build_id() {
 	echo "migration_guard.so md5 $sum${head:+, source at $head}"
 }
 
+BUILD_ID=$(build_id)	# at start: the library the clusters load
+
 machine_line() {
 	local pgv
 	pgv=$("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //')
-	echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(nproc) cores, PostgreSQL $pgv, $(date -u +%Y-%m-%d), $(build_id)"
+	echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(nproc) cores, PostgreSQL $pgv, $(date -u +%Y-%m-%d), $BUILD_ID"
 }
