@@ -290,12 +290,39 @@ poll_for_locks(const MgModel *m)
 	}
 }
 
+/*
+ * Whether any other session holds a lock that conflicts with one the
+ * statement will request: GetLockConflicts() per relation, which looks at
+ * that lock only (and the fast-path slots), unlike GetLockStatusData(), whose
+ * cost grows with the whole lock table.  The full picture is read only when
+ * there is something to report.
+ */
+static bool
+any_conflict(const MgModel *m)
+{
+	for (int r = 0; r < m->nrels; r++)
+	{
+		LOCKTAG		tag;
+		VirtualTransactionId *holders;
+
+		if (m->rels[r].lock == NoLock)
+			continue;
+		SET_LOCKTAG_RELATION(tag, MyDatabaseId, m->relids[r]);
+		holders = GetLockConflicts(&tag, m->rels[r].lock, NULL);
+		if (holders && VirtualTransactionIdIsValid(holders[0]))
+			return true;
+	}
+	return false;
+}
+
 void
 mg_guard_locks(const MgModel *m)
 {
 	List	   *blockers;
 
 	if (mg_on_lock_conflict == MG_CONFLICT_WAIT || m->nrels == 0)
+		return;
+	if (mg_on_lock_conflict != MG_CONFLICT_POLL && !any_conflict(m))
 		return;
 	if (mg_on_lock_conflict == MG_CONFLICT_POLL)
 	{
