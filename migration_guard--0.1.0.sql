@@ -69,7 +69,7 @@ CREATE FUNCTION migration_guard.rule_catalog(
     OUT explanation text,
     OUT recipe text)
 RETURNS SETOF record
-LANGUAGE C STRICT IMMUTABLE
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mg_rules';
 

@@ -43,6 +43,7 @@ extern "C" {
 #include "utils/fmgroids.h"
 #include "utils/ruleutils.h"
 #include "utils/partcache.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 }
@@ -921,7 +922,7 @@ check_expression_text(Constraint *con, const char *text)
 	/* The raw expression's location points into the source string. */
 	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
 
-	if (text && loc >= 0 && loc < (int) strlen(text))
+	if (text && loc >= 0)
 	{
 		/* From the expression start to the matching closing parenthesis. */
 		int			depth = 1;
@@ -1001,6 +1002,55 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 	}
 }
 
+/*
+ * The server's preconditions for ATTACH PARTITION that its bound
+ * transformation relies on: an untyped plain table with exactly the parent's
+ * columns and types, and a bound of the parent's strategy.
+ */
+static bool
+attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
+{
+	TupleDesc	pdesc = RelationGetDescr(parent);
+	TupleDesc	cdesc = RelationGetDescr(part);
+	PartitionKey key = RelationGetPartitionKey(parent);
+	int			pcols = 0,
+				ccols = 0;
+
+	if (part->rd_rel->relkind != RELKIND_RELATION || OidIsValid(part->rd_rel->reloftype) ||
+		part->rd_rel->relispartition || key == NULL)
+		return false;
+	if (!bound->is_default && bound->strategy != key->strategy)
+		return false;
+	for (int i = 0; i < cdesc->natts; i++)
+		if (!TupleDescAttr(cdesc, i)->attisdropped)
+			ccols++;
+	for (int i = 0; i < pdesc->natts; i++)
+	{
+		Form_pg_attribute patt = TupleDescAttr(pdesc, i);
+		bool		found = false;
+
+		if (patt->attisdropped)
+			continue;
+		pcols++;
+		for (int j = 0; j < cdesc->natts; j++)
+		{
+			Form_pg_attribute catt = TupleDescAttr(cdesc, j);
+
+			if (!catt->attisdropped && strcmp(NameStr(catt->attname), NameStr(patt->attname)) == 0)
+			{
+				if (catt->atttypid != patt->atttypid || catt->atttypmod != patt->atttypmod ||
+					catt->attcollation != patt->attcollation)
+					return false;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return pcols == ccols;
+}
+
 static void
 model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 {
@@ -1020,7 +1070,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	op->partition = r->table;
 	op->scan_needed = true;
 	op->bound = NULL;
-	if (pc->bound && pc->bound->location >= 0 && pc->bound->location < (int) strlen(m->query))
+	if (pc->bound && pc->bound->location >= 0)
 	{
 		const char *start = m->query + pc->bound->location;
 		const char *end = strchr(start, ';');
@@ -1034,12 +1084,19 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 			: psprintf("FOR VALUES %s", pnstrdup(start, len));
 	}
 
-	/* Ask the server whether the partition's constraints already imply the bound. */
+	/*
+	 * Ask the server whether the partition's constraints already imply the
+	 * bound -- but only for an attachment the server will accept, so that
+	 * its own error (a missing column, a typed table, a wrong bound) is the
+	 * one the user sees, in every mode.
+	 */
 	parent = peek_relation(parentid);
 	part = parent ? peek_relation(partid) : NULL;
-	if (parent && part && pc->bound)
+	if (parent && part && pc->bound && attachable(parent, part, pc->bound))
 	{
 		ParseState *pstate = make_parsestate(NULL);
+
+		pstate->p_sourcetext = m->query;
 		PartitionBoundSpec *bound = transformPartitionBound(pstate, parent,
 															(PartitionBoundSpec *) copyObjectImpl(pc->bound));
 		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),

@@ -24,18 +24,14 @@ static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 static char *
 statement_text(PlannedStmt *pstmt, const char *queryString)
 {
-	int			loc = pstmt->stmt_location;
-	int			len = pstmt->stmt_len;
-	int			total;
-
+	/* Trust the parser's location: no strlen of a long multi-statement string. */
 	if (queryString == NULL)
 		return pstrdup("");
-	total = (int) strlen(queryString);
-	if (loc < 0 || loc > total)
-		loc = 0;
-	if (len <= 0 || loc + len > total)
-		len = total - loc;
-	return pnstrdup(queryString + loc, len);
+	if (pstmt->stmt_location < 0)
+		return pstrdup(queryString);
+	if (pstmt->stmt_len > 0)
+		return pnstrdup(queryString + pstmt->stmt_location, pstmt->stmt_len);
+	return pstrdup(queryString + pstmt->stmt_location);
 }
 
 /*

@@ -340,7 +340,10 @@ mg_guard_locks(const MgModel *m)
 	blockers = find_blockers(m);
 	if (blockers == NIL)
 		return;
-	raise_conflict(m, blockers, mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : WARNING, false);
+	/* In log mode, a warning goes to the server log only, like every finding. */
+	raise_conflict(m, blockers,
+				   mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : (mg_mode == 1 ? LOG : WARNING),
+				   false);
 }
 
 /* migration_guard.lock_timeout, applied when the session has no timeout. */

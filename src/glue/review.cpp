@@ -307,7 +307,10 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		MgScriptStatement *s = &stmts[n];
 		MgModel		m;
-		char	   *text = mg_raw_statement_text(sql, rs);
+		char	   *text;
+
+		CHECK_FOR_INTERRUPTS();
+		text = mg_raw_statement_text(sql, rs);
 
 		s->stmt_no = ++n;
 		s->text = text;

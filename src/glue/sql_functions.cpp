@@ -88,20 +88,21 @@ mg_parse_script(const char *sql)
 char *
 mg_raw_statement_text(const char *sql, RawStmt *rs)
 {
-	int			total = (int) strlen(sql);
-	int			loc = rs->stmt_location < 0 ? 0 : rs->stmt_location;
-	int			len = rs->stmt_len;
+	/*
+	 * The parser's location and length are trusted: measuring the whole
+	 * script for every statement would make a long script quadratic.
+	 */
+	const char *start = sql + (rs->stmt_location < 0 ? 0 : rs->stmt_location);
 
-	if (loc > total)
-		loc = total;
-	if (len <= 0 || loc + len > total)
-		len = total - loc;
-	while (len > 0 && isspace((unsigned char) sql[loc]))
+	while (isspace((unsigned char) *start))
+		start++;
+	if (rs->stmt_len > 0)
 	{
-		loc++;
-		len--;
+		int			len = rs->stmt_len - (int) (start - (sql + Max(rs->stmt_location, 0)));
+
+		return pnstrdup(start, Max(len, 0));
 	}
-	return pnstrdup(sql + loc, len);
+	return pstrdup(start);
 }
 
 static char *
@@ -123,6 +124,8 @@ mg_plan(PG_FUNCTION_ARGS)
 	{
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		Datum		values[9];
+
+		CHECK_FOR_INTERRUPTS();
 		bool		nulls[9];
 		MgModel		m;
 		char	   *text = mg_raw_statement_text(sql, rs);
@@ -204,6 +207,7 @@ mg_plan_locks(PG_FUNCTION_ARGS)
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		MgModel		m;
 
+		CHECK_FOR_INTERRUPTS();
 		stmt_no++;
 		memset(&m, 0, sizeof(m));
 		if (!mg_analyze(rs->stmt, sql, mg_raw_statement_text(sql, rs), &m))

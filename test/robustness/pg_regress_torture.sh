@@ -121,10 +121,10 @@ for run in ("log", "warn", "enforce"):
             removed = [l for tag, i1, i2, j1, j2 in grp if tag != "equal" for l in a[i1:i2]]
             rules = []
             for l in added:
-                m = re.match(r"^(WARNING|ERROR):  (.*)$", l)
+                m = re.match(r"^(WARNING):  (.*)$", l)  # ERRORs: psql shows their CONTEXT
                 if m and m.group(2) in ours_msgs: rules.append(ours_msgs[m.group(2)])
                 rules += re.findall(r"migration_guard rule (\w+)", l)
-            if rules or any("migration_guard" in l for l in added):
+            if rules or any("migration_guard" in l or (l.startswith("ERROR:  ") and l[8:] in ours_msgs) for l in added):
                 hunks_ours += 1; test_ours = True
                 for r in rules: by_rule[r] += 1
             else:
