@@ -355,10 +355,25 @@ std::string recommended_sql(const ScriptReview& review) {
     }
     std::string block = before + fmt::format("-- statement {} ({}), safe form ({}):\n", st.no,
                                               st.command, replacement->rule);
-    if (st.tx > 0 && replacement->safe_sql.find("CONCURRENTLY") != std::string::npos)
-      block +=
-          "-- CONCURRENTLY cannot run inside BEGIN/COMMIT: move this out of the transaction\n";
-    block += replacement->safe_sql;
+    std::string sql = replacement->safe_sql;
+    if (st.tx > 0) {
+      // Inside the script's transaction the recipe needs transactions of its
+      // own: CONCURRENTLY cannot run in a transaction block, and a VALIDATE
+      // must not run under the lock that ADD CONSTRAINT ... NOT VALID took.
+      if (sql.find("CONCURRENTLY") != std::string::npos) {
+        sql = "COMMIT;  -- CONCURRENTLY cannot run inside a transaction block\n" + sql +
+              "\nBEGIN;";
+      } else {
+        std::size_t at = sql.find("VALIDATE CONSTRAINT");
+        if (at != std::string::npos) {
+          std::size_t line = sql.rfind('\n', at);
+          line = line == std::string::npos ? 0 : line + 1;
+          if (line > 0)
+            sql.insert(line, "COMMIT;  -- release the lock before the validation scan\nBEGIN;\n");
+        }
+      }
+    }
+    block += sql;
     add(block);
   }
   return out.empty() ? out : out + "\n";

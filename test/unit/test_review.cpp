@@ -548,6 +548,24 @@ TEST(Review, RecommendedMigrationReplacesFlaggedStatements) {
   MG_EXPECT_LACKS(sql, "CHECK (total >= 0);");
 }
 
+TEST(Review, RecommendedMigrationGivesTheRecipesTheirOwnTransactions) {
+  // Inside the script's BEGIN/COMMIT: the validation runs after a COMMIT that
+  // releases ADD CONSTRAINT's lock, and CONCURRENTLY runs between COMMIT and
+  // a new BEGIN.
+  TableFacts orders = big("orders");
+  ScriptReview r = review_script(
+      {control(1, "BEGIN", 1), add_check(2, orders, "orders_total_positive", false, 1),
+       create_index(3, orders, "orders_created_idx", false, 1), control(4, "COMMIT", 0)},
+      Settings{});
+  std::string sql = recommended_sql(r);
+  MG_EXPECT_HAS(sql,
+                "NOT VALID;\nCOMMIT;  -- release the lock before the validation scan\nBEGIN;\n"
+                "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_total_positive;");
+  MG_EXPECT_HAS(sql,
+                "COMMIT;  -- CONCURRENTLY cannot run inside a transaction block\nCREATE INDEX "
+                "CONCURRENTLY orders_created_idx ON orders (created_at);\nBEGIN;");
+}
+
 TEST(Review, EveryRuleFindingCarriesItsSafeSql) {
   // The flagged statements of the catalog tests carry the SQL of their hint.
   TableFacts orders = big("orders");
