@@ -332,47 +332,46 @@ simple_index_columns(Oid relid, IndexStmt *stmt, AttrNumber *attnums, int max)
 }
 
 /* INVALID indexes of relid that have stmt's name, or its (simple) definition. */
+typedef struct TwinSearch
+{
+	IndexStmt  *stmt;
+	MgOperation *op;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	int			ncols;
+} TwinSearch;
+
+static void
+check_twin(HeapTuple tup, void *arg)
+{
+	TwinSearch *ts = (TwinSearch *) arg;
+	Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+	char	   *name;
+
+	if (idx->indisvalid || (name = get_rel_name(idx->indexrelid)) == NULL)
+		return;
+	if (ts->stmt->idxname && strcmp(name, ts->stmt->idxname) == 0)
+		ts->op->invalid_same_name = name;
+	else if (ts->ncols > 0 && idx->indnkeyatts == ts->ncols && idx->indnatts == ts->ncols &&
+			 idx->indisunique == ts->stmt->unique &&
+			 heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			 heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+	{
+		for (int i = 0; i < ts->ncols; i++)
+			if (idx->indkey.values[i] != ts->attnums[i])
+				return;
+		ts->op->invalid_same_definition = name;
+	}
+}
+
 static void
 find_invalid_twins(Oid relid, IndexStmt *stmt, MgOperation *op)
 {
-	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	AttrNumber	attnums[INDEX_MAX_KEYS];
-	int			ncols = simple_index_columns(relid, stmt, attnums, INDEX_MAX_KEYS);
+	TwinSearch	ts;
 
-	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
-		char	   *name;
-
-		if (idx->indisvalid)
-			continue;
-		name = get_rel_name(idx->indexrelid);
-		if (name == NULL)
-			continue;
-		if (stmt->idxname && strcmp(name, stmt->idxname) == 0)
-			op->invalid_same_name = name;
-		else if (ncols > 0 && idx->indnkeyatts == ncols && idx->indnatts == ncols &&
-				 idx->indisunique == stmt->unique &&
-				 heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
-				 heap_attisnull(tup, Anum_pg_index_indpred, NULL))
-		{
-			bool		same = true;
-
-			for (int i = 0; i < ncols; i++)
-				if (idx->indkey.values[i] != attnums[i])
-					same = false;
-			if (same)
-				op->invalid_same_definition = name;
-		}
-	}
-	systable_endscan(scan);
-	table_close(pg_index, AccessShareLock);
+	ts.stmt = stmt;
+	ts.op = op;
+	ts.ncols = simple_index_columns(relid, stmt, ts.attnums, INDEX_MAX_KEYS);
+	mg_foreach_index(relid, check_twin, &ts);
 }
 
 static void
@@ -714,32 +713,33 @@ narrowing_reason(Oid oldt, int32 oldmod, Oid newt, int32 newmod)
 }
 
 /* Number of indexes of relid that include column attnum. */
+typedef struct ColumnIndexCount
+{
+	AttrNumber	attnum;
+	int			n;
+} ColumnIndexCount;
+
+static void
+count_if_on_column(HeapTuple tup, void *arg)
+{
+	ColumnIndexCount *c = (ColumnIndexCount *) arg;
+	Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+
+	for (int i = 0; i < idx->indnatts; i++)
+		if (idx->indkey.values[i] == c->attnum)
+		{
+			c->n++;
+			return;
+		}
+}
+
 static int
 indexes_on_column(Oid relid, AttrNumber attnum)
 {
-	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	int			n = 0;
+	ColumnIndexCount c = {attnum, 0};
 
-	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
-
-		for (int i = 0; i < idx->indnatts; i++)
-			if (idx->indkey.values[i] == attnum)
-			{
-				n++;
-				break;
-			}
-	}
-	systable_endscan(scan);
-	table_close(pg_index, AccessShareLock);
-	return n;
+	mg_foreach_index(relid, count_if_on_column, &c);
+	return c.n;
 }
 
 /* Returns the effect, or -1 when the statement will fail by itself. */

@@ -30,6 +30,9 @@ void mg_current_settings(MgSettings *settings);
 // and never raises an error for a relation that vanished: it returns false.
 bool mg_table_facts(Oid relid, MgTable *table);
 
+// Calls fn for the pg_index row of every index of relid.
+void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);
+
 // Turns the core's findings into ereport() calls: LOG, WARNING, and at the
 // end ERROR for the first finding the policy rejects.  Frees *result.
 void mg_report_findings(MgResult *result);

@@ -201,37 +201,46 @@ created_in_current_transaction(Oid relid, HeapTuple classtup)
 }
 
 /*
- * INVALID indexes of relid: left by a failed CREATE INDEX CONCURRENTLY, never
- * used by the planner, still maintained by every write.
+ * Calls fn for the pg_index row of every index of relid (catalog scan with
+ * the pg_index_indrelid index; the table itself is not locked).
  */
-static void
-invalid_indexes(Oid relid, MgTable *table)
+void
+mg_foreach_index(Oid relid, void (*fn) (HeapTuple indextup, void *arg), void *arg)
 {
 	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
-	const char **names = NULL;
-	int			n = 0;
 
 	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(relid));
 	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
-		char	   *name;
-
-		if (idx->indisvalid || (name = get_rel_name(idx->indexrelid)) == NULL)
-			continue;
-		names = (const char **) (names ? repalloc(names, sizeof(char *) * (n + 1))
-								 : palloc(sizeof(char *)));
-		names[n++] = name;
-	}
+		fn(tup, arg);
 	systable_endscan(scan);
 	table_close(pg_index, AccessShareLock);
+}
+
+/*
+ * INVALID indexes of relid: left by a failed CREATE INDEX CONCURRENTLY, never
+ * used by the planner, still maintained by every write.
+ */
+static void
+collect_invalid(HeapTuple tup, void *arg)
+{
+	MgTable    *table = (MgTable *) arg;
+	Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+	char	   *name;
+	const char **names;
+
+	if (idx->indisvalid || (name = get_rel_name(idx->indexrelid)) == NULL)
+		return;
+	names = (const char **) (table->invalid_indexes
+							 ? repalloc((void *) table->invalid_indexes,
+										sizeof(char *) * (table->ninvalid_indexes + 1))
+							 : palloc(sizeof(char *)));
+	names[table->ninvalid_indexes++] = name;
 	table->invalid_indexes = names;
-	table->ninvalid_indexes = n;
 }
 
 bool
@@ -253,7 +262,7 @@ mg_table_facts(Oid relid, MgTable *table)
 	table->created_in_transaction = created_in_current_transaction(relid, tp);
 	ReleaseSysCache(tp);
 	if (table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW)
-		invalid_indexes(relid, table);
+		mg_foreach_index(relid, collect_invalid, table);
 
 	if (table->kind == RELKIND_PARTITIONED_TABLE)
 	{

@@ -109,7 +109,11 @@ log_min_messages = warning"
 		-c listen_addresses='' >$SCRATCH/vg.log 2>&1 &"
 	for i in $(seq 1 120); do pg $VPORT -d postgres -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 2; done
 	t0=$(date +%s)
+	# The blockers test and the isolation spec depend on timing (sleeps of a
+	# second, a 300 ms lock_wait_max) that valgrind's slowdown breaks: left out.
+	vg_regress=$(make -s -C "$REPO_DIR" -f Makefile -f - print-regress <<<'print-regress: ; @echo $(REGRESS)' 2>/dev/null | sed 's/\bblockers\b//')
 	(cd "$REPO_DIR" && timeout 5400 make installcheck PGPORT=$VPORT PGHOST="$SCRATCH/sock" PGUSER=postgres \
+		REGRESS="$vg_regress" ISOLATION= \
 		REGRESS_OPTS="--load-extension=plpgsql --outputdir=$SCRATCH/vgout" >"$SCRATCH/vg.installcheck" 2>&1)
 	rc=$?
 	note "installcheck under valgrind: exit $rc in $(( $(date +%s) - t0 )) s: $(grep -E 'tests (passed|failed)' "$SCRATCH/vg.installcheck" | tr -s ' ')"
