@@ -22,6 +22,12 @@ TableFacts table_of(const MgTable& in) {
   return t;
 }
 
+LockMode lock_mode_of(int mode) {
+  if (mode < 0 || mode > static_cast<int>(LockMode::AccessExclusive))
+    throw std::invalid_argument("lock mode out of range");
+  return static_cast<LockMode>(mode);
+}
+
 OpKind kind_of(MgOpKind k) {
   switch (k) {
     case MG_OP_CREATE_INDEX: return OpKind::CreateIndex;
@@ -59,9 +65,9 @@ Operation operation_of(const MgOperation& in) {
   op.object_name = str(in.object_name);
   op.cascade = in.cascade;
   op.in_transaction_block = in.in_transaction_block;
-  op.lock = static_cast<LockMode>(in.lock_mode);
+  op.lock = lock_mode_of(in.lock_mode);
   if (in.kind == MG_OP_HELD_LOCK) {
-    op.held_lock.held = static_cast<LockMode>(in.lock_mode);
+    op.held_lock.held = lock_mode_of(in.lock_mode);
     op.held_lock.command = str(in.held_command);
     op.held_lock.target = table_of(in.held_target);
     op.held_lock.rows = in.held_rows;
@@ -108,7 +114,7 @@ Operation operation_of(const MgOperation& in) {
   op.constraint.using_index = in.using_index;
   op.constraint.columns = str(in.columns);
   if (in.referenced.name.name) op.constraint.referenced = table_of(in.referenced);
-  op.constraint.referenced_lock = static_cast<LockMode>(in.referenced_lock);
+  op.constraint.referenced_lock = lock_mode_of(in.referenced_lock);
 
   if (in.partition.name.name) op.partition.partition = table_of(in.partition);
   op.partition.concurrently = in.concurrently;
@@ -137,6 +143,8 @@ LockedRelation locked_relation_of(const MgLockedRelation& in) {
 
 Settings settings_of(const MgSettings& in) {
   Settings s;
+  if (in.mode < 0 || in.mode > static_cast<int>(Mode::Enforce))
+    throw std::invalid_argument("mode out of range");
   s.mode = static_cast<Mode>(in.mode);
   s.large_table_rows = in.large_table_rows;
   s.large_table_bytes = in.large_table_bytes;

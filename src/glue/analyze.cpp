@@ -41,6 +41,7 @@ extern "C" {
 #include "parser/parse_utilcmd.h"
 #include "partitioning/partbounds.h"
 #include "utils/fmgroids.h"
+#include "utils/resowner.h"
 #include "utils/ruleutils.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
@@ -201,9 +202,14 @@ add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cau
 static Relation
 peek_relation(Oid relid)
 {
+	Relation	rel;
+
 	if (!ConditionalLockRelationOid(relid, AccessShareLock))
 		return NULL;
-	return relation_open(relid, NoLock);
+	rel = try_relation_open(relid, NoLock);
+	if (rel == NULL)
+		UnlockRelationOid(relid, AccessShareLock);	/* dropped meanwhile */
+	return rel;
 }
 
 static void
@@ -458,12 +464,28 @@ reindex_is_concurrent(ReindexStmt *stmt)
 	return false;
 }
 
+typedef struct IndexLockCtx
+{
+	MgModel    *m;
+	LOCKMODE	lock;
+} IndexLockCtx;
+
+static void
+add_index_rel(HeapTuple tup, void *arg)
+{
+	IndexLockCtx *ctx = (IndexLockCtx *) arg;
+
+	add_rel(ctx->m, ((Form_pg_index) GETSTRUCT(tup))->indexrelid, ctx->lock, EFFECT_INDEX_BUILD,
+			"index rebuild");
+}
+
 static void
 model_reindex(MgModel *m, ReindexStmt *stmt)
 {
 	bool		concurrent = reindex_is_concurrent(stmt);
 	LOCKMODE	table_lock = concurrent ? ShareUpdateExclusiveLock : ShareLock;
 	LOCKMODE	index_lock = concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock;
+	IndexLockCtx reindex_ctx = {m, index_lock};
 	Oid			relid,
 				tableid;
 	MgOperation *op;
@@ -489,6 +511,8 @@ model_reindex(MgModel *m, ReindexStmt *stmt)
 		tableid = relid;
 		if (!add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild"))
 			return;
+		/* Each index is locked too, ACCESS EXCLUSIVE unless concurrently. */
+		mg_foreach_index(tableid, add_index_rel, &reindex_ctx);
 		op = add_op(m, MG_OP_REINDEX, tableid);
 	}
 	op->concurrently = concurrent;
@@ -507,6 +531,70 @@ is_serial_type(TypeName *tn)
 	return strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0 ||
 		strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0 ||
 		strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0;
+}
+
+/*
+ * cookDefault(), the server's own transformation of a column default.  In a
+ * reviewed script the default may name objects the script creates earlier
+ * (a sequence, a function) that do not exist yet: there, the attempt runs in
+ * a subtransaction and a failure is reported in *failed instead of ending
+ * the review.  At execution time, an error here is the statement's own.
+ */
+static Node *
+cook_default(Node *raw, Oid typid, int32 typmod, const char *colname, bool *failed)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	Node	   *volatile result = NULL;
+
+	*failed = false;
+	if (!mg_reviewing())
+		return cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(raw), typid, typmod,
+						   colname, 0);
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		result = cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(raw), typid, typmod,
+							 colname, 0);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		result = NULL;
+		*failed = true;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* 's' of a raw nextval('s'), or NULL. */
+static const char *
+nextval_argument(Node *raw)
+{
+	FuncCall   *fc;
+	Node	   *arg;
+
+	if (raw == NULL || !IsA(raw, FuncCall))
+		return NULL;
+	fc = (FuncCall *) raw;
+	if (list_length(fc->args) != 1 ||
+		strcmp(strVal(llast(fc->funcname)), "nextval") != 0)
+		return NULL;
+	arg = (Node *) linitial(fc->args);
+	if (IsA(arg, TypeCast))
+		arg = ((TypeCast *) arg)->arg;
+	if (!IsA(arg, A_Const) || ((A_Const *) arg)->isnull || !IsA(&((A_Const *) arg)->val, String))
+		return NULL;
+	return strVal(&((A_Const *) arg)->val);
 }
 
 /*
@@ -595,19 +683,32 @@ describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
 	 */
 	if (raw_default != NULL && def->generated == 0)
 	{
-		ParseState *pstate = make_parsestate(NULL);
-		Node	   *cooked;
+		bool		failed = false;
+		Node	   *cooked = cook_default(raw_default, typid, typmod, def->colname, &failed);
 
-		cooked = cookDefault(pstate, (Node *) copyObjectImpl(raw_default), typid, typmod,
-							 def->colname, 0);
-		if (cooked && contain_volatile_functions(cooked))
+		if (failed)
+		{
+			/*
+			 * In a reviewed script the default may use objects the script
+			 * creates first: nextval() of a new sequence is volatile.
+			 */
+			const char *seq = nextval_argument(raw_default);
+
+			if (seq)
+			{
+				op->volatile_default = true;
+				op->default_sql = psprintf("nextval(%s)", quote_literal_cstr(seq));
+				*cause = "a column added with a volatile default";
+				effect = EFFECT_REWRITE;
+			}
+		}
+		else if (cooked && contain_volatile_functions(cooked))
 		{
 			op->volatile_default = true;
 			op->default_sql = deparse_expression(cooked, NIL, false, false);
 			*cause = "a column added with a volatile default";
 			effect = EFFECT_REWRITE;
 		}
-		free_parsestate(pstate);
 	}
 	return effect;
 }

@@ -70,6 +70,7 @@ List	   *mg_parse_script(const char *sql);
 char	   *mg_raw_statement_text(const char *sql, RawStmt *rs);
 
 /* What the script under review changed so far (review.cpp); false outside a review. */
+bool		mg_reviewing(void);
 bool		mg_script_proves_not_null(Oid relid, const char *column);
 bool		mg_script_added_column(Oid relid, const char *column);
 bool		mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid);

@@ -15,10 +15,21 @@
 #include "glue/glue.hpp"
 
 extern "C" {
+#include "storage/proc.h"
 #include "utils/acl.h"
 }
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+static LocalTransactionId
+current_lxid(void)
+{
+#if PG_VERSION_NUM >= 170000
+	return MyProc->vxid.lxid;
+#else
+	return MyProc->lxid;
+#endif
+}
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
@@ -44,6 +55,9 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	MgModel    *model = (MgModel *) palloc0(sizeof(MgModel));
 	MgSettings	settings;
 	MgResult	result;
+
+	/* Nothing predicted for this statement until its model says so. */
+	mg_note_predicted_rewrites(model);
 
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
@@ -100,6 +114,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	Node	   *parsetree = pstmt->utilityStmt;
 	MgModel    *model = NULL;
 	int			timeout_nestlevel = -1;
+	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
 
 	switch (nodeTag(parsetree))
 	{
@@ -135,6 +150,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
+				timeout_lxid = current_lxid();
 			}
 			break;
 		default:
@@ -154,8 +170,12 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 #endif
 								context, params, queryEnv, dest, qc);
 
-	/* Restore the session's lock_timeout (an error restores it by itself). */
-	if (timeout_nestlevel >= 0)
+	/*
+	 * Restore the session's lock_timeout (an error restores it by itself, and
+	 * so does a commit inside the statement, such as CLUSTER or REINDEX of a
+	 * partitioned table: then the nest level is gone already).
+	 */
+	if (timeout_nestlevel >= 0 && timeout_lxid == current_lxid())
 		AtEOXact_GUC(true, timeout_nestlevel);
 	/* It ran: its strong locks now stay until the end of the transaction. */
 	if (model)

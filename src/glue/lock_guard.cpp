@@ -26,6 +26,7 @@
 #include "glue/glue.hpp"
 
 extern "C" {
+#include "access/parallel.h"
 #include "catalog/pg_authid.h"
 #include "executor/executor.h"
 #include "parser/parsetree.h"
@@ -126,7 +127,11 @@ transaction_age_ms(LocalPgBackendStatus *local, TimestampTz now)
 static List *
 find_blockers(const MgModel *m)
 {
-	LockData   *data = GetLockStatusData();
+	LockData   *data;
+
+	/* The backend-status snapshot is kept per transaction: take a fresh one. */
+	pgstat_clear_backend_activity_snapshot();
+	data = GetLockStatusData();
 	TimestampTz now = GetCurrentTimestamp();
 	List	   *result = NIL;
 
@@ -170,6 +175,18 @@ find_blockers(const MgModel *m)
 	return result;
 }
 
+/* schema.name of relid, or "?" when it vanished meanwhile. */
+static char *
+relation_display(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *nsp = name ? get_namespace_name(get_rel_namespace(relid)) : NULL;
+
+	if (name == NULL || nsp == NULL)
+		return pstrdup("?");
+	return (char *) quote_qualified_identifier(nsp, name);
+}
+
 /* One line per blocker: pid, user, application, state, transaction age, query. */
 static char *
 describe_blockers(List *blockers)
@@ -208,8 +225,7 @@ describe_blockers(List *blockers)
 						 age >= 0 ? psprintf("%.1f s", age / 1000.0) : "an unknown time",
 						 b->held != NoLock ? "holds" : "waits for",
 						 GetLockmodeName(DEFAULT_LOCKMETHOD, b->held != NoLock ? b->held : b->waiting),
-						 get_rel_name(b->relid) ? quote_qualified_identifier(
-							 get_namespace_name(get_rel_namespace(b->relid)), get_rel_name(b->relid)) : "?",
+						 relation_display(b->relid),
 						 query);
 	}
 	return buf.data;
@@ -218,11 +234,7 @@ describe_blockers(List *blockers)
 static char *
 first_blocked_relation(List *blockers)
 {
-	Blocker    *b = (Blocker *) linitial(blockers);
-	char	   *name = get_rel_name(b->relid);
-
-	return name ? quote_qualified_identifier(get_namespace_name(get_rel_namespace(b->relid)), name)
-		: pstrdup("?");
+	return relation_display(((Blocker *) linitial(blockers))->relid);
 }
 
 static void
@@ -291,26 +303,27 @@ poll_for_locks(const MgModel *m)
 }
 
 /*
- * Whether any other session holds a lock that conflicts with one the
- * statement will request: GetLockConflicts() per relation, which looks at
- * that lock only (and the fast-path slots), unlike GetLockStatusData(), whose
- * cost grows with the whole lock table.  The full picture is read only when
- * there is something to report.
+ * Whether the statement would have to wait for any of its locks: a
+ * conditional request, released at once, for each relation others can see.
+ * It fails on a conflicting lock that is held and on one that is only
+ * queued for (which GetLockConflicts() would not report), and it costs
+ * about what the statement's own request costs, unlike GetLockStatusData(),
+ * whose cost grows with the whole lock table.  The full picture is read only
+ * when there is something to report.
  */
 static bool
 any_conflict(const MgModel *m)
 {
 	for (int r = 0; r < m->nrels; r++)
 	{
-		LOCKTAG		tag;
-		VirtualTransactionId *holders;
+		LOCKMODE	mode = m->rels[r].lock;
 
-		if (m->rels[r].lock == NoLock)
+		if (mode == NoLock || m->rels[r].table.temporary ||
+			m->rels[r].table.created_in_transaction)
 			continue;
-		SET_LOCKTAG_RELATION(tag, MyDatabaseId, m->relids[r]);
-		holders = GetLockConflicts(&tag, m->rels[r].lock, NULL);
-		if (holders && VirtualTransactionIdIsValid(holders[0]))
+		if (!ConditionalLockRelationOid(m->relids[r], mode))
 			return true;
+		UnlockRelationOid(m->relids[r], mode);
 	}
 	return false;
 }
@@ -321,6 +334,13 @@ mg_guard_locks(const MgModel *m)
 	List	   *blockers;
 
 	if (mg_on_lock_conflict == MG_CONFLICT_WAIT || m->nrels == 0)
+		return;
+
+	/*
+	 * Take no lock, even a conditional one, on the tables of a role that may
+	 * not change them: the server's own permission check comes first.
+	 */
+	if (!pg_class_ownercheck(m->relids[0], GetUserId()))
 		return;
 	if (mg_on_lock_conflict != MG_CONFLICT_POLL && !any_conflict(m))
 		return;
@@ -368,7 +388,7 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 	nestlevel = NewGUCNestLevel();
 	(void) set_config_option("lock_timeout", psprintf("%d", mg_lock_timeout_ms), PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	ereport(NOTICE,
+	ereport(mg_mode == 1 ? LOG : NOTICE,
 			(errmsg("migration_guard: %s runs with lock_timeout = %d ms", m->command,
 					mg_lock_timeout_ms),
 			 errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
@@ -546,9 +566,11 @@ mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		/* ModifyTable's own estimate is of its output; the input is below it. */
 		if (ps->planTree && outerPlan(ps->planTree))
 			rows = (int64) outerPlan(ps->planTree)->plan_rows;
-		if (rte && rte->rtekind == RTE_RELATION)
-			judge_held_locks(command, rte->relid, rows, true,
-							 queryDesc->operation != CMD_INSERT && modifies_every_row(ps));
+		bool		every_row = queryDesc->operation != CMD_INSERT && modifies_every_row(ps);
+
+		/* A small batch is the safe pattern: no facts to gather for it. */
+		if (rte && rte->rtekind == RTE_RELATION && (every_row || rows >= mg_large_table_rows))
+			judge_held_locks(command, rte->relid, rows, true, every_row);
 	}
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);

@@ -18,6 +18,7 @@
 #include "glue/glue.hpp"
 
 extern "C" {
+#include "access/parallel.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 }
@@ -31,6 +32,9 @@ may_weaken(const char *name, GucSource source)
 {
 	/* Administrators' values: the file, the command line, ALTER ROLE/DATABASE SET. */
 	if (source < PGC_S_CLIENT)
+		return true;
+	/* A parallel worker restores its leader's values, already checked there. */
+	if (InitializingParallelWorker)
 		return true;
 	/* Without a transaction we cannot read the privileges: ask for a SET. */
 	if (!IsTransactionState() || !OidIsValid(GetUserId()))

@@ -67,6 +67,12 @@ find_entry(List *list, Oid relid, const char *name)
 }
 
 bool
+mg_reviewing(void)
+{
+	return current_script != NULL;
+}
+
+bool
 mg_script_proves_not_null(Oid relid, const char *column)
 {
 	return current_script && find_entry(current_script->proven, relid, column) != NULL;
