@@ -92,7 +92,8 @@ backend_of(int pid)
 
 	for (int i = 1; i <= n; i++)
 	{
-#if PG_VERSION_NUM >= 170000
+#if PG_VERSION_NUM >= 160000
+		/* PG 16 made pgstat_fetch_stat_local_beentry() take a backend id. */
 		LocalPgBackendStatus *local = pgstat_get_local_beentry_by_index(i);
 #else
 		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
