@@ -71,10 +71,19 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	{
 		bool		missing = false;
 
-		if (pg_class_aclcheck_ext(model->relids[0], GetUserId(),
-								  ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
-								  ACL_REFERENCES | ACL_TRIGGER, &missing) != ACLCHECK_OK || missing)
+		AclMode		any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+			ACL_REFERENCES | ACL_TRIGGER;
+
+#if PG_VERSION_NUM >= 140000
+		if (pg_class_aclcheck_ext(model->relids[0], GetUserId(), any, &missing) != ACLCHECK_OK ||
+			missing)
 			return NULL;
+#else
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(model->relids[0])) ||
+			pg_class_aclcheck(model->relids[0], GetUserId(), any) != ACLCHECK_OK)
+			return NULL;
+		(void) missing;
+#endif
 	}
 	mg_note_predicted_rewrites(model);
 	if (model->nops == 0)

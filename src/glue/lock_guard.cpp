@@ -131,7 +131,11 @@ find_blockers(const MgModel *m)
 	LockData   *data;
 
 	/* The backend-status snapshot is kept per transaction: take a fresh one. */
+#if PG_VERSION_NUM >= 150000
 	pgstat_clear_backend_activity_snapshot();
+#else
+	pgstat_clear_snapshot();
+#endif
 	data = GetLockStatusData();
 	TimestampTz now = GetCurrentTimestamp();
 	List	   *result = NIL;
@@ -341,8 +345,13 @@ mg_guard_locks(const MgModel *m)
 	 * Take no lock, even a conditional one, on the tables of a role that may
 	 * not change them: the server's own permission check comes first.
 	 */
+#if PG_VERSION_NUM >= 160000
+	if (!object_ownercheck(RelationRelationId, m->relids[0], GetUserId()))
+		return;
+#else
 	if (!pg_class_ownercheck(m->relids[0], GetUserId()))
 		return;
+#endif
 	if (mg_on_lock_conflict != MG_CONFLICT_POLL && !any_conflict(m))
 		return;
 	if (mg_on_lock_conflict == MG_CONFLICT_POLL)
