@@ -2,6 +2,8 @@
 \echo Use "CREATE EXTENSION migration_guard" to load this file. \quit
 
 COMMENT ON SCHEMA migration_guard IS 'migration_guard: functions and event triggers';
+-- plan(), review(), report(), the rules and one's own history are for everyone.
+GRANT USAGE ON SCHEMA migration_guard TO PUBLIC;
 
 CREATE FUNCTION migration_guard.is_preloaded()
 RETURNS boolean
@@ -121,3 +123,62 @@ LANGUAGE C STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'mg_report_sql';
 COMMENT ON FUNCTION migration_guard.report(text, text, boolean) IS
   'the review of a migration script as a Markdown (format => ''markdown'') or JSON (format => ''json'') report';
+
+-- The history of the DDL statements migration_guard judged, written in the
+-- same transaction as the statement (a rolled-back migration leaves no row),
+-- with the SQL that undoes each one when it is known.  Readable by the role
+-- that ran the statement (row level security) and by superusers; written
+-- only by the extension (its insert runs as the table's owner).
+CREATE TABLE migration_guard.history (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    executed_at timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
+    transaction_id xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+    username name NOT NULL,
+    application_name text,
+    statement text NOT NULL,
+    command text NOT NULL,
+    relations text[] NOT NULL DEFAULT '{}',
+    findings text[] NOT NULL DEFAULT '{}',
+    decision text NOT NULL CHECK (decision IN ('allowed', 'warned', 'acknowledged')),
+    rollback_sql text,
+    reversible boolean NOT NULL,
+    irreversible_reason text
+);
+COMMENT ON TABLE migration_guard.history IS
+  'every DDL statement migration_guard judged: who, what, the findings, the decision, and the SQL that undoes it';
+REVOKE ALL ON migration_guard.history FROM PUBLIC;
+GRANT SELECT ON migration_guard.history TO PUBLIC;
+ALTER TABLE migration_guard.history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY history_own_rows ON migration_guard.history FOR SELECT
+  USING (username OPERATOR(pg_catalog.=) CURRENT_USER);
+SELECT pg_catalog.pg_extension_config_dump('migration_guard.history', '');
+
+-- The statements that undo what ran since a point in time, last first, with
+-- every irreversible step called out in a comment.
+CREATE FUNCTION migration_guard.rollback_script(since timestamptz)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT string_agg(
+           format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
+                  CASE WHEN h.reversible THEN h.rollback_sql
+                       ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END),
+           E'\n' ORDER BY h.id DESC)
+    FROM migration_guard.history h
+   WHERE h.executed_at >= since
+$$;
+
+CREATE FUNCTION migration_guard.rollback_script(txid xid8)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT string_agg(
+           format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
+                  CASE WHEN h.reversible THEN h.rollback_sql
+                       ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END),
+           E'\n' ORDER BY h.id DESC)
+    FROM migration_guard.history h
+   WHERE h.transaction_id = txid
+$$;

@@ -89,6 +89,18 @@ void		mg_track_held_locks(const MgModel *m);
 void		mg_check_held_locks_ddl(const MgModel *m);
 void		mg_install_executor_hook(void);
 
+/* The migration history (history.cpp). */
+typedef struct MgUndo
+{
+	char	   *sql;			/* the statements that undo it, or NULL */
+	bool		reversible;
+	char	   *reason;			/* why not, or what was lost */
+} MgUndo;
+extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
+extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
+MgUndo	   *mg_prepare_undo(const MgModel *m);
+void		mg_record_history(const MgModel *m, const MgUndo *undo);
+
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);

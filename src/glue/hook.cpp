@@ -58,6 +58,8 @@ judge(PlannedStmt *pstmt, const char *queryString)
 
 	/* Nothing predicted for this statement until its model says so. */
 	mg_note_predicted_rewrites(model);
+	mg_last_findings = NIL;
+	mg_last_decision = 0;
 
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
@@ -124,6 +126,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	MgModel    *model = NULL;
 	int			timeout_nestlevel = -1;
 	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
+	MgUndo	   *undo = NULL;
 
 	switch (nodeTag(parsetree))
 	{
@@ -156,6 +159,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
+				undo = mg_prepare_undo(model);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
@@ -189,6 +193,9 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	/* It ran: its strong locks now stay until the end of the transaction. */
 	if (model)
 		mg_track_held_locks(model);
+	/* ... and it goes into the history, in its own transaction. */
+	if (undo)
+		mg_record_history(model, undo);
 }
 
 void

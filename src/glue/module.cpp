@@ -326,6 +326,12 @@ mg_report_findings(MgResult *result)
 	{
 		PgFinding  *f = &copies[i];
 
+		if (f->action != MG_ACTION_IGNORE)
+			mg_last_findings = lappend(mg_last_findings, pstrdup(f->rule));
+		if (f->action == MG_ACTION_ACKNOWLEDGE)
+			mg_last_decision = 2;
+		else if (f->action != MG_ACTION_IGNORE && mg_last_decision == 0)
+			mg_last_decision = 1;
 		if (f->action == MG_ACTION_REJECT && reject < 0)
 		{
 			reject = i;			/* raised last, after every warning */
@@ -359,6 +365,17 @@ mg_report_findings(MgResult *result)
 	if (reject >= 0)
 	{
 		PgFinding  *f = &copies[reject];
+		const char *user = GetUserNameFromId(GetUserId(), true);
+
+		/*
+		 * A rejected statement cannot be written in its aborted transaction:
+		 * one parseable line in the server log instead (the statement itself
+		 * follows with the ERROR, per log_min_error_statement).
+		 */
+		ereport(LOG,
+				(errmsg("migration_guard: rejected rule=%s user=%s: %s",
+						f->rule, user ? user : "?", f->message),
+				 errhidecontext(true)));
 
 		ereport(ERROR,
 				(errcode(ERRCODE_MG_REJECTED),

@@ -1,0 +1,244 @@
+/*
+ * The migration history: every judged DDL statement that ran, with its
+ * findings, the decision, and the SQL that undoes it.
+ *
+ * The undo SQL is built before the statement runs, from the model and the
+ * catalogs as they are then (an index's definition before DROP INDEX, a
+ * column's type before ALTER COLUMN TYPE, whether it was already NOT NULL),
+ * and the row is written after the statement succeeded, in its transaction:
+ * a rolled-back migration leaves no row.  The insert runs as the owner of the
+ * history table, so that roles which may run DDL need no privilege on it.
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "catalog/pg_namespace.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/ruleutils.h"
+}
+
+/* Filled by mg_report_findings() for the statement being judged. */
+List	   *mg_last_findings = NIL;
+int			mg_last_decision = 0;	/* 0 allowed, 1 warned, 2 acknowledged */
+
+static const char *
+qualified_name(const MgName *n)
+{
+	return quote_qualified_identifier(n->schema, n->name);
+}
+
+/* The undo of one operation, prepended to sql (undo runs last first). */
+static void
+undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversible)
+{
+	const char *table = qualified_name(&op->table.name);
+	StringInfoData one;
+
+	initStringInfo(&one);
+	switch (op->kind)
+	{
+		case MG_OP_ADD_COLUMN:
+			appendStringInfo(&one, "ALTER TABLE %s DROP COLUMN %s;", table,
+							 quote_identifier(op->column));
+			break;
+		case MG_OP_CREATE_INDEX:
+			if (op->index_name == NULL)
+			{
+				*reversible = false;
+				appendStringInfoString(reason, "the index was created without a name; ");
+			}
+			else
+				appendStringInfo(&one, "DROP INDEX %s%s;",
+								 op->table.kind == RELKIND_PARTITIONED_TABLE ? "" : "CONCURRENTLY ",
+								 quote_qualified_identifier(op->table.name.schema, op->index_name));
+			break;
+		case MG_OP_DROP_INDEX:
+			{
+				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
+				Oid			idx = OidIsValid(nsp) && op->object_name
+					? get_relname_relid(op->object_name, nsp) : InvalidOid;
+
+				if (OidIsValid(idx))
+					appendStringInfo(&one, "%s;", pg_get_indexdef_string(idx));
+				else
+				{
+					*reversible = false;
+					appendStringInfoString(reason, "the dropped index's definition is unknown; ");
+				}
+			}
+			break;
+		case MG_OP_ADD_CONSTRAINT:
+			if (op->constraint_name == NULL)
+			{
+				*reversible = false;
+				appendStringInfoString(reason, "the constraint was added without a name; ");
+			}
+			else
+				appendStringInfo(&one, "ALTER TABLE %s DROP CONSTRAINT %s;", table,
+								 quote_identifier(op->constraint_name));
+			break;
+		case MG_OP_SET_NOT_NULL:
+			{
+				HeapTuple	tp = op->column
+					? SearchSysCacheAttName(get_relname_relid(op->table.name.name,
+															  get_namespace_oid(op->table.name.schema, true)),
+											op->column)
+					: NULL;
+				bool		already = false;
+
+				if (tp && HeapTupleIsValid(tp))
+				{
+					already = ((Form_pg_attribute) GETSTRUCT(tp))->attnotnull;
+					ReleaseSysCache(tp);
+				}
+				if (!already)
+					appendStringInfo(&one, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table,
+									 quote_identifier(op->column));
+			}
+			break;
+		case MG_OP_ALTER_COLUMN_TYPE:
+			appendStringInfo(&one, "ALTER TABLE %s ALTER COLUMN %s TYPE %s;%s", table,
+							 quote_identifier(op->column), op->old_type,
+							 op->narrowing ? "  -- lossy: values the first change altered are not restored" : "");
+			break;
+		case MG_OP_RENAME_COLUMN:
+			appendStringInfo(&one, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table,
+							 quote_identifier(op->new_name), quote_identifier(op->column));
+			break;
+		case MG_OP_RENAME_TABLE:
+			appendStringInfo(&one, "ALTER TABLE %s RENAME TO %s;",
+							 quote_qualified_identifier(op->table.name.schema, op->object_name),
+							 quote_identifier(op->table.name.name));
+			break;
+		case MG_OP_DROP_TABLE:
+			*reversible = false;
+			appendStringInfo(reason, "DROP TABLE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
+							 table, op->table.rows, op->table.bytes);
+			break;
+		case MG_OP_DROP_COLUMN:
+			*reversible = false;
+			appendStringInfo(reason, "DROP COLUMN %s.%s lost the values of about " INT64_FORMAT " rows; ",
+							 table, quote_identifier(op->column), op->table.rows);
+			break;
+		case MG_OP_TRUNCATE:
+			*reversible = false;
+			appendStringInfo(reason, "TRUNCATE %s lost about " INT64_FORMAT " rows; ", table,
+							 op->table.rows);
+			break;
+		case MG_OP_LOCK_REQUEST:
+		case MG_OP_HELD_LOCK:
+		case MG_OP_TABLE_REWRITE:
+			break;
+		default:
+			*reversible = false;
+			appendStringInfoString(reason, "no inverse is recorded for this kind of statement; ");
+			break;
+	}
+	if (one.len > 0)
+	{
+		if (sql->len > 0)
+			appendStringInfoChar(&one, '\n');
+		appendStringInfoString(&one, sql->data);
+		resetStringInfo(sql);
+		appendStringInfoString(sql, one.data);
+	}
+}
+
+MgUndo *
+mg_prepare_undo(const MgModel *m)
+{
+	MgUndo	   *u = (MgUndo *) palloc0(sizeof(MgUndo));
+	StringInfoData sql;
+	StringInfoData reason;
+
+	initStringInfo(&sql);
+	initStringInfo(&reason);
+	u->reversible = true;
+	for (int i = 0; i < m->nops; i++)
+		undo_op(&m->ops[i], &sql, &reason, &u->reversible);
+	if (u->reversible && sql.len == 0)
+	{
+		u->reversible = false;
+		appendStringInfoString(&reason, "no inverse is recorded for this statement");
+	}
+	if (reason.len > 2 && reason.data[reason.len - 2] == ';')
+		reason.data[reason.len - 2] = '\0';
+	u->sql = sql.len > 0 ? sql.data : NULL;
+	u->reason = reason.len > 0 ? reason.data : NULL;
+	return u;
+}
+
+static Datum
+text_array(List *strings)
+{
+	int			n = list_length(strings);
+	Datum	   *elems = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, strings)
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+void
+mg_record_history(const MgModel *m, const MgUndo *undo)
+{
+	Oid			nsp = get_namespace_oid("migration_guard", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
+	HeapTuple	tp;
+	Oid			owner;
+	Oid			save_userid;
+	int			save_sec;
+	List	   *relations = NIL;
+	Datum		values[10];
+	char		nulls[10];
+	Oid			types[10] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID, TEXTOID, BOOLOID, TEXTOID};
+	static const char *const decisions[] = {"allowed", "warned", "acknowledged"};
+	char	   *user;
+
+	if (!OidIsValid(relid))
+		return;					/* the extension is not installed in this database */
+	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tp))
+		return;
+	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+	ReleaseSysCache(tp);
+
+	for (int i = 0; i < m->nrels; i++)
+		relations = lappend(relations, (void *) qualified_name(&m->rels[i].table.name));
+	user = GetUserNameFromId(GetUserId(), true);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = CStringGetDatum(user ? user : "?");
+	values[1] = CStringGetTextDatum(application_name ? application_name : "");
+	values[2] = CStringGetTextDatum(m->text ? m->text : "");
+	values[3] = CStringGetTextDatum(m->command ? m->command : "");
+	values[4] = text_array(relations);
+	values[5] = text_array(mg_last_findings);
+	values[6] = CStringGetTextDatum(decisions[mg_last_decision]);
+	if (undo->sql)
+		values[7] = CStringGetTextDatum(undo->sql);
+	else
+		nulls[7] = 'n';
+	values[8] = BoolGetDatum(undo->reversible);
+	if (undo->reason)
+		values[9] = CStringGetTextDatum(undo->reason);
+	else
+		nulls[9] = 'n';
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	SPI_connect();
+	if (SPI_execute_with_args("INSERT INTO migration_guard.history (username, application_name, "
+							  "statement, command, relations, findings, decision, rollback_sql, "
+							  "reversible, irreversible_reason) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+							  10, types, values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "migration_guard: could not record the statement in migration_guard.history");
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+}
