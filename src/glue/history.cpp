@@ -18,6 +18,8 @@ extern "C" {
 #include "utils/ruleutils.h"
 }
 
+static SPIPlanPtr insert_plan = NULL;
+
 /* Filled by mg_report_findings() for the statement being judged. */
 List	   *mg_last_findings = NIL;
 int			mg_last_decision = 0;	/* 0 allowed, 1 warned, 2 acknowledged */
@@ -233,11 +235,24 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
 	SPI_connect();
-	if (SPI_execute_with_args("INSERT INTO migration_guard.history (username, application_name, "
-							  "statement, command, relations, findings, decision, rollback_sql, "
-							  "reversible, irreversible_reason) "
-							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-							  10, types, values, nulls, false, 0) != SPI_OK_INSERT)
+
+	/*
+	 * The insert is planned once per backend and kept: the plan cache
+	 * replans it by itself if the table is dropped and created again.
+	 */
+	if (insert_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare("INSERT INTO migration_guard.history (username, "
+									   "application_name, statement, command, relations, findings, "
+									   "decision, rollback_sql, reversible, irreversible_reason) "
+									   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+									   10, types);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "migration_guard: could not prepare the history insert");
+		insert_plan = plan;
+	}
+	if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "migration_guard: could not record the statement in migration_guard.history");
 	SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec);
