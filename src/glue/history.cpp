@@ -6,19 +6,23 @@
  * catalogs as they are then (an index's definition before DROP INDEX, a
  * column's type before ALTER COLUMN TYPE, whether it was already NOT NULL),
  * and the row is written after the statement succeeded, in its transaction:
- * a rolled-back migration leaves no row.  The insert runs as the owner of the
- * history table, so that roles which may run DDL need no privilege on it.
+ * a rolled-back migration leaves no row.  The row is written by the
+ * extension itself, so that roles which may run DDL need no privilege on it.
  */
 #include "glue/glue.hpp"
 
 extern "C" {
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_namespace.h"
-#include "executor/spi.h"
+#include "commands/sequence.h"
+#include "utils/xid8.h"
 #include "utils/array.h"
 #include "utils/ruleutils.h"
 }
-
-static SPIPlanPtr insert_plan = NULL;
 
 /* Filled by mg_report_findings() for the statement being judged. */
 List	   *mg_last_findings = NIL;
@@ -184,76 +188,85 @@ text_array(List *strings)
 	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/* Sets the value of column `name` of the history row, if the table has it. */
+static void
+set_column(Oid relid, Datum *values, bool *nulls, int natts, const char *name, Datum value,
+		   bool isnull)
+{
+	AttrNumber	attnum = get_attnum(relid, name);
+
+	if (attnum <= 0 || attnum > natts)
+		return;
+	values[attnum - 1] = value;
+	nulls[attnum - 1] = isnull;
+}
+
+/*
+ * Writes the row directly (heap insert and index entries), as the server
+ * writes its catalogs: no parse, plan or executor for every DDL statement.
+ * The values of the defaults (identity, statement time, transaction id) are
+ * computed here; the table's CHECK holds by construction.
+ */
 void
 mg_record_history(const MgModel *m, const MgUndo *undo)
 {
 	Oid			nsp = get_namespace_oid("migration_guard", true);
 	Oid			relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
-	HeapTuple	tp;
-	Oid			owner;
-	Oid			save_userid;
-	int			save_sec;
-	List	   *relations = NIL;
-	Datum		values[10];
-	char		nulls[10];
-	Oid			types[10] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-		TEXTOID, TEXTOID, BOOLOID, TEXTOID};
 	static const char *const decisions[] = {"allowed", "warned", "acknowledged"};
-	char	   *user;
+	List	   *relations = NIL;
+	Relation	rel;
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+	NameData	user;
+	char	   *username;
+	AttrNumber	id_attnum;
+	HeapTuple	tup;
 
 	if (!OidIsValid(relid))
 		return;					/* the extension is not installed in this database */
-	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tp))
+	rel = try_relation_open(relid, RowExclusiveLock);
+	if (rel == NULL)
 		return;
-	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-	ReleaseSysCache(tp);
+	desc = RelationGetDescr(rel);
+	values = (Datum *) palloc0(sizeof(Datum) * desc->natts);
+	nulls = (bool *) palloc(sizeof(bool) * desc->natts);
+	memset(nulls, true, sizeof(bool) * desc->natts);
 
 	for (int i = 0; i < m->nrels; i++)
 		relations = lappend(relations, (void *) qualified_name(&m->rels[i].table.name));
-	user = GetUserNameFromId(GetUserId(), true);
+	username = GetUserNameFromId(GetUserId(), true);
+	namestrcpy(&user, username ? username : "?");
 
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = CStringGetDatum(user ? user : "?");
-	values[1] = CStringGetTextDatum(application_name ? application_name : "");
-	values[2] = CStringGetTextDatum(m->text ? m->text : "");
-	values[3] = CStringGetTextDatum(m->command ? m->command : "");
-	values[4] = text_array(relations);
-	values[5] = text_array(mg_last_findings);
-	values[6] = CStringGetTextDatum(decisions[mg_last_decision]);
-	if (undo->sql)
-		values[7] = CStringGetTextDatum(undo->sql);
-	else
-		nulls[7] = 'n';
-	values[8] = BoolGetDatum(undo->reversible);
-	if (undo->reason)
-		values[9] = CStringGetTextDatum(undo->reason);
-	else
-		nulls[9] = 'n';
+	id_attnum = get_attnum(relid, "id");
+	if (id_attnum > 0)
+		set_column(relid, values, nulls, desc->natts, "id",
+				   Int64GetDatum(nextval_internal(getIdentitySequence(relid, id_attnum, false),
+												  false)),
+				   false);
+	set_column(relid, values, nulls, desc->natts, "executed_at",
+			   TimestampTzGetDatum(GetCurrentStatementStartTimestamp()), false);
+	set_column(relid, values, nulls, desc->natts, "transaction_id",
+			   FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
+	set_column(relid, values, nulls, desc->natts, "username", NameGetDatum(&user), false);
+	set_column(relid, values, nulls, desc->natts, "application_name",
+			   CStringGetTextDatum(application_name ? application_name : ""), false);
+	set_column(relid, values, nulls, desc->natts, "statement",
+			   CStringGetTextDatum(m->text ? m->text : ""), false);
+	set_column(relid, values, nulls, desc->natts, "command",
+			   CStringGetTextDatum(m->command ? m->command : ""), false);
+	set_column(relid, values, nulls, desc->natts, "relations", text_array(relations), false);
+	set_column(relid, values, nulls, desc->natts, "findings", text_array(mg_last_findings), false);
+	set_column(relid, values, nulls, desc->natts, "decision",
+			   CStringGetTextDatum(decisions[mg_last_decision]), false);
+	set_column(relid, values, nulls, desc->natts, "rollback_sql",
+			   undo->sql ? CStringGetTextDatum(undo->sql) : (Datum) 0, undo->sql == NULL);
+	set_column(relid, values, nulls, desc->natts, "reversible", BoolGetDatum(undo->reversible),
+			   false);
+	set_column(relid, values, nulls, desc->natts, "irreversible_reason",
+			   undo->reason ? CStringGetTextDatum(undo->reason) : (Datum) 0, undo->reason == NULL);
 
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	SPI_connect();
-
-	/*
-	 * The insert is planned once per backend and kept: the plan cache
-	 * replans it by itself if the table is dropped and created again.
-	 */
-	if (insert_plan == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare("INSERT INTO migration_guard.history (username, "
-									   "application_name, statement, command, relations, findings, "
-									   "decision, rollback_sql, reversible, irreversible_reason) "
-									   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-									   10, types);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "migration_guard: could not prepare the history insert");
-		insert_plan = plan;
-	}
-	if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "migration_guard: could not record the statement in migration_guard.history");
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec);
+	tup = heap_form_tuple(desc, values, nulls);
+	CatalogTupleInsert(rel, tup);
+	table_close(rel, RowExclusiveLock);
 }
