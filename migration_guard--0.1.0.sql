@@ -143,6 +143,11 @@ CREATE TABLE migration_guard.history (
     rollback_sql text,
     reversible boolean NOT NULL,
     irreversible_reason text
+) WITH (
+    -- Append-only, a row per DDL statement: analysing it every 50 rows, as
+    -- autovacuum would for a small table, costs more than the rows.
+    autovacuum_analyze_threshold = 100000,
+    autovacuum_vacuum_insert_threshold = 100000
 );
 COMMENT ON TABLE migration_guard.history IS
   'every DDL statement migration_guard judged: who, what, the findings, the decision, and the SQL that undoes it';

@@ -1,5 +1,8 @@
 -- The migration history: what ran, the decision, and the SQL that undoes it,
--- taken from the catalogs before the change.
+-- taken from the catalogs before the change.  Recording is off by default in
+-- this version (migration_guard.history).
+ALTER DATABASE :"DBNAME" SET migration_guard.history = on;
+\c
 SET migration_guard.large_table_rows = 1000;
 SET migration_guard.mode = off;
 CREATE TABLE hist (id int, amount int);
@@ -87,3 +90,4 @@ CALL quietly('DROP TABLE hist, hist_small, app_owned');
 REVOKE CREATE ON SCHEMA public FROM regress_mg_hist;
 DROP ROLE regress_mg_hist;
 CALL quietly('TRUNCATE migration_guard.history');
+ALTER DATABASE :"DBNAME" RESET migration_guard.history;

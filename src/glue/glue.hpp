@@ -7,6 +7,7 @@
 extern int mg_mode;
 extern int mg_large_table_rows;
 extern int mg_large_table_size_kb;
+extern bool mg_history;
 
 // True when the library was loaded by shared_preload_libraries or
 // session_preload_libraries/local_preload_libraries (module.cpp).

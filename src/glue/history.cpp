@@ -225,6 +225,10 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 
 	if (!OidIsValid(relid))
 		return;					/* the extension is not installed in this database */
+	/* The extension's own objects (its install script) are not migrations. */
+	if (m->nrels > 0 && m->rels[0].table.name.schema &&
+		strcmp(m->rels[0].table.name.schema, "migration_guard") == 0)
+		return;
 	rel = try_relation_open(relid, RowExclusiveLock);
 	if (rel == NULL)
 		return;

@@ -159,7 +159,8 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
-				undo = mg_prepare_undo(model);
+				if (mg_history)
+					undo = mg_prepare_undo(model);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);

@@ -43,6 +43,7 @@ int mg_mode = MG_MODE_WARN;
 int mg_large_table_rows = 100000;
 int mg_large_table_size_kb = 100 * 1024;
 int mg_scan_rate_kb = 200 * 1024;
+bool mg_history = false;
 int mg_rewrite_rate_kb = 50 * 1024;
 int mg_index_build_rate_kb = 50 * 1024;
 bool mg_loaded_at_startup = false;
@@ -209,6 +210,15 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("migration_guard.history",
+							 "Records every judged DDL statement, with its undo SQL, in migration_guard.history.",
+							 "Off by default in this version: see the README.",
+							 &mg_history,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
