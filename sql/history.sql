@@ -8,6 +8,9 @@ SET migration_guard.mode = off;
 CREATE TABLE hist (id int, amount int);
 INSERT INTO hist SELECT g, g FROM generate_series(1, 5000) g;
 CREATE INDEX hist_amount_idx ON hist (amount);
+ALTER TABLE hist ALTER COLUMN amount SET DEFAULT 7;
+ALTER TABLE hist ADD CONSTRAINT hist_id_positive CHECK (id > 0);
+ALTER TABLE hist ADD COLUMN code text NOT NULL DEFAULT 'a';
 CREATE TABLE hist_small (id int);
 INSERT INTO hist_small VALUES (1), (2);
 ANALYZE hist, hist_small;
@@ -18,8 +21,9 @@ SET client_min_messages = error;
 -- The catalog state of the table, to compare after the rollback.
 CREATE TEMP VIEW hist_shape AS
   SELECT 'column' AS kind, attname::text AS name, format_type(atttypid, atttypmod) AS def,
-         attnotnull::text AS extra
-    FROM pg_attribute WHERE attrelid = 'hist'::regclass AND attnum > 0 AND NOT attisdropped
+         attnotnull::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS extra
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE attrelid = 'hist'::regclass AND attnum > 0 AND NOT attisdropped
   UNION ALL
   SELECT 'index', indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisvalid::text
     FROM pg_index WHERE indrelid = 'hist'::regclass
@@ -36,6 +40,12 @@ ALTER TABLE hist ALTER COLUMN amount TYPE bigint;
 ALTER TABLE hist ALTER COLUMN id SET NOT NULL;
 ALTER TABLE hist ADD CONSTRAINT hist_amount_positive CHECK (amount > 0) NOT VALID;
 DROP INDEX hist_amount_idx;
+ALTER TABLE hist ALTER COLUMN amount SET DEFAULT 8;
+ALTER TABLE hist ALTER COLUMN id DROP DEFAULT;
+ALTER TABLE hist DROP CONSTRAINT hist_id_positive;
+ALTER TABLE hist ALTER COLUMN code DROP NOT NULL;
+ALTER TABLE hist RENAME CONSTRAINT hist_amount_positive TO hist_amount_pos;
+ALTER INDEX hist_id_idx RENAME TO hist_id_index;
 TRUNCATE hist_small;
 -- A rolled-back migration leaves no row.
 BEGIN;

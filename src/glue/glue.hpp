@@ -99,7 +99,7 @@ typedef struct MgUndo
 } MgUndo;
 extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
 extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
-MgUndo	   *mg_prepare_undo(const MgModel *m);
+MgUndo	   *mg_prepare_undo(const MgModel *m, Node *parsetree);
 void		mg_record_history(const MgModel *m, const MgUndo *undo);
 
 /* Relations whose rewrite the hook predicted for the statement running now. */

@@ -17,6 +17,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
 #include "commands/sequence.h"
 #include "utils/xid8.h"
@@ -151,18 +152,158 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 	}
 }
 
+/* Prepends one statement to sql (undo runs last first). */
+static void
+prepend(StringInfo sql, const char *stmt)
+{
+	StringInfoData one;
+
+	initStringInfo(&one);
+	appendStringInfoString(&one, stmt);
+	if (sql->len > 0)
+	{
+		appendStringInfoChar(&one, '\n');
+		appendStringInfoString(&one, sql->data);
+	}
+	resetStringInfo(sql);
+	appendStringInfoString(sql, one.data);
+}
+
+/* The current default of a column, as SQL, or NULL. */
+static char *
+column_default_sql(Oid relid, AttrNumber attnum)
+{
+	Relation	rel = try_relation_open(relid, NoLock);
+	char	   *result = NULL;
+	TupleConstr *constr;
+
+	if (rel == NULL)
+		return NULL;
+	constr = RelationGetDescr(rel)->constr;
+	if (constr && constr->num_defval > 0)
+		for (int i = 0; i < constr->num_defval; i++)
+			if (constr->defval[i].adnum == attnum)
+				result = deparse_expression((Node *) stringToNode(constr->defval[i].adbin),
+											deparse_context_for(RelationGetRelationName(rel), relid),
+											false, false);
+	relation_close(rel, NoLock);
+	return result;
+}
+
+/*
+ * The inverses that need the parse tree: ALTER TABLE subcommands that are
+ * no operation of the model (defaults, DROP CONSTRAINT, DROP NOT NULL) and
+ * the renames of indexes and constraints.  The catalogs are read as they are
+ * before the statement; the relation is one the statement is about to lock
+ * (and we hold no lock: a concurrent change makes the inverse stale, which
+ * the history says by its time).
+ */
+static void
+undo_parse_tree(const MgModel *m, Node *parsetree, StringInfo sql, StringInfo reason,
+				bool *reversible, bool *covered)
+{
+	if (m->nrels == 0)
+		return;
+	if (IsA(parsetree, AlterTableStmt))
+	{
+		Oid			relid = m->relids[0];
+		const char *table = qualified_name(&m->rels[0].table.name);
+		ListCell   *lc;
+
+		foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+		{
+			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+			AttrNumber	attnum = cmd->name ? get_attnum(relid, cmd->name) : InvalidAttrNumber;
+
+			switch (cmd->subtype)
+			{
+				case AT_ColumnDefault:
+					if (attnum == InvalidAttrNumber)
+						break;
+					{
+						char	   *prev = column_default_sql(relid, attnum);
+
+						prepend(sql, prev
+								? psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;", table,
+										   quote_identifier(cmd->name), prev)
+								: psprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", table,
+										   quote_identifier(cmd->name)));
+						*covered = true;
+					}
+					break;
+				case AT_DropNotNull:
+					if (attnum == InvalidAttrNumber)
+						break;
+					{
+						HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+														 Int16GetDatum(attnum));
+
+						if (HeapTupleIsValid(tp))
+						{
+							if (((Form_pg_attribute) GETSTRUCT(tp))->attnotnull)
+								prepend(sql, psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;",
+													  table, quote_identifier(cmd->name)));
+							ReleaseSysCache(tp);
+						}
+						*covered = true;
+					}
+					break;
+				case AT_DropConstraint:
+					{
+						Oid			conid = cmd->name
+							? get_relation_constraint_oid(relid, cmd->name, true) : InvalidOid;
+
+						if (!OidIsValid(conid))
+							break;
+						/* "ALTER TABLE t ADD CONSTRAINT name <definition>", from the server. */
+						prepend(sql, psprintf("%s;", pg_get_constraintdef_command(conid)));
+						*covered = true;
+					}
+					break;
+				default:
+					break;
+			}
+		}
+	}
+	else if (IsA(parsetree, RenameStmt))
+	{
+		RenameStmt *rs = (RenameStmt *) parsetree;
+
+		if (rs->renameType == OBJECT_INDEX)
+		{
+			prepend(sql, psprintf("ALTER INDEX %s RENAME TO %s;",
+								  quote_qualified_identifier(m->rels[0].table.name.schema, rs->newname),
+								  quote_identifier(m->rels[0].table.name.name)));
+			*covered = true;
+		}
+		else if (rs->renameType == OBJECT_TABCONSTRAINT && rs->subname)
+		{
+			prepend(sql, psprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s;",
+								  qualified_name(&m->rels[0].table.name),
+								  quote_identifier(rs->newname), quote_identifier(rs->subname)));
+			*covered = true;
+		}
+	}
+	(void) reason;
+	(void) reversible;
+}
+
 MgUndo *
-mg_prepare_undo(const MgModel *m)
+mg_prepare_undo(const MgModel *m, Node *parsetree)
 {
 	MgUndo	   *u = (MgUndo *) palloc0(sizeof(MgUndo));
 	StringInfoData sql;
 	StringInfoData reason;
+	bool		covered = false;
 
 	initStringInfo(&sql);
 	initStringInfo(&reason);
 	u->reversible = true;
+	undo_parse_tree(m, parsetree, &sql, &reason, &u->reversible, &covered);
 	for (int i = 0; i < m->nops; i++)
 		undo_op(&m->ops[i], &sql, &reason, &u->reversible);
+	if (covered && sql.len == 0)
+		appendStringInfoString(&sql, "-- nothing to undo");
 	if (u->reversible && sql.len == 0)
 	{
 		u->reversible = false;

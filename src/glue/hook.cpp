@@ -160,7 +160,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
 				if (mg_history)
-					undo = mg_prepare_undo(model);
+					undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
