@@ -158,18 +158,26 @@ CREATE POLICY history_own_rows ON migration_guard.history FOR SELECT
   USING (username OPERATOR(pg_catalog.=) CURRENT_USER);
 SELECT pg_catalog.pg_extension_config_dump('migration_guard.history', '');
 
--- The statements that undo what ran since a point in time, last first, with
--- every irreversible step called out in a comment.
+-- The undo of one history row: its statement, or why there is none.
+CREATE FUNCTION migration_guard.undo_text(h migration_guard.history)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
+                CASE WHEN h.reversible THEN h.rollback_sql
+                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END)
+$$;
+
+-- The statements that undo what ran since a point in time, or in one
+-- transaction, last first, with every irreversible step called out in a
+-- comment.
 CREATE FUNCTION migration_guard.rollback_script(since timestamptz)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT string_agg(
-           format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
-                  CASE WHEN h.reversible THEN h.rollback_sql
-                       ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END),
-           E'\n' ORDER BY h.id DESC)
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.id DESC)
     FROM migration_guard.history h
    WHERE h.executed_at >= since
 $$;
@@ -179,11 +187,7 @@ RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT string_agg(
-           format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
-                  CASE WHEN h.reversible THEN h.rollback_sql
-                       ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END),
-           E'\n' ORDER BY h.id DESC)
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.id DESC)
     FROM migration_guard.history h
    WHERE h.transaction_id = txid
 $$;

@@ -50,6 +50,13 @@ std::string truncate_identifier(std::string name) {
   return name;
 }
 
+std::string with_semicolon(std::string_view text) {
+  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && (blank(text.back()) || text.back() == ';')) text.remove_suffix(1);
+  return text.empty() ? std::string() : std::string(text) + ";";
+}
+
 std::string quote_literal(std::string_view value) {
   std::string out;
   bool backslash = value.find('\\') != std::string_view::npos;

@@ -25,6 +25,9 @@ std::string quote_qualified(std::string_view schema, std::string_view name,
 // The server truncates identifiers to NAMEDATALEN - 1 = 63 bytes; so do we,
 // without cutting a UTF-8 sequence in two.
 std::string truncate_identifier(std::string name);
+// A statement as it goes into a script: trimmed, with one final semicolon
+// (empty stays empty).
+std::string with_semicolon(std::string_view text);
 // A string literal: 'it''s'.  Backslashes are doubled and the E'' form used
 // when present, as quote_literal() does.
 std::string quote_literal(std::string_view value);

@@ -27,13 +27,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-// The statement as it goes into a script: trimmed, one final semicolon.
-std::string with_semicolon(std::string_view text) {
-  std::string t = trimmed(text);
-  while (!t.empty() && (t.back() == ';' || blank(t.back()))) t.pop_back();
-  return t.empty() ? t : t + ";";
-}
-
 std::string upper(std::string_view s) {
   std::string out;
   for (char c : s) out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);

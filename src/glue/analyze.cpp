@@ -449,21 +449,6 @@ model_drop_index(MgModel *m, DropStmt *stmt)
 	}
 }
 
-static bool
-reindex_is_concurrent(ReindexStmt *stmt)
-{
-	ListCell   *lc;
-
-	foreach(lc, stmt->params)
-	{
-		DefElem    *opt = (DefElem *) lfirst(lc);
-
-		if (strcmp(opt->defname, "concurrently") == 0)
-			return defGetBoolean(opt);
-	}
-	return false;
-}
-
 typedef struct IndexLockCtx
 {
 	MgModel    *m;
@@ -482,7 +467,7 @@ add_index_rel(HeapTuple tup, void *arg)
 static void
 model_reindex(MgModel *m, ReindexStmt *stmt)
 {
-	bool		concurrent = reindex_is_concurrent(stmt);
+	bool		concurrent = mg_option_is_set(stmt->params, "concurrently");
 	LOCKMODE	table_lock = concurrent ? ShareUpdateExclusiveLock : ShareLock;
 	LOCKMODE	index_lock = concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock;
 	IndexLockCtx reindex_ctx = {m, index_lock};
@@ -902,35 +887,28 @@ describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
 }
 
 /* Valid CHECK constraints of relid, as expressions on varno 1. */
+static void
+collect_valid_check(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	List	  **result = (List **) arg;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	bool		isnull;
+	Datum		bin;
+
+	if (con->contype != CONSTRAINT_CHECK || !con->convalidated)
+		return;
+	bin = heap_getattr(tup, Anum_pg_constraint_conbin, desc, &isnull);
+	if (!isnull)
+		*result = list_concat(*result,
+							  make_ands_implicit((Expr *) stringToNode(TextDatumGetCString(bin))));
+}
+
 static List *
 valid_check_constraints(Oid relid)
 {
-	Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
 	List	   *result = NIL;
 
-	ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	scan = systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, NULL, 1, &key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
-		bool		isnull;
-		Datum		bin;
-
-		if (con->contype != CONSTRAINT_CHECK || !con->convalidated)
-			continue;
-		bin = heap_getattr(tup, Anum_pg_constraint_conbin, RelationGetDescr(pg_constraint),
-						   &isnull);
-		if (isnull)
-			continue;
-		result = list_concat(result,
-							 make_ands_implicit((Expr *) stringToNode(TextDatumGetCString(bin))));
-	}
-	systable_endscan(scan);
-	table_close(pg_constraint, AccessShareLock);
+	mg_foreach_constraint(relid, collect_valid_check, &result);
 	return result;
 }
 
@@ -1515,6 +1493,18 @@ add_view_sources(MgModel *m, Oid viewid, int depth)
 	ReleaseSysCache(tp);
 }
 
+/* The tables a constraint row references (foreign keys to other tables). */
+static void
+collect_referenced(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	List	  **fks = (List **) arg;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+	(void) desc;
+	if (con->contype == CONSTRAINT_FOREIGN && con->confrelid != con->conrelid)
+		*fks = list_append_unique_oid(*fks, con->confrelid);
+}
+
 static void
 add_drop_table(MgModel *m, Oid relid, bool cascade)
 {
@@ -1530,26 +1520,7 @@ add_drop_table(MgModel *m, Oid relid, bool cascade)
 
 	/* Its foreign keys' triggers on the referenced tables go too. */
 	fks = NIL;
-	{
-		Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
-		ScanKeyData key;
-		SysScanDesc scan;
-		HeapTuple	tup;
-
-		ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
-					ObjectIdGetDatum(relid));
-		scan = systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, NULL, 1,
-								  &key);
-		while (HeapTupleIsValid(tup = systable_getnext(scan)))
-		{
-			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
-
-			if (con->contype == CONSTRAINT_FOREIGN && con->confrelid != relid)
-				fks = list_append_unique_oid(fks, con->confrelid);
-		}
-		systable_endscan(scan);
-		table_close(pg_constraint, AccessShareLock);
-	}
+	mg_foreach_constraint(relid, collect_referenced, &fks);
 	foreach(lc, fks)
 		add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
 }
@@ -1715,8 +1686,9 @@ model_rename(MgModel *m, RenameStmt *stmt)
 	}
 }
 
-static bool
-option_is_set(List *options, const char *name)
+/* Whether a DefElem option (FULL, CONCURRENTLY...) is given and true. */
+bool
+mg_option_is_set(List *options, const char *name)
 {
 	ListCell   *lc;
 
@@ -1733,7 +1705,7 @@ option_is_set(List *options, const char *name)
 static void
 model_vacuum(MgModel *m, VacuumStmt *stmt)
 {
-	bool		full = stmt->is_vacuumcmd && option_is_set(stmt->options, "full");
+	bool		full = stmt->is_vacuumcmd && mg_option_is_set(stmt->options, "full");
 	ListCell   *lc;
 
 	foreach(lc, stmt->rels)

@@ -33,6 +33,9 @@ bool mg_table_facts(Oid relid, MgTable *table);
 
 // Calls fn for the pg_index row of every index of relid.
 void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);
+// Calls fn for the pg_constraint row of every constraint of relid.
+void mg_foreach_constraint(Oid relid, void (*fn)(HeapTuple contup, TupleDesc desc, void *arg),
+						   void *arg);
 
 // Turns the core's findings into ereport() calls: LOG, WARNING, and at the
 // end ERROR for the first finding the policy rejects.  Frees *result.
@@ -89,6 +92,9 @@ int			mg_auto_lock_timeout_nestlevel(const MgModel *m);
 void		mg_track_held_locks(const MgModel *m);
 void		mg_check_held_locks_ddl(const MgModel *m);
 void		mg_install_executor_hook(void);
+LocalTransactionId mg_current_lxid(void);
+/* Whether a DefElem option (FULL, CONCURRENTLY...) is given and true (analyze.cpp). */
+bool		mg_option_is_set(List *options, const char *name);
 
 /* The migration history (history.cpp). */
 typedef struct MgUndo

@@ -21,16 +21,6 @@ extern "C" {
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 
-static LocalTransactionId
-current_lxid(void)
-{
-#if PG_VERSION_NUM >= 170000
-	return MyProc->vxid.lxid;
-#else
-	return MyProc->lxid;
-#endif
-}
-
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
 statement_text(PlannedStmt *pstmt, const char *queryString)
@@ -96,24 +86,6 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	return model;
 }
 
-/* VACUUM matters only with FULL; plain VACUUM and ANALYZE go straight on. */
-static bool
-is_vacuum_full(VacuumStmt *stmt)
-{
-	ListCell   *lc;
-
-	if (!stmt->is_vacuumcmd)
-		return false;
-	foreach(lc, stmt->options)
-	{
-		DefElem    *opt = (DefElem *) lfirst(lc);
-
-		if (strcmp(opt->defname, "full") == 0)
-			return opt->arg == NULL || defGetBoolean(opt);
-	}
-	return false;
-}
-
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
@@ -131,7 +103,9 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	switch (nodeTag(parsetree))
 	{
 		case T_VacuumStmt:
-			if (!is_vacuum_full((VacuumStmt *) parsetree))
+			/* VACUUM matters only with FULL; plain VACUUM and ANALYZE go straight on. */
+			if (!((VacuumStmt *) parsetree)->is_vacuumcmd ||
+				!mg_option_is_set(((VacuumStmt *) parsetree)->options, "full"))
 				break;
 			/* FALLTHROUGH */
 		case T_IndexStmt:
@@ -164,7 +138,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
-				timeout_lxid = current_lxid();
+				timeout_lxid = mg_current_lxid();
 			}
 			break;
 		default:
@@ -189,7 +163,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	 * so does a commit inside the statement, such as CLUSTER or REINDEX of a
 	 * partitioned table: then the nest level is gone already).
 	 */
-	if (timeout_nestlevel >= 0 && timeout_lxid == current_lxid())
+	if (timeout_nestlevel >= 0 && timeout_lxid == mg_current_lxid())
 		AtEOXact_GUC(true, timeout_nestlevel);
 	/* It ran: its strong locks now stay until the end of the transaction. */
 	if (model)

@@ -427,8 +427,8 @@ static LOCKMODE tracked_mode[MG_MAX_TRACKED];
 
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 
-static LocalTransactionId
-current_lxid(void)
+LocalTransactionId
+mg_current_lxid(void)
 {
 #if PG_VERSION_NUM >= 170000
 	return MyProc->vxid.lxid;
@@ -449,7 +449,7 @@ table_is_large(const MgTable *t)
 static bool
 holding_tracked_locks(void)
 {
-	return ntracked > 0 && tracked_lxid == current_lxid();
+	return ntracked > 0 && tracked_lxid == mg_current_lxid();
 }
 
 /* After a judged statement ran: remember its strong locks on large tables. */
@@ -458,9 +458,9 @@ mg_track_held_locks(const MgModel *m)
 {
 	if (!IsTransactionBlock())
 		return;					/* autocommit: the locks are gone already */
-	if (tracked_lxid != current_lxid())
+	if (tracked_lxid != mg_current_lxid())
 	{
-		tracked_lxid = current_lxid();
+		tracked_lxid = mg_current_lxid();
 		ntracked = 0;
 	}
 	for (int i = 0; i < m->nrels && ntracked < MG_MAX_TRACKED; i++)

@@ -24,6 +24,7 @@
 extern "C" {
 #include "access/genam.h"
 #include "access/table.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_tablespace_d.h"
 #include "utils/fmgroids.h"
@@ -201,24 +202,59 @@ created_in_current_transaction(Oid relid, HeapTuple classtup)
 }
 
 /*
- * Calls fn for the pg_index row of every index of relid (catalog scan with
- * the pg_index_indrelid index; the table itself is not locked).
+ * Calls fn for every row of a catalog whose key column equals relid, through
+ * the catalog index that starts with that column (the table itself is not
+ * locked).
  */
-void
-mg_foreach_index(Oid relid, void (*fn) (HeapTuple indextup, void *arg), void *arg)
+static void
+scan_catalog_by_relid(Oid catalog, Oid index, AttrNumber keycol, Oid relid,
+					  void (*fn) (HeapTuple tup, TupleDesc desc, void *arg), void *arg)
 {
-	Relation	pg_index = table_open(IndexRelationId, AccessShareLock);
+	Relation	rel = table_open(catalog, AccessShareLock);
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, NULL, 1, &key);
+	ScanKeyInit(&key, keycol, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(rel, index, true, NULL, 1, &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-		fn(tup, arg);
+		fn(tup, RelationGetDescr(rel), arg);
 	systable_endscan(scan);
-	table_close(pg_index, AccessShareLock);
+	table_close(rel, AccessShareLock);
+}
+
+typedef struct IndexCallback
+{
+	void		(*fn) (HeapTuple indextup, void *arg);
+	void	   *arg;
+} IndexCallback;
+
+static void
+call_index_callback(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	IndexCallback *cb = (IndexCallback *) arg;
+
+	(void) desc;
+	cb->fn(tup, cb->arg);
+}
+
+/* Calls fn for the pg_index row of every index of relid. */
+void
+mg_foreach_index(Oid relid, void (*fn) (HeapTuple indextup, void *arg), void *arg)
+{
+	IndexCallback cb = {fn, arg};
+
+	scan_catalog_by_relid(IndexRelationId, IndexIndrelidIndexId, Anum_pg_index_indrelid, relid,
+						  call_index_callback, &cb);
+}
+
+/* Calls fn for the pg_constraint row of every constraint of relid. */
+void
+mg_foreach_constraint(Oid relid, void (*fn) (HeapTuple contup, TupleDesc desc, void *arg),
+					  void *arg)
+{
+	scan_catalog_by_relid(ConstraintRelationId, ConstraintRelidTypidNameIndexId,
+						  Anum_pg_constraint_conrelid, relid, fn, arg);
 }
 
 /*

@@ -64,13 +64,6 @@ void lock_held_across_statements(const Operation& op, const Settings& s,
 
 namespace {
 
-std::string with_semicolon(std::string text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
-                           text.back() == '\r' || text.back() == ';'))
-    text.pop_back();
-  return text + ";";
-}
-
 // "rewrites \"public.big\" (2146 MB)": the longest work of the statement.
 std::string work_phrase(const ScriptStatement& st, const Settings& s) {
   DurationEstimate best;

@@ -13,23 +13,13 @@
 #include "core/duration.hpp"
 #include "core/lock.hpp"
 #include "core/review.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
 
 void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
                                              std::vector<Finding>&) {}
-
-namespace {
-
-std::string with_semicolon(std::string text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
-                           text.back() == '\r' || text.back() == ';'))
-    text.pop_back();
-  return text + ";";
-}
-
-}  // namespace
 
 void script_not_valid_validated_in_same_transaction(
     const std::vector<ScriptStatement>& statements, const Settings& s,
