@@ -276,7 +276,6 @@ poll_for_locks(const MgModel *m)
 
 	for (;;)
 	{
-		int			taken = 0;
 		bool		all = true;
 
 		for (int r = 0; r < m->nrels; r++)
@@ -292,7 +291,6 @@ poll_for_locks(const MgModel *m)
 						UnlockRelationOid(m->relids[u], m->rels[u].lock);
 				break;
 			}
-			taken++;
 		}
 		if (all)
 			return true;
@@ -303,7 +301,6 @@ poll_for_locks(const MgModel *m)
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 		delay_ms = Min(delay_ms * 2, 200);
-		(void) taken;
 	}
 }
 
