@@ -43,7 +43,7 @@ int mg_mode = MG_MODE_WARN;
 int mg_large_table_rows = 100000;
 int mg_large_table_size_kb = 100 * 1024;
 int mg_scan_rate_kb = 200 * 1024;
-bool mg_history = false;
+bool mg_history = true;
 int mg_rewrite_rate_kb = 50 * 1024;
 int mg_index_build_rate_kb = 50 * 1024;
 bool mg_loaded_at_startup = false;
@@ -213,9 +213,9 @@ _PG_init(void)
 
 	DefineCustomBoolVariable("migration_guard.history",
 							 "Records every judged DDL statement, with its undo SQL, in migration_guard.history.",
-							 "Off by default in this version: see the README.",
+							 "Turning it off needs superuser: the history is the audit trail of migrations.",
 							 &mg_history,
-							 false,
+							 true,
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);

@@ -8,6 +8,9 @@
 # without, alternating (A B, B A, ...).  Reports the median tps, the ratio
 # with/without (target >= 0.95) and the microseconds added per statement,
 # from the difference of the average transaction latencies, one client.
+# Each run starts from vacuumed catalogs, with autovacuum off: the create and
+# drop cycle leaves thousands of dead catalog rows a second, and autovacuum
+# cleaning them during one server's run halved its figure at random.
 # Two configurations: the default lock table, and max_locks_per_transaction
 # = 1024 (common on servers with many partitions), since the hook's cost
 # depends on the size of the shared lock table (see README, Performance).
@@ -36,6 +39,9 @@ EOF
 # run CLUSTER ROUND SECONDS: one pgbench run; rounds > 0 are counted.
 run() {
 	local c=$1 r=$2 t=$3 out="$SCRATCH/ddl.$1.$2.log"
+	# The same catalog state for every run: the previous run's dead catalog
+	# rows vacuumed away (autovacuum is off, so it cannot land in one run of one server).
+	q "$c" -c "VACUUM" >/dev/null
 	measured_pgbench $c "$out" -c "$CLIENTS" -j "$CLIENTS" -T "$t" -n -f "$SCRATCH/ddl.sql"
 	WARNINGS=$((WARNINGS + $(grep -c WARNING "$out" || true)))
 	if [ "$r" -gt 0 ]; then
@@ -50,8 +56,10 @@ run() {
 bench_variant() {
 	local v=$1 port=$2 extra=$3 out a b la lb ca cb ratio added r
 	note "ddl_small ($v): starting clusters in $SCRATCH"
-	start_cluster with "$port" with "$extra"
-	start_cluster without $((port + 1)) without "$extra"
+	start_cluster with "$port" with "$extra
+autovacuum = off"
+	start_cluster without $((port + 1)) without "$extra
+autovacuum = off"
 	TPS=() LAT=() CPU=()
 
 	# Each statement must pass: no WARNING from the server with the extension.
@@ -82,7 +90,7 @@ bench_variant() {
 	stop_cluster without
 }
 
-variant_label() { case $1 in default) echo "default configuration" ;; locks1024) echo "max_locks_per_transaction = 1024" ;; esac; }
+variant_label() { case $1 in default) echo "default configuration" ;; locks1024) echo "max_locks_per_transaction = 1024" ;; history_off) echo "migration_guard.history = off" ;; esac; }
 declare -A TPS LAT CPU RUNS RESULT
 WARNINGS=0
 p=$PORT_BASE
@@ -90,6 +98,7 @@ for v in $VARIANTS; do
 	case $v in
 		default) bench_variant default $p "" ;;
 		locks1024) bench_variant locks1024 $p "max_locks_per_transaction = 1024" ;;
+		history_off) bench_variant history_off $p "migration_guard.history = off" ;;
 		*) die "unknown variant $v" ;;
 	esac
 	p=$((p + 2))
