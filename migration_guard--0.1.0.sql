@@ -166,7 +166,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
                 CASE WHEN h.reversible THEN h.rollback_sql
-                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END)
+                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known')
+                          || coalesce(E'\n-- what can be restored once the rest is back:\n'
+                                      || regexp_replace(h.rollback_sql, '^', '-- ', 'gn'), '') END)
 $$;
 
 -- The statements that undo what ran since a point in time, or in one

@@ -126,6 +126,11 @@ typedef struct MgOperation {
   int64_t held_rows;
   bool held_is_dml;
   bool held_no_where;
+  /* DROP TABLE / DROP COLUMN: dropped because another object was (CASCADE),
+   * by the statement in .command; DROP COLUMN: the statistics say every
+   * value of the column is NULL */
+  bool dependent;
+  bool column_empty;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

@@ -64,6 +64,8 @@ Operation operation_of(const MgOperation& in) {
   op.concurrently = in.concurrently;
   op.object_name = str(in.object_name);
   op.cascade = in.cascade;
+  op.dependent = in.dependent;
+  if (in.dependent) op.command = str(in.command);
   op.in_transaction_block = in.in_transaction_block;
   op.lock = lock_mode_of(in.lock_mode);
   if (in.kind == MG_OP_HELD_LOCK) {
@@ -125,6 +127,7 @@ Operation operation_of(const MgOperation& in) {
   op.column.column = str(in.column);
   op.column.new_name = str(in.new_name);
   op.column.type_sql = str(in.type_sql);
+  op.column.empty = in.column_empty;
   return op;
 }
 

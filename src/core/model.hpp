@@ -170,6 +170,7 @@ struct ColumnOp {
   std::string column;
   std::string new_name;  // RENAME
   std::string type_sql;  // DROP COLUMN: its type, for the rollback note
+  bool empty = false;    // DROP COLUMN: the statistics say every value is NULL
 };
 
 struct HeldLockOp {
@@ -187,6 +188,10 @@ struct Operation {
   bool concurrently = false;  // DROP INDEX, REINDEX, REFRESH, DETACH
   std::string object_name;    // DROP INDEX / REINDEX: the index; RENAME TABLE: new name
   bool cascade = false;
+  // DROP TABLE / DROP COLUMN: dropped only because an object it depends on
+  // was (CASCADE), by the statement named in command.
+  bool dependent = false;
+  std::string command;
   bool in_transaction_block = false;  // an explicit BEGIN is open
   LockMode lock = LockMode::None;     // LockRequest: the mode requested on table
   CreateIndexOp create_index;

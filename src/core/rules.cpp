@@ -181,7 +181,7 @@ const std::vector<RuleInfo>& rule_catalog() {
        "ALTER TABLE <table> RENAME TO <table>_deprecated;\n"
        "-- a later release, after pg_dump --table=<table>_deprecated:\n"
        "DROP TABLE <table>_deprecated;"},
-      {"drop_column", Severity::Warning,
+      {"drop_column", Severity::Error,
        "DROP COLUMN on a table that has rows destroys the column's values, and breaks "
        "application versions that still use it",
        rules::drop_column,

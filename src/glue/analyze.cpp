@@ -1353,6 +1353,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
 					op->type_sql = format_type_with_typemod(typid, typmod);
 					op->cascade = cmd->behavior == DROP_CASCADE;
+					op->column_empty = mg_column_all_null(relid, attnum);
 				}
 				break;
 			case AT_DropConstraint:

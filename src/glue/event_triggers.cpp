@@ -8,7 +8,11 @@
  * rewrite itself, which is the long part.
  *
  * sql_drop fires after objects were dropped: the objects a statement removed,
- * CASCADE included, go to the server log as an audit trail.
+ * CASCADE included, go to the server log as an audit trail, and the tables
+ * and columns that CASCADE took along are judged by the rules drop_table and
+ * drop_column, from their facts noted just before the drop (dropped.cpp): in
+ * enforce, a CASCADE that destroys rows is rejected, and the whole statement
+ * rolls back.
  */
 #include "glue/glue.hpp"
 
@@ -72,14 +76,18 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 {
 	EventTriggerData *trigdata;
 	int			rc;
+	MgOperation *ops;
+	int			nops = 0;
+	const char *command;
 
 	require_event_trigger(fcinfo, "migration_guard.on_sql_drop()");
 	if (mg_mode == 0 || IsBinaryUpgrade)
 		PG_RETURN_VOID();
 	trigdata = (EventTriggerData *) fcinfo->context;
+	command = GetCommandTagName(trigdata->tag);
 
 	SPI_connect();
-	rc = SPI_execute("SELECT object_type, object_identity, original "
+	rc = SPI_execute("SELECT object_type, object_identity, original, objid, objsubid "
 					 "FROM pg_catalog.pg_event_trigger_dropped_objects() "
 					 "WHERE NOT is_temporary "
 					 "AND object_type IN ('table', 'table column', 'index', 'materialized view', "
@@ -88,17 +96,60 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "migration_guard: could not read the dropped objects: %s",
 			 SPI_result_code_string(rc));
+	ops = (MgOperation *) palloc0(sizeof(MgOperation) * Max(SPI_processed, 1));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		char	   *type = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		char	   *identity = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-		char	   *original = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *type = SPI_getvalue(tup, desc, 1);
+		char	   *identity = SPI_getvalue(tup, desc, 2);
+		char	   *original = SPI_getvalue(tup, desc, 3);
+		bool		isnull;
+		Oid			objid = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+		int32		objsubid = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+		bool		by_cascade = !(original && original[0] == 't');
+		MgDropped  *d;
 
 		ereport(LOG,
-				(errmsg("migration_guard: %s dropped %s %s%s",
-						GetCommandTagName(trigdata->tag), type, identity ? identity : "?",
-						original && original[0] == 't' ? "" : " (by CASCADE)")));
+				(errmsg("migration_guard: %s dropped %s %s%s", command, type,
+						identity ? identity : "?", by_cascade ? " (by CASCADE)" : "")));
+
+		/*
+		 * A table or column dropped only because something it depends on
+		 * was: judged here, by its facts just before the drop.  The
+		 * statement's own targets were judged before it ran.
+		 */
+		if (!by_cascade || mg_model_covers(mg_running_model, objid))
+			continue;
+		if (strcmp(type, "table") != 0 && strcmp(type, "table column") != 0)
+			continue;
+		d = mg_find_dropped(objid, objsubid);
+		if (d == NULL || !d->have_facts)
+			continue;
+		ops[nops].kind = objsubid == 0 ? MG_OP_DROP_TABLE : MG_OP_DROP_COLUMN;
+		ops[nops].table = d->table;
+		ops[nops].cascade = true;
+		ops[nops].dependent = true;
+		ops[nops].command = command;
+		ops[nops].in_transaction_block = IsTransactionBlock();
+		if (objsubid != 0)
+		{
+			ops[nops].column = d->column;
+			ops[nops].type_sql = d->type_sql;
+			ops[nops].column_empty = d->column_empty;
+		}
+		nops++;
 	}
 	SPI_finish();
+
+	if (nops > 0)
+	{
+		MgSettings	settings;
+		MgResult	result;
+
+		mg_current_settings(&settings);
+		mg_evaluate(ops, nops, &settings, &result);
+		mg_report_findings(&result);
+	}
 	PG_RETURN_VOID();
 }

@@ -8,6 +8,7 @@ extern int mg_mode;
 extern int mg_large_table_rows;
 extern int mg_large_table_size_kb;
 extern bool mg_history;
+extern int mg_history_retention_min;
 
 // True when the library was loaded by shared_preload_libraries or
 // session_preload_libraries/local_preload_libraries (module.cpp).
@@ -102,10 +103,48 @@ typedef struct MgUndo
 	char	   *sql;			/* the statements that undo it, or NULL */
 	bool		reversible;
 	char	   *reason;			/* why not, or what was lost */
+	/* built before the statement runs, finished after (mg_finish_undo) */
+	StringInfoData sqlbuf;
+	StringInfoData reasonbuf;
+	bool		covered;		/* a known kind of statement, even if nothing is to undo */
+	bool		existed;		/* CREATE ... IF NOT EXISTS: it was there already */
+	bool		temporary;		/* a temporary object: not recorded */
+	char	   *old_view_sql;	/* CREATE OR REPLACE VIEW: the view before */
+	char	   *old_view_columns;
+	List	   *extra_relations;	/* created or dropped relations the model does not name */
 } MgUndo;
 extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
 extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
+void		mg_reset_findings(void);
+void		mg_note_finding(const char *rule);
+/* What was dropped while a statement ran, noted just before (dropped.cpp). */
+typedef struct MgDropped
+{
+	Oid			relid;
+	int32		attnum;			/* a column, or 0 for the relation */
+	MgTable		table;			/* the table's facts then */
+	bool		have_facts;
+	char	   *column;			/* a column: its name, type, whether every value was NULL */
+	char	   *type_sql;
+	bool		column_empty;
+	char	   *recreate_sql;	/* a view, sequence or materialized view index: how to get it back */
+	int			recreate_rank;	/* 0 sequence, 1 view or materialized view, 2 index */
+	bool		is_index;
+} MgDropped;
+void		mg_capture_drops_begin(bool with_indexes);
+void		mg_capture_drops_end(void);
+List	   *mg_captured_drops(void);
+MgDropped  *mg_find_dropped(Oid relid, int32 attnum);
+bool		mg_column_all_null(Oid relid, AttrNumber attnum);
+char	   *mg_reloptions_clause(Oid relid);
+char	   *mg_view_create_sql(Oid relid);
+/* The model of the statement running now, while it runs (hook.cpp). */
+extern const MgModel *mg_running_model;
+bool		mg_model_covers(const MgModel *m, Oid relid);
+
 MgUndo	   *mg_prepare_undo(const MgModel *m, Node *parsetree);
+/* After the statement ran: what it created, and what it dropped by CASCADE; false: record nothing. */
+bool		mg_finish_undo(MgUndo *undo, const MgModel *m, Node *parsetree);
 void		mg_record_history(const MgModel *m, const MgUndo *undo);
 
 /* Relations whose rewrite the hook predicted for the statement running now. */

@@ -19,15 +19,46 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/partition.h"
 #include "commands/sequence.h"
+#include "executor/spi.h"
+#include "catalog/pg_authid.h"
 #include "utils/xid8.h"
 #include "utils/array.h"
 #include "utils/ruleutils.h"
 }
 
-/* Filled by mg_report_findings() for the statement being judged. */
+/*
+ * Filled by mg_report_findings() for the statement being judged, from the
+ * hook and from the event triggers it fires (which run in a memory context
+ * of their own, deleted when they return): kept in a context of ours.
+ */
 List	   *mg_last_findings = NIL;
 int			mg_last_decision = 0;	/* 0 allowed, 1 warned, 2 acknowledged */
+static MemoryContext findings_cxt = NULL;
+
+void
+mg_reset_findings(void)
+{
+	if (findings_cxt == NULL)
+		findings_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard findings",
+											 ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(findings_cxt);
+	mg_last_findings = NIL;
+	mg_last_decision = 0;
+}
+
+void
+mg_note_finding(const char *rule)
+{
+	MemoryContext old;
+
+	if (findings_cxt == NULL)
+		mg_reset_findings();
+	old = MemoryContextSwitchTo(findings_cxt);
+	mg_last_findings = lappend(mg_last_findings, pstrdup(rule));
+	MemoryContextSwitchTo(old);
+}
 
 static const char *
 qualified_name(const MgName *n)
@@ -119,6 +150,9 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 							 quote_identifier(op->table.name.name));
 			break;
 		case MG_OP_DROP_TABLE:
+			/* A materialized view comes back from its definition (noted as it is dropped). */
+			if (op->table.kind == RELKIND_MATVIEW)
+				break;
 			*reversible = false;
 			appendStringInfo(reason, "DROP TABLE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
 							 table, op->table.rows, op->table.bytes);
@@ -288,32 +322,384 @@ undo_parse_tree(const MgModel *m, Node *parsetree, StringInfo sql, StringInfo re
 	(void) reversible;
 }
 
+/* The keyword that names relation kind relkind in ALTER and DROP, or NULL. */
+static const char *
+relkind_keyword(char relkind)
+{
+	switch (relkind)
+	{
+		case RELKIND_RELATION:
+		case RELKIND_PARTITIONED_TABLE:
+			return "TABLE";
+		case RELKIND_VIEW:
+			return "VIEW";
+		case RELKIND_MATVIEW:
+			return "MATERIALIZED VIEW";
+		case RELKIND_SEQUENCE:
+			return "SEQUENCE";
+		case RELKIND_FOREIGN_TABLE:
+			return "FOREIGN TABLE";
+		case RELKIND_INDEX:
+		case RELKIND_PARTITIONED_INDEX:
+			return "INDEX";
+		default:
+			return NULL;
+	}
+}
+
+/* The names of a relation's columns, comma-separated, to compare two versions of a view. */
+static char *
+column_names(Oid relid)
+{
+	Relation	rel = try_relation_open(relid, NoLock);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (rel == NULL)
+		return buf.data;
+	for (int i = 0; i < RelationGetDescr(rel)->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
+
+		if (!att->attisdropped)
+			appendStringInfo(&buf, "%s%s", i > 0 ? "," : "", NameStr(att->attname));
+	}
+	relation_close(rel, NoLock);
+	return buf.data;
+}
+
+/* The value of option name (no namespace) in relid's reloptions, or NULL. */
+static char *
+reloption_value(Oid relid, const char *name)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	char	   *result = NULL;
+	Datum		options;
+	bool		isnull;
+
+	if (!HeapTupleIsValid(tp))
+		return NULL;
+	options = SysCacheGetAttr(RELOID, tp, Anum_pg_class_reloptions, &isnull);
+	if (!isnull)
+	{
+		Datum	   *elems;
+		int			n;
+		size_t		len = strlen(name);
+
+		deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, NULL, &n);
+		for (int i = 0; i < n && result == NULL; i++)
+		{
+			char	   *opt = TextDatumGetCString(elems[i]);
+
+			if (strncmp(opt, name, len) == 0 && opt[len] == '=')
+				result = pstrdup(opt + len + 1);
+		}
+	}
+	ReleaseSysCache(tp);
+	return result;
+}
+
+/*
+ * ALTER ... SET (options) / RESET (options): the previous values back, or
+ * the options reset that had none.
+ */
+static void
+undo_reloptions(Oid relid, const char *keyword, const char *name, List *defs, StringInfo sql,
+				StringInfo reason, bool *reversible)
+{
+	StringInfoData set;
+	StringInfoData reset;
+	ListCell   *lc;
+
+	initStringInfo(&set);
+	initStringInfo(&reset);
+	foreach(lc, defs)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		char	   *prev;
+
+		if (def->defnamespace != NULL)
+		{
+			*reversible = false;
+			appendStringInfo(reason, "the previous value of %s.%s is not recorded; ",
+							 def->defnamespace, def->defname);
+			continue;
+		}
+		prev = reloption_value(relid, def->defname);
+		if (prev)
+			appendStringInfo(&set, "%s%s = %s", set.len > 0 ? ", " : "",
+							 quote_identifier(def->defname), quote_literal_cstr(prev));
+		else
+			appendStringInfo(&reset, "%s%s", reset.len > 0 ? ", " : "",
+							 quote_identifier(def->defname));
+	}
+	/* SET (k = v) of an option that was not set: RESET (k).  RESET of one unset: nothing. */
+	if (reset.len > 0)
+		prepend(sql, psprintf("ALTER %s %s RESET (%s);", keyword, name, reset.data));
+	if (set.len > 0)
+		prepend(sql, psprintf("ALTER %s %s SET (%s);", keyword, name, set.data));
+}
+
+/* The catalog state before statements that have no operation in the model. */
+static void
+undo_before(MgUndo *u, Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateStmt:
+			{
+				RangeVar   *rv = ((CreateStmt *) parsetree)->relation;
+
+				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
+				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+			}
+			break;
+		case T_CreateSeqStmt:
+			{
+				RangeVar   *rv = ((CreateSeqStmt *) parsetree)->sequence;
+
+				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
+				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+			}
+			break;
+		case T_CreateTableAsStmt:
+			{
+				RangeVar   *rv = ((CreateTableAsStmt *) parsetree)->into->rel;
+
+				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
+				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+			}
+			break;
+		case T_ViewStmt:
+			{
+				ViewStmt   *vs = (ViewStmt *) parsetree;
+				Oid			relid = RangeVarGetRelid(vs->view, NoLock, true);
+
+				u->temporary = vs->view->relpersistence == RELPERSISTENCE_TEMP;
+				if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW)
+				{
+					u->existed = true;
+					u->old_view_sql = mg_view_create_sql(relid);
+					u->old_view_columns = column_names(relid);
+				}
+			}
+			break;
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *as = (AlterObjectSchemaStmt *) parsetree;
+				Oid			relid = as->relation
+					? RangeVarGetRelid(as->relation, NoLock, true) : InvalidOid;
+				const char *keyword = OidIsValid(relid) ? relkind_keyword(get_rel_relkind(relid)) : NULL;
+				char	   *old_schema;
+
+				if (keyword == NULL)
+					break;
+				old_schema = get_namespace_name(get_rel_namespace(relid));
+				u->covered = true;
+				if (old_schema && strcmp(old_schema, as->newschema) != 0)
+					prepend(&u->sqlbuf, psprintf("ALTER %s %s SET SCHEMA %s;", keyword,
+												 quote_qualified_identifier(as->newschema,
+																			get_rel_name(relid)),
+												 quote_identifier(old_schema)));
+			}
+			break;
+		case T_AlterTableStmt:
+			{
+				AlterTableStmt *at = (AlterTableStmt *) parsetree;
+				Oid			relid = RangeVarGetRelid(at->relation, NoLock, true);
+				const char *keyword = OidIsValid(relid) ? relkind_keyword(get_rel_relkind(relid)) : NULL;
+				ListCell   *lc;
+
+				if (keyword == NULL)
+					break;
+				foreach(lc, at->cmds)
+				{
+					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+					if (cmd->subtype != AT_SetRelOptions && cmd->subtype != AT_ResetRelOptions)
+						continue;
+					undo_reloptions(relid, keyword,
+									quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+															   get_rel_name(relid)),
+									(List *) cmd->def, &u->sqlbuf, &u->reasonbuf, &u->reversible);
+					u->covered = true;
+				}
+			}
+			break;
+		default:
+			break;
+	}
+}
+
 MgUndo *
 mg_prepare_undo(const MgModel *m, Node *parsetree)
 {
 	MgUndo	   *u = (MgUndo *) palloc0(sizeof(MgUndo));
-	StringInfoData sql;
-	StringInfoData reason;
-	bool		covered = false;
 
-	initStringInfo(&sql);
-	initStringInfo(&reason);
+	initStringInfo(&u->sqlbuf);
+	initStringInfo(&u->reasonbuf);
 	u->reversible = true;
-	undo_parse_tree(m, parsetree, &sql, &reason, &u->reversible, &covered);
+	undo_before(u, parsetree);
+	undo_parse_tree(m, parsetree, &u->sqlbuf, &u->reasonbuf, &u->reversible, &u->covered);
 	for (int i = 0; i < m->nops; i++)
-		undo_op(&m->ops[i], &sql, &reason, &u->reversible);
-	if (covered && sql.len == 0)
-		appendStringInfoString(&sql, "-- nothing to undo");
-	if (u->reversible && sql.len == 0)
+		undo_op(&m->ops[i], &u->sqlbuf, &u->reasonbuf, &u->reversible);
+	return u;
+}
+
+/* Whether relid is one of the relations the model names, or a partition of one. */
+bool
+mg_model_covers(const MgModel *m, Oid relid)
+{
+	List	   *ancestors;
+	ListCell   *lc;
+
+	if (m == NULL)
+		return false;
+	for (int i = 0; i < m->nrels; i++)
+		if (m->relids[i] == relid)
+			return true;
+	if (!get_rel_relispartition(relid))
+		return false;
+	ancestors = get_partition_ancestors(relid);
+	foreach(lc, ancestors)
+		for (int i = 0; i < m->nrels; i++)
+			if (m->relids[i] == lfirst_oid(lc))
+				return true;
+	return false;
+}
+
+/* After a CREATE: the DROP of what it created. */
+static void
+undo_created(MgUndo *u, Node *parsetree)
+{
+	RangeVar   *rv = NULL;
+	Oid			relid;
+	const char *keyword;
+	char	   *name;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateStmt:
+			rv = ((CreateStmt *) parsetree)->relation;
+			break;
+		case T_CreateSeqStmt:
+			rv = ((CreateSeqStmt *) parsetree)->sequence;
+			break;
+		case T_CreateTableAsStmt:
+			rv = ((CreateTableAsStmt *) parsetree)->into->rel;
+			break;
+		case T_ViewStmt:
+			rv = ((ViewStmt *) parsetree)->view;
+			break;
+		default:
+			return;
+	}
+	u->covered = true;
+	relid = RangeVarGetRelid(rv, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+	/* A view on a temporary table is temporary too. */
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+	{
+		u->temporary = true;
+		return;
+	}
+	keyword = relkind_keyword(get_rel_relkind(relid));
+	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+	u->extra_relations = lappend(u->extra_relations, name);
+	if (IsA(parsetree, ViewStmt) && u->old_view_sql)
+	{
+		/* CREATE OR REPLACE VIEW: the previous definition back. */
+		if (strcmp(u->old_view_columns, column_names(relid)) == 0)
+			prepend(&u->sqlbuf, psprintf("CREATE OR REPLACE %s", u->old_view_sql + strlen("CREATE ")));
+		else
+			prepend(&u->sqlbuf, psprintf("DROP VIEW %s;\n%s", name, u->old_view_sql));
+	}
+	else if (!u->existed && keyword)
+		prepend(&u->sqlbuf, psprintf("DROP %s %s;", keyword, name));
+}
+
+/* After a DROP: what CASCADE took with it, and the statements that bring back what they can. */
+static void
+undo_dropped(MgUndo *u, const MgModel *m)
+{
+	List	   *drops = mg_captured_drops();
+	StringInfoData recreate;
+	ListCell   *lc;
+
+	initStringInfo(&recreate);
+	/* Sequences, then views in the reverse order of their drops (dependents last), then indexes. */
+	for (int rank = 0; rank <= 2; rank++)
+	{
+		for (int i = list_length(drops) - 1; i >= 0; i--)
+		{
+			MgDropped  *d = (MgDropped *) list_nth(drops, i);
+
+			if (d->recreate_sql == NULL || d->recreate_rank != rank)
+				continue;
+			appendStringInfo(&recreate, "%s%s", recreate.len > 0 ? "\n" : "", d->recreate_sql);
+			if (!d->is_index)
+				u->extra_relations =
+					lappend(u->extra_relations,
+							quote_qualified_identifier(d->table.name.schema, d->table.name.name));
+		}
+	}
+	foreach(lc, drops)
+	{
+		MgDropped  *d = (MgDropped *) lfirst(lc);
+
+		/* The statement's own targets are in the model's undo already. */
+		if (d->recreate_sql || mg_model_covers(m, d->relid) || !d->have_facts ||
+			d->table.created_in_transaction)
+			continue;
+		if (d->table.kind == RELKIND_MATVIEW && d->attnum == 0)
+			continue;			/* its definition is in recreate */
+		u->reversible = false;
+		u->extra_relations = lappend(u->extra_relations, (void *) qualified_name(&d->table.name));
+		if (d->attnum == 0)
+			appendStringInfo(&u->reasonbuf,
+							 "CASCADE dropped table %s with about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
+							 qualified_name(&d->table.name), Max(d->table.rows, 0), Max(d->table.bytes, 0));
+		else
+			appendStringInfo(&u->reasonbuf, "CASCADE dropped column %s.%s%s; ",
+							 qualified_name(&d->table.name), quote_identifier(d->column),
+							 d->column_empty ? " (every value NULL)"
+							 : psprintf(" with the values of about " INT64_FORMAT " rows",
+										Max(d->table.rows, 0)));
+	}
+	if (recreate.len > 0)
+	{
+		u->covered = true;
+		if (u->sqlbuf.len > 0)
+			appendStringInfoChar(&u->sqlbuf, '\n');
+		appendStringInfoString(&u->sqlbuf, recreate.data);
+	}
+}
+
+bool
+mg_finish_undo(MgUndo *u, const MgModel *m, Node *parsetree)
+{
+	StringInfo	reason = &u->reasonbuf;
+
+	undo_created(u, parsetree);
+	if (u->temporary)
+		return false;
+	undo_dropped(u, m);
+	if (u->covered && u->sqlbuf.len == 0)
+		appendStringInfoString(&u->sqlbuf, u->existed ? "-- nothing to undo: it existed already"
+							   : "-- nothing to undo");
+	if (u->reversible && u->sqlbuf.len == 0)
 	{
 		u->reversible = false;
-		appendStringInfoString(&reason, "no inverse is recorded for this statement");
+		appendStringInfoString(reason, "no inverse is recorded for this statement");
 	}
-	if (reason.len > 2 && reason.data[reason.len - 2] == ';')
-		reason.data[reason.len - 2] = '\0';
-	u->sql = sql.len > 0 ? sql.data : NULL;
-	u->reason = reason.len > 0 ? reason.data : NULL;
-	return u;
+	if (reason->len > 2 && reason->data[reason->len - 2] == ';')
+		reason->data[reason->len - 2] = '\0';
+	u->sql = u->sqlbuf.len > 0 ? u->sqlbuf.data : NULL;
+	u->reason = reason->len > 0 ? reason->data : NULL;
+	return true;
 }
 
 static Datum
@@ -343,6 +729,52 @@ set_column(Oid relid, Datum *values, bool *nulls, int natts, const char *name, D
 }
 
 /*
+ * Deletes the rows older than migration_guard.history_retention, at most
+ * every ten minutes per backend, in the transaction of the DDL statement
+ * that was just recorded (rolled back with it).  Runs as the table's owner:
+ * the role running the DDL may not delete history rows.
+ */
+static Oid
+table_owner(Oid relid)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner = BOOTSTRAP_SUPERUSERID;
+
+	if (HeapTupleIsValid(tp))
+	{
+		owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+		ReleaseSysCache(tp);
+	}
+	return owner;
+}
+
+static void
+prune_history(Oid relid)
+{
+	static TimestampTz last_prune = 0;
+	TimestampTz now = GetCurrentTimestamp();
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		args[1];
+
+	if (mg_history_retention_min < 0 ||
+		(last_prune != 0 && !TimestampDifferenceExceeds(last_prune, now, 10 * 60 * 1000)))
+		return;
+	last_prune = now;
+	args[0] = TimestampTzGetDatum(now - (TimestampTz) mg_history_retention_min * 60 * USECS_PER_SEC);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(table_owner(relid),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	SPI_connect();
+	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE executed_at OPERATOR(pg_catalog.<) $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "migration_guard: could not prune the history");
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/*
  * Writes the row directly (heap insert and index entries), as the server
  * writes its catalogs: no parse, plan or executor for every DDL statement.
  * The values of the defaults (identity, statement time, transaction id) are
@@ -366,6 +798,9 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 
 	if (!OidIsValid(relid))
 		return;					/* the extension is not installed in this database */
+	/* Extension scripts (ours, or any other's) are not migrations. */
+	if (creating_extension)
+		return;
 	/* The extension's own objects (its install script) are not migrations. */
 	if (m->nrels > 0 && m->rels[0].table.name.schema &&
 		strcmp(m->rels[0].table.name.schema, "migration_guard") == 0)
@@ -380,6 +815,20 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 
 	for (int i = 0; i < m->nrels; i++)
 		relations = lappend(relations, (void *) qualified_name(&m->rels[i].table.name));
+	{
+		ListCell   *lc;
+
+		foreach(lc, undo->extra_relations)
+		{
+			ListCell   *seen;
+			bool		dup = false;
+
+			foreach(seen, relations)
+				dup = dup || strcmp((const char *) lfirst(seen), (const char *) lfirst(lc)) == 0;
+			if (!dup)
+				relations = lappend(relations, lfirst(lc));
+		}
+	}
 	username = GetUserNameFromId(GetUserId(), true);
 	namestrcpy(&user, username ? username : "?");
 
@@ -414,4 +863,5 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	tup = heap_form_tuple(desc, values, nulls);
 	CatalogTupleInsert(rel, tup);
 	table_close(rel, RowExclusiveLock);
+	prune_history(relid);
 }

@@ -20,6 +20,7 @@ extern "C" {
 }
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+const MgModel *mg_running_model = NULL;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
@@ -48,8 +49,7 @@ judge(PlannedStmt *pstmt, const char *queryString)
 
 	/* Nothing predicted for this statement until its model says so. */
 	mg_note_predicted_rewrites(model);
-	mg_last_findings = NIL;
-	mg_last_decision = 0;
+	mg_reset_findings();
 
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
@@ -86,6 +86,40 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	return model;
 }
 
+/* The model of a statement that has no lock worth judging: for the history. */
+static MgModel *
+bare_model(PlannedStmt *pstmt, const char *queryString)
+{
+	MgModel    *model = (MgModel *) palloc0(sizeof(MgModel));
+
+	model->command = GetCommandTagName(CreateCommandTag(pstmt->utilityStmt));
+	model->query = queryString ? queryString : "";
+	model->text = statement_text(pstmt, queryString);
+	while (*model->text == ' ' || *model->text == '\n' || *model->text == '\t' ||
+		   *model->text == '\r')
+		model->text++;
+	mg_reset_findings();
+	return model;
+}
+
+static void run_statement(PlannedStmt *pstmt, const char *queryString,
+#if PG_VERSION_NUM >= 140000
+						  bool readOnlyTree,
+#endif
+						  ProcessUtilityContext context, ParamListInfo params,
+						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
+
+static void run_capturing(PlannedStmt *pstmt, const char *queryString,
+#if PG_VERSION_NUM >= 140000
+						  bool readOnlyTree,
+#endif
+						  ProcessUtilityContext context, ParamListInfo params,
+						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
+						  MgModel *model, MgUndo *undo, int timeout_nestlevel,
+						  LocalTransactionId timeout_lxid);
+static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
+							LocalTransactionId timeout_lxid);
+
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
@@ -99,6 +133,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	int			timeout_nestlevel = -1;
 	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
 	MgUndo	   *undo = NULL;
+	bool		capture;
 
 	switch (nodeTag(parsetree))
 	{
@@ -110,6 +145,8 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			/* FALLTHROUGH */
 		case T_IndexStmt:
 		case T_AlterTableStmt:
+		case T_CreateStmt:
+		case T_AlterObjectSchemaStmt:
 		case T_DropStmt:
 		case T_TruncateStmt:
 		case T_RenameStmt:
@@ -141,10 +178,115 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				timeout_lxid = mg_current_lxid();
 			}
 			break;
+		case T_ViewStmt:
+		case T_CreateSeqStmt:
+		case T_CreateTableAsStmt:
+		case T_DropOwnedStmt:
+			/* No lock worth judging: recorded in the history; DROP OWNED judged by sql_drop. */
+			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
+				break;
+			if (mg_history || IsA(parsetree, DropOwnedStmt))
+			{
+				model = bare_model(pstmt, queryString);
+				if (mg_history)
+					undo = mg_prepare_undo(model, parsetree);
+			}
+			break;
 		default:
 			break;
 	}
 
+	/*
+	 * A statement that may drop objects: note each one just before it goes
+	 * (what CASCADE takes, for sql_drop and the history).
+	 */
+	capture = model != NULL &&
+		(IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) || IsA(parsetree, DropOwnedStmt));
+	if (!capture)
+	{
+		run_statement(pstmt, queryString,
+#if PG_VERSION_NUM >= 140000
+					  readOnlyTree,
+#endif
+					  context, params, queryEnv, dest, qc);
+		after_statement(model, undo, parsetree, timeout_nestlevel, timeout_lxid);
+		return;
+	}
+
+	run_capturing(pstmt, queryString,
+#if PG_VERSION_NUM >= 140000
+				  readOnlyTree,
+#endif
+				  context, params, queryEnv, dest, qc, model, undo, timeout_nestlevel, timeout_lxid);
+}
+
+/*
+ * Runs a statement that may drop objects, noting each one just before it
+ * goes (what CASCADE takes, for sql_drop and the history).
+ */
+static void
+run_capturing(PlannedStmt *pstmt, const char *queryString,
+#if PG_VERSION_NUM >= 140000
+			  bool readOnlyTree,
+#endif
+			  ProcessUtilityContext context, ParamListInfo params,
+			  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
+			  MgModel *model, MgUndo *undo, int timeout_nestlevel, LocalTransactionId timeout_lxid)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+	const MgModel *saved_model = mg_running_model;
+
+	mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
+							 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
+	mg_running_model = model;
+	PG_TRY();
+	{
+		run_statement(pstmt, queryString,
+#if PG_VERSION_NUM >= 140000
+					  readOnlyTree,
+#endif
+					  context, params, queryEnv, dest, qc);
+		after_statement(model, undo, parsetree, timeout_nestlevel, timeout_lxid);
+	}
+	PG_CATCH();
+	{
+		mg_running_model = saved_model;
+		mg_capture_drops_end();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	mg_running_model = saved_model;
+	mg_capture_drops_end();
+}
+
+/* After the statement ran. */
+static void
+after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
+				LocalTransactionId timeout_lxid)
+{
+	/*
+	 * Restore the session's lock_timeout (an error restores it by itself, and
+	 * so does a commit inside the statement, such as CLUSTER or REINDEX of a
+	 * partitioned table: then the nest level is gone already).
+	 */
+	if (timeout_nestlevel >= 0 && timeout_lxid == mg_current_lxid())
+		AtEOXact_GUC(true, timeout_nestlevel);
+	/* It ran: its strong locks now stay until the end of the transaction. */
+	if (model)
+		mg_track_held_locks(model);
+	/* ... and it goes into the history, in its own transaction. */
+	if (undo && mg_finish_undo(undo, model, parsetree))
+		mg_record_history(model, undo);
+}
+
+static void
+run_statement(PlannedStmt *pstmt, const char *queryString,
+#if PG_VERSION_NUM >= 140000
+			  bool readOnlyTree,
+#endif
+			  ProcessUtilityContext context, ParamListInfo params,
+			  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
 	if (prev_ProcessUtility)
 		prev_ProcessUtility(pstmt, queryString,
 #if PG_VERSION_NUM >= 140000
@@ -157,20 +299,6 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								readOnlyTree,
 #endif
 								context, params, queryEnv, dest, qc);
-
-	/*
-	 * Restore the session's lock_timeout (an error restores it by itself, and
-	 * so does a commit inside the statement, such as CLUSTER or REINDEX of a
-	 * partitioned table: then the nest level is gone already).
-	 */
-	if (timeout_nestlevel >= 0 && timeout_lxid == mg_current_lxid())
-		AtEOXact_GUC(true, timeout_nestlevel);
-	/* It ran: its strong locks now stay until the end of the transaction. */
-	if (model)
-		mg_track_held_locks(model);
-	/* ... and it goes into the history, in its own transaction. */
-	if (undo)
-		mg_record_history(model, undo);
 }
 
 void

@@ -44,6 +44,7 @@ int mg_large_table_rows = 100000;
 int mg_large_table_size_kb = 100 * 1024;
 int mg_scan_rate_kb = 200 * 1024;
 bool mg_history = true;
+int mg_history_retention_min = 90 * 24 * 60;
 int mg_rewrite_rate_kb = 50 * 1024;
 int mg_index_build_rate_kb = 50 * 1024;
 bool mg_loaded_at_startup = false;
@@ -220,6 +221,16 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	DefineCustomIntVariable("migration_guard.history_retention",
+							"How long rows stay in migration_guard.history; -1 keeps them forever.",
+							"Older rows are deleted by the backend that records a DDL statement, at most every ten minutes.",
+							&mg_history_retention_min,
+							90 * 24 * 60,
+							-1, INT_MAX,
+							PGC_SUSET,
+							GUC_UNIT_MIN,
+							NULL, NULL, NULL);
+
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
 #else
@@ -337,7 +348,7 @@ mg_report_findings(MgResult *result)
 		PgFinding  *f = &copies[i];
 
 		if (f->action != MG_ACTION_IGNORE)
-			mg_last_findings = lappend(mg_last_findings, pstrdup(f->rule));
+			mg_note_finding(f->rule);
 		if (f->action == MG_ACTION_ACKNOWLEDGE)
 			mg_last_decision = 2;
 		else if (f->action != MG_ACTION_IGNORE && mg_last_decision == 0)

@@ -725,7 +725,7 @@ TEST(DropColumn, Flags) {
   op.column.type_sql = "text";
   auto f = run(op, "drop_column");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_EQ(f[0].severity, Severity::Error);
   EXPECT_CONTAINS(f[0].message, ("dropping column \"legacy_note\" of table \"public.orders\""));
   EXPECT_CONTAINS(f[0].detail, ("\"legacy_note\" (text)"));
   EXPECT_CONTAINS(f[0].hint, ("CREATE TABLE public.orders_legacy_note_backup AS SELECT ctid "
@@ -739,8 +739,37 @@ TEST(DropColumn, Silent) {
   op.column.column = "c";
   EXPECT_TRUE(run(op, "drop_column").empty());
   op.table = large();
+  op.column.empty = true;  // every value NULL: nothing is lost
+  EXPECT_TRUE(run(op, "drop_column").empty());
+  op.column.empty = false;
+  op.table = large();
   op.table.created_in_transaction = true;
   EXPECT_TRUE(run(op, "drop_column").empty());
+}
+
+TEST(DropColumn, ByCascade) {
+  Operation op = op_of(OpKind::DropColumn, large());
+  op.column.column = "c";
+  op.dependent = true;
+  op.cascade = true;
+  op.command = "DROP TYPE";
+  auto f = run(op, "drop_column");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("DROP TYPE CASCADE drops column \"c\""));
+  EXPECT_CONTAINS(f[0].hint, ("needs no CASCADE"));
+  expect_well_formed(f[0], op.table);
+}
+
+TEST(DropTable, ByCascade) {
+  Operation op = op_of(OpKind::DropTable, small());
+  op.dependent = true;
+  op.cascade = true;
+  op.command = "DROP SCHEMA";
+  auto f = run(op, "drop_table");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("DROP SCHEMA CASCADE drops table"));
+  EXPECT_CONTAINS(f[0].hint, ("Do not let CASCADE take a table that has rows"));
+  expect_well_formed(f[0], op.table);
 }
 
 // ------------------------------------------------------------------- truncate_table

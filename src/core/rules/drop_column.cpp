@@ -22,14 +22,19 @@ void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& o
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!has_rows(t)) return;
-
   const ColumnOp& c = op.column;
+  if (c.empty) return;  // every value NULL: nothing is lost
   Finding f;
   f.rule = "drop_column";
-  f.severity = Severity::Warning;
+  f.severity = Severity::Error;
   f.relation = display_name(t.name);
   f.message =
-      fmt::format("dropping column \"{}\" of table \"{}\" destroys its values", c.column, f.relation);
+      op.dependent
+          ? fmt::format("{} CASCADE drops column \"{}\" of table \"{}\" too, which destroys its "
+                        "values",
+                        op.command, c.column, f.relation)
+          : fmt::format("dropping column \"{}\" of table \"{}\" destroys its values", c.column,
+                        f.relation);
   f.detail = fmt::format(
       "{} After COMMIT the values of \"{}\"{} are gone, and only a backup brings them back; an "
       "application version still running that reads or writes the column fails from that "
@@ -52,8 +57,14 @@ void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& o
       "ALTER TABLE {2} DROP COLUMN {1}{3};",
       backup, col, table, op.cascade ? " CASCADE" : "");
   f.hint =
-      "Drop it in two releases: first deploy an application version that no longer reads or "
-      "writes the column, then keep a copy of its values and drop it:\n" +
+      std::string(op.dependent
+                      ? "Drop what the column depends on only after the column itself was dropped "
+                        "on purpose, as below; then the statement needs no CASCADE. "
+                      : "") +
+      "Contract in two releases: first deploy an application version that no longer writes "
+      "the column, then none that reads it (SELECT * included); if the values are still "
+      "needed under another name or type, expand first (add the new column, write both, "
+      "backfill in batches, switch reads). Then keep a copy of its values and drop it:\n" +
       f.safe_sql;
   out.push_back(std::move(f));
 }

@@ -28,13 +28,18 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
   f.rule = "drop_table";
   f.severity = Severity::Error;
   f.relation = display_name(t.name);
-  f.message = fmt::format("dropping table \"{}\" destroys its rows", f.relation);
+  f.message = op.dependent
+                  ? fmt::format("{} CASCADE drops table \"{}\" too, which destroys its rows",
+                                op.command, f.relation)
+                  : fmt::format("dropping table \"{}\" destroys its rows", f.relation);
   f.detail = fmt::format(
       "{} After COMMIT the rows are gone, and only a backup brings them back; every "
       "application version still running that uses the table fails from that moment.{} DROP "
       "TABLE takes an {} lock, which blocks {}.",
       table_facts_sentence(t),
-      op.cascade ? " CASCADE also drops every object that depends on the table: views, "
+      op.dependent ? " The table depends on the object the statement drops, and CASCADE "
+                     "drops everything that depends on it."
+      : op.cascade ? " CASCADE also drops every object that depends on the table: views, "
                    "foreign key constraints of other tables, and so on."
                  : "",
       lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
@@ -49,6 +54,9 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
       "DROP TABLE {}{};",
       sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
       deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
+  if (op.dependent)
+    f.hint = "Do not let CASCADE take a table that has rows: deal with it on its own first. " +
+             f.hint;
   // The drop belongs to a later release: in a script it stays a comment.
   f.safe_sql = fmt::format(
       "ALTER TABLE {} RENAME TO {};\n"

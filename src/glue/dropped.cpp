@@ -1,0 +1,365 @@
+/*
+ * What a DROP really drops, CASCADE included, with the facts of each object
+ * taken just before it goes.
+ *
+ * The sql_drop event trigger lists every dropped object, but it fires after
+ * the deletions: the catalog rows are gone by then, so neither the row count
+ * of a table dropped by CASCADE nor the definition of a view can be read any
+ * more.  The server announces each deletion beforehand through the object
+ * access hook (OAT_DROP, called by deleteOneObject before the catalog rows
+ * are removed).  While a DROP or ALTER TABLE runs, and only then, the hook is
+ * installed and notes, for each relation or column about to be dropped, the
+ * live facts (row and size estimates, whether a column holds anything) and,
+ * for views and materialized views, the SQL that creates them again.  The
+ * sql_drop trigger judges the objects dropped by CASCADE from these notes,
+ * and the history turns the view definitions into undo SQL.
+ *
+ * The hook is installed for the duration of the statement, not for the life
+ * of the backend: application queries never call it (the server invokes the
+ * object access hook for every function an executor initializes).
+ */
+#include "glue/glue.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/index.h"
+#include "catalog/indexing.h"
+#include "catalog/objectaccess.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_sequence.h"
+#include "rewrite/prs2lock.h"
+#include "rewrite/rewriteSupport.h"
+#include "catalog/pg_statistic.h"
+#include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/fmgrprotos.h"
+#include "utils/ruleutils.h"
+}
+
+static object_access_hook_type prev_object_access = NULL;
+static bool hook_installed = false;
+static int	capture_depth = 0;
+static bool capture_indexes = false;
+static MemoryContext capture_cxt = NULL;
+static List *captured = NIL;	/* of MgDropped *, in deletion order */
+
+/* Whether the statistics say every value of the column is NULL. */
+bool
+mg_column_all_null(Oid relid, AttrNumber attnum)
+{
+	bool		result = false;
+
+	for (int inh = 0; inh <= 1 && !result; inh++)
+	{
+		HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+										 Int16GetDatum(attnum), BoolGetDatum(inh == 1));
+
+		if (!HeapTupleIsValid(tp))
+			continue;
+		result = ((Form_pg_statistic) GETSTRUCT(tp))->stanullfrac >= 1.0;
+		ReleaseSysCache(tp);
+	}
+	return result;
+}
+
+/*
+ * " WITH (name = 'value', ...)" for a relation's reloptions, or "".  The
+ * values are quoted as literals, which every option accepts.
+ */
+char *
+mg_reloptions_clause(Oid relid)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	StringInfoData buf;
+	Datum		options;
+	bool		isnull;
+
+	initStringInfo(&buf);
+	if (!HeapTupleIsValid(tp))
+		return buf.data;
+	options = SysCacheGetAttr(RELOID, tp, Anum_pg_class_reloptions, &isnull);
+	if (!isnull)
+	{
+		Datum	   *elems;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, NULL, &n);
+		for (int i = 0; i < n; i++)
+		{
+			char	   *opt = TextDatumGetCString(elems[i]);
+			char	   *eq = strchr(opt, '=');
+
+			appendStringInfoString(&buf, i == 0 ? " WITH (" : ", ");
+			if (eq == NULL)
+				appendStringInfoString(&buf, quote_identifier(opt));
+			else
+			{
+				*eq = '\0';
+				appendStringInfo(&buf, "%s = %s", quote_identifier(opt), quote_literal_cstr(eq + 1));
+			}
+		}
+		if (n > 0)
+			appendStringInfoChar(&buf, ')');
+	}
+	ReleaseSysCache(tp);
+	return buf.data;
+}
+
+/*
+ * The statement that creates view or materialized view relid again, from
+ * the catalogs as they are now, or NULL.
+ */
+char *
+mg_view_create_sql(Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+	Oid			nsp = get_rel_namespace(relid);
+	char	   *name = get_rel_name(relid);
+	Datum		def;
+
+	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) || name == NULL ||
+		!OidIsValid(nsp))
+		return NULL;
+	/* " SELECT ...;" with the view's own column names, as pg_dump shows it. */
+	def = OidFunctionCall1(F_PG_GET_VIEWDEF_OID, ObjectIdGetDatum(relid));
+	return psprintf("CREATE %s %s%s AS\n%s",
+					relkind == RELKIND_VIEW ? "VIEW" : "MATERIALIZED VIEW",
+					quote_qualified_identifier(get_namespace_name(nsp), name),
+					mg_reloptions_clause(relid), TextDatumGetCString(def));
+}
+
+/*
+ * The statements that create sequence relid again, at its current value,
+ * or NULL.
+ */
+static char *
+sequence_create_sql(Oid relid)
+{
+	HeapTuple	tp = SearchSysCache1(SEQRELID, ObjectIdGetDatum(relid));
+	Form_pg_sequence seq;
+	char	   *name;
+	char	   *sql;
+	LOCAL_FCINFO(fcinfo, 1);
+	Datum		last;
+
+	if (!HeapTupleIsValid(tp))
+		return NULL;
+	seq = (Form_pg_sequence) GETSTRUCT(tp);
+	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+	sql = psprintf("CREATE SEQUENCE %s AS %s INCREMENT BY " INT64_FORMAT " MINVALUE " INT64_FORMAT
+				   " MAXVALUE " INT64_FORMAT " START WITH " INT64_FORMAT " CACHE " INT64_FORMAT
+				   "%s;",
+				   name, format_type_be(seq->seqtypid), seq->seqincrement, seq->seqmin,
+				   seq->seqmax, seq->seqstart, seq->seqcache, seq->seqcycle ? " CYCLE" : " NO CYCLE");
+	ReleaseSysCache(tp);
+
+	/* Its position: NULL when nextval() was never called. */
+	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = ObjectIdGetDatum(relid);
+	fcinfo->args[0].isnull = false;
+	last = pg_sequence_last_value(fcinfo);
+	if (!fcinfo->isnull)
+		sql = psprintf("%s\nSELECT pg_catalog.setval(%s, " INT64_FORMAT ");", sql,
+					   quote_literal_cstr(name), DatumGetInt64(last));
+	return sql;
+}
+
+static MgDropped *
+new_dropped(Oid relid, int32 attnum)
+{
+	MgDropped  *d = (MgDropped *) palloc0(sizeof(MgDropped));
+
+	d->relid = relid;
+	d->attnum = attnum;
+	captured = lappend(captured, d);
+	return d;
+}
+
+/* A relation, or one of its columns, is about to be dropped. */
+static void
+note_relation(Oid relid, int32 attnum)
+{
+	char		relkind = get_rel_relkind(relid);
+	MgDropped  *d;
+
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+		return;
+	if (attnum == 0 && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+						relkind == RELKIND_MATVIEW))
+	{
+		d = new_dropped(relid, 0);
+		d->have_facts = mg_table_facts(relid, &d->table);
+	}
+	else if (attnum > 0 && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE))
+	{
+		char	   *column = get_attname(relid, (AttrNumber) attnum, true);
+		Oid			typid;
+		int32		typmod;
+		Oid			coll;
+
+		if (column == NULL)
+			return;
+		d = new_dropped(relid, attnum);
+		d->have_facts = mg_table_facts(relid, &d->table);
+		d->column = column;
+		get_atttypetypmodcoll(relid, (AttrNumber) attnum, &typid, &typmod, &coll);
+		d->type_sql = format_type_with_typemod(typid, typmod);
+		d->column_empty = mg_column_all_null(relid, (AttrNumber) attnum);
+	}
+	else if (attnum == 0 && relkind == RELKIND_SEQUENCE)
+	{
+		char	   *sql = sequence_create_sql(relid);
+
+		if (sql)
+		{
+			d = new_dropped(relid, 0);
+			d->recreate_sql = sql;
+			d->recreate_rank = 0;
+			d->table.kind = relkind;
+			d->table.name.schema = get_namespace_name(get_rel_namespace(relid));
+			d->table.name.name = get_rel_name(relid);
+		}
+	}
+	else if (attnum == 0 && relkind == RELKIND_INDEX && capture_indexes)
+	{
+		/* The indexes of a materialized view go with it: recreate them after it. */
+		Oid			table = IndexGetRelation(relid, true);
+
+		if (OidIsValid(table) && get_rel_relkind(table) == RELKIND_MATVIEW)
+		{
+			d = new_dropped(relid, 0);
+			d->recreate_sql = psprintf("%s;", pg_get_indexdef_string(relid));
+			d->is_index = true;
+			d->recreate_rank = 2;
+		}
+	}
+}
+
+/* A rewrite rule is about to be dropped: the _RETURN rule of a view holds its definition. */
+static void
+note_rule(Oid ruleoid)
+{
+	Relation	rel = table_open(RewriteRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			view = InvalidOid;
+
+	ScanKeyInit(&key, Anum_pg_rewrite_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ruleoid));
+	scan = systable_beginscan(rel, RewriteOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_rewrite rule = (Form_pg_rewrite) GETSTRUCT(tup);
+
+		if (strcmp(NameStr(rule->rulename), ViewSelectRuleName) == 0)
+			view = rule->ev_class;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	if (OidIsValid(view) && get_rel_persistence(view) != RELPERSISTENCE_TEMP)
+	{
+		char	   *sql = mg_view_create_sql(view);
+
+		if (sql)
+		{
+			MgDropped  *d = new_dropped(view, 0);
+
+			d->recreate_sql = sql;
+			d->recreate_rank = 1;
+			d->table.kind = get_rel_relkind(view);
+			d->table.name.schema = get_namespace_name(get_rel_namespace(view));
+			d->table.name.name = get_rel_name(view);
+		}
+	}
+}
+
+static void
+mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	if (prev_object_access)
+		prev_object_access(access, classId, objectId, subId, arg);
+	if (access != OAT_DROP || capture_depth == 0)
+		return;
+	/* The server's own internal drops: the old heap after a rewrite, and the like. */
+	if (arg && (((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL))
+		return;
+	if (classId == RelationRelationId || classId == RewriteRelationId)
+	{
+		MemoryContext old = MemoryContextSwitchTo(capture_cxt);
+
+		if (classId == RelationRelationId)
+			note_relation(objectId, subId);
+		else
+			note_rule(objectId);
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/*
+ * Starts noting the drops of the statement about to run.  with_indexes:
+ * note the indexes of materialized views too (not for DROP INDEX, whose undo
+ * is recorded from its own model).
+ */
+void
+mg_capture_drops_begin(bool with_indexes)
+{
+	if (capture_depth++ > 0)
+		return;
+	if (capture_cxt == NULL)
+		capture_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard dropped objects",
+											ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(capture_cxt);
+	captured = NIL;
+	capture_indexes = with_indexes;
+	if (!hook_installed)
+	{
+		prev_object_access = object_access_hook;
+		object_access_hook = mg_object_access;
+		hook_installed = true;
+	}
+}
+
+/* Stops noting; on error too (the caller's PG_CATCH). */
+void
+mg_capture_drops_end(void)
+{
+	if (capture_depth == 0 || --capture_depth > 0)
+		return;
+	captured = NIL;
+	/* Unhook, unless a module installed its own on top of ours since. */
+	if (hook_installed && object_access_hook == mg_object_access)
+	{
+		object_access_hook = prev_object_access;
+		hook_installed = false;
+	}
+}
+
+/* What the statement running now dropped so far, in deletion order (NIL outside a capture). */
+List *
+mg_captured_drops(void)
+{
+	return capture_depth > 0 ? captured : NIL;
+}
+
+/* The note for relation relid (attnum 0) or its column attnum, or NULL. */
+MgDropped *
+mg_find_dropped(Oid relid, int32 attnum)
+{
+	ListCell   *lc;
+
+	foreach(lc, mg_captured_drops())
+	{
+		MgDropped  *d = (MgDropped *) lfirst(lc);
+
+		if (d->relid == relid && d->attnum == attnum && !d->is_index && d->recreate_sql == NULL)
+			return d;
+	}
+	return NULL;
+}
