@@ -68,6 +68,61 @@ SET migration_guard.mode = warn;
 UNION ALL
 (SELECT * FROM shape_before EXCEPT SELECT * FROM hist_shape);
 
+-- Creations, views, sequences, schemas and storage parameters: run them,
+-- run the rollback script, and the relations are back as they were.
+CREATE SCHEMA hist_b;
+CREATE TABLE hist2_t (id int, v text);
+INSERT INTO hist2_t SELECT g, 'v' FROM generate_series(1, 500) g;
+CREATE VIEW hist2_v AS SELECT id, v FROM hist2_t WHERE id > 10;
+CREATE VIEW hist2_vv WITH (security_barrier = true) AS SELECT id FROM hist2_v;
+CREATE MATERIALIZED VIEW hist2_mv AS SELECT id FROM hist2_t WHERE id % 2 = 0;
+CREATE INDEX hist2_mv_id ON hist2_mv (id);
+CREATE SEQUENCE hist2_seq START 100 INCREMENT 5;
+SELECT nextval('hist2_seq'), nextval('hist2_seq');
+ALTER TABLE hist2_t SET (fillfactor = 90);
+CREATE TEMP VIEW hist2_shape AS
+  SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
+         coalesce(c.reloptions::text, '') AS options,
+         CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid)
+              WHEN c.relkind = 'i' THEN pg_get_indexdef(c.oid) ELSE '' END AS def
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relname LIKE 'hist2%' AND n.nspname IN ('public', 'hist_b');
+CREATE TEMP TABLE shape2_before AS SELECT * FROM hist2_shape;
+CALL quietly('TRUNCATE migration_guard.history');
+SELECT now() AS migration2_start \gset
+SET client_min_messages = error;
+
+CREATE TABLE hist2_new (id int);
+CREATE TABLE IF NOT EXISTS hist2_t (id int);
+CREATE VIEW hist2_new_v AS SELECT id FROM hist2_new;
+CREATE SEQUENCE hist2_new_seq;
+CREATE MATERIALIZED VIEW hist2_new_mv AS SELECT 1 AS one;
+CREATE TABLE hist2_copy AS SELECT * FROM hist2_t;
+CREATE TEMP TABLE hist2_scratch (id int);
+CREATE OR REPLACE VIEW hist2_v AS SELECT id, v FROM hist2_t WHERE id > 20;
+ALTER TABLE hist2_t SET (fillfactor = 70, autovacuum_enabled = false);
+ALTER TABLE hist2_t RESET (fillfactor);
+ALTER TABLE hist2_t SET SCHEMA hist_b;
+DROP VIEW hist2_v CASCADE;
+DROP MATERIALIZED VIEW hist2_mv;
+DROP SEQUENCE hist2_seq;
+RESET client_min_messages;
+
+SELECT command, reversible, rollback_sql, relations
+  FROM migration_guard.history ORDER BY id;
+SELECT migration_guard.rollback_script(:'migration2_start'::timestamptz) AS script \gset
+SET migration_guard.mode = off;
+:script
+SET migration_guard.mode = warn;
+-- Every relation as it was: definitions, options, schema; the sequence at its value.
+(SELECT * FROM hist2_shape EXCEPT SELECT * FROM shape2_before)
+UNION ALL
+(SELECT * FROM shape2_before EXCEPT SELECT * FROM hist2_shape);
+SELECT count(*) AS mv_rows FROM hist2_mv;
+SELECT nextval('hist2_seq') AS next_value;
+DROP VIEW hist2_shape;
+CALL quietly('DROP SCHEMA hist_b; DROP VIEW hist2_vv, hist2_v; DROP MATERIALIZED VIEW hist2_mv; DROP TABLE hist2_t; DROP SEQUENCE hist2_seq');
+
 -- An acknowledged exception is recorded as such.
 CALL quietly('TRUNCATE migration_guard.history');
 SET migration_guard.mode = enforce;

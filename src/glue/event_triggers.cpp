@@ -115,11 +115,13 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 						identity ? identity : "?", by_cascade ? " (by CASCADE)" : "")));
 
 		/*
-		 * A table or column dropped only because something it depends on
-		 * was: judged here, by its facts just before the drop.  The
-		 * statement's own targets were judged before it ran.
+		 * A table or column dropped because something it depends on was
+		 * (CASCADE), or by a statement the hook does not model (DROP
+		 * OWNED): judged here, by its facts just before the drop.  The
+		 * targets the hook judged before the statement ran are not judged
+		 * twice.
 		 */
-		if (!by_cascade || mg_model_covers(mg_running_model, objid))
+		if (mg_model_covers(mg_running_model, objid))
 			continue;
 		if (strcmp(type, "table") != 0 && strcmp(type, "table column") != 0)
 			continue;
@@ -128,8 +130,8 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 			continue;
 		ops[nops].kind = objsubid == 0 ? MG_OP_DROP_TABLE : MG_OP_DROP_COLUMN;
 		ops[nops].table = d->table;
-		ops[nops].cascade = true;
-		ops[nops].dependent = true;
+		ops[nops].cascade = by_cascade;
+		ops[nops].dependent = by_cascade;
 		ops[nops].command = command;
 		ops[nops].in_transaction_block = IsTransactionBlock();
 		if (objsubid != 0)

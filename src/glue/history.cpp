@@ -25,6 +25,7 @@ extern "C" {
 #include "catalog/pg_authid.h"
 #include "utils/xid8.h"
 #include "utils/array.h"
+#include "utils/inval.h"
 #include "utils/ruleutils.h"
 }
 
@@ -715,12 +716,75 @@ text_array(List *strings)
 	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-/* Sets the value of column `name` of the history row, if the table has it. */
-static void
-set_column(Oid relid, Datum *values, bool *nulls, int natts, const char *name, Datum value,
-		   bool isnull)
+/*
+ * Where the history table is and what it looks like, looked up once per
+ * backend (the look-ups cost more than writing the row) and forgotten when
+ * the server invalidates any relation's cache entry for it (ALTER, DROP and
+ * re-CREATE of the extension).
+ */
+enum
 {
-	AttrNumber	attnum = get_attnum(relid, name);
+	COL_ID, COL_EXECUTED_AT, COL_TRANSACTION_ID, COL_USERNAME, COL_APPLICATION_NAME,
+	COL_STATEMENT, COL_COMMAND, COL_RELATIONS, COL_FINDINGS, COL_DECISION,
+	COL_ROLLBACK_SQL, COL_REVERSIBLE, COL_IRREVERSIBLE_REASON, NCOLS
+};
+static const char *const column_names_of_history[NCOLS] = {
+	"id", "executed_at", "transaction_id", "username", "application_name", "statement",
+	"command", "relations", "findings", "decision", "rollback_sql", "reversible",
+	"irreversible_reason"
+};
+static struct
+{
+	bool		valid;
+	Oid			relid;			/* InvalidOid: the extension is not installed */
+	Oid			id_sequence;
+	AttrNumber	attnum[NCOLS];	/* 0: the table has no such column */
+	bool		callback_registered;
+} history_table;
+
+static void
+forget_history_table(Datum arg, Oid relid)
+{
+	(void) arg;
+	if (!OidIsValid(relid) || relid == history_table.relid || relid == history_table.id_sequence ||
+		!OidIsValid(history_table.relid))
+		history_table.valid = false;
+}
+
+static bool
+find_history_table(void)
+{
+	Oid			nsp;
+
+	if (history_table.valid)
+		return OidIsValid(history_table.relid);
+	if (!history_table.callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_history_table, (Datum) 0);
+		history_table.callback_registered = true;
+	}
+	nsp = get_namespace_oid("migration_guard", true);
+	history_table.relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
+	history_table.id_sequence = InvalidOid;
+	for (int i = 0; i < NCOLS; i++)
+	{
+		AttrNumber	a = OidIsValid(history_table.relid)
+			? get_attnum(history_table.relid, column_names_of_history[i]) : InvalidAttrNumber;
+
+		history_table.attnum[i] = a > 0 ? a : 0;
+	}
+	if (history_table.attnum[COL_ID] > 0)
+		history_table.id_sequence = getIdentitySequence(history_table.relid,
+														history_table.attnum[COL_ID], true);
+	history_table.valid = true;
+	return OidIsValid(history_table.relid);
+}
+
+/* Sets column col of the history row, if the table has it. */
+static void
+set_column(Datum *values, bool *nulls, int natts, int col, Datum value, bool isnull)
+{
+	AttrNumber	attnum = history_table.attnum[col];
 
 	if (attnum <= 0 || attnum > natts)
 		return;
@@ -783,8 +847,7 @@ prune_history(Oid relid)
 void
 mg_record_history(const MgModel *m, const MgUndo *undo)
 {
-	Oid			nsp = get_namespace_oid("migration_guard", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
+	Oid			relid;
 	static const char *const decisions[] = {"allowed", "warned", "acknowledged"};
 	List	   *relations = NIL;
 	Relation	rel;
@@ -793,11 +856,11 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	bool	   *nulls;
 	NameData	user;
 	char	   *username;
-	AttrNumber	id_attnum;
 	HeapTuple	tup;
 
-	if (!OidIsValid(relid))
+	if (!find_history_table())
 		return;					/* the extension is not installed in this database */
+	relid = history_table.relid;
 	/* Extension scripts (ours, or any other's) are not migrations. */
 	if (creating_extension)
 		return;
@@ -832,32 +895,29 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	username = GetUserNameFromId(GetUserId(), true);
 	namestrcpy(&user, username ? username : "?");
 
-	id_attnum = get_attnum(relid, "id");
-	if (id_attnum > 0)
-		set_column(relid, values, nulls, desc->natts, "id",
-				   Int64GetDatum(nextval_internal(getIdentitySequence(relid, id_attnum, false),
-												  false)),
-				   false);
-	set_column(relid, values, nulls, desc->natts, "executed_at",
+	if (OidIsValid(history_table.id_sequence))
+		set_column(values, nulls, desc->natts, COL_ID,
+				   Int64GetDatum(nextval_internal(history_table.id_sequence, false)), false);
+	set_column(values, nulls, desc->natts, COL_EXECUTED_AT,
 			   TimestampTzGetDatum(GetCurrentStatementStartTimestamp()), false);
-	set_column(relid, values, nulls, desc->natts, "transaction_id",
+	set_column(values, nulls, desc->natts, COL_TRANSACTION_ID,
 			   FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
-	set_column(relid, values, nulls, desc->natts, "username", NameGetDatum(&user), false);
-	set_column(relid, values, nulls, desc->natts, "application_name",
+	set_column(values, nulls, desc->natts, COL_USERNAME, NameGetDatum(&user), false);
+	set_column(values, nulls, desc->natts, COL_APPLICATION_NAME,
 			   CStringGetTextDatum(application_name ? application_name : ""), false);
-	set_column(relid, values, nulls, desc->natts, "statement",
+	set_column(values, nulls, desc->natts, COL_STATEMENT,
 			   CStringGetTextDatum(m->text ? m->text : ""), false);
-	set_column(relid, values, nulls, desc->natts, "command",
+	set_column(values, nulls, desc->natts, COL_COMMAND,
 			   CStringGetTextDatum(m->command ? m->command : ""), false);
-	set_column(relid, values, nulls, desc->natts, "relations", text_array(relations), false);
-	set_column(relid, values, nulls, desc->natts, "findings", text_array(mg_last_findings), false);
-	set_column(relid, values, nulls, desc->natts, "decision",
+	set_column(values, nulls, desc->natts, COL_RELATIONS, text_array(relations), false);
+	set_column(values, nulls, desc->natts, COL_FINDINGS, text_array(mg_last_findings), false);
+	set_column(values, nulls, desc->natts, COL_DECISION,
 			   CStringGetTextDatum(decisions[mg_last_decision]), false);
-	set_column(relid, values, nulls, desc->natts, "rollback_sql",
+	set_column(values, nulls, desc->natts, COL_ROLLBACK_SQL,
 			   undo->sql ? CStringGetTextDatum(undo->sql) : (Datum) 0, undo->sql == NULL);
-	set_column(relid, values, nulls, desc->natts, "reversible", BoolGetDatum(undo->reversible),
+	set_column(values, nulls, desc->natts, COL_REVERSIBLE, BoolGetDatum(undo->reversible),
 			   false);
-	set_column(relid, values, nulls, desc->natts, "irreversible_reason",
+	set_column(values, nulls, desc->natts, COL_IRREVERSIBLE_REASON,
 			   undo->reason ? CStringGetTextDatum(undo->reason) : (Datum) 0, undo->reason == NULL);
 
 	tup = heap_form_tuple(desc, values, nulls);
