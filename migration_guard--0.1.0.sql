@@ -130,7 +130,10 @@ COMMENT ON FUNCTION migration_guard.report(text, text, boolean) IS
 -- that ran the statement (row level security) and by superusers; written
 -- only by the extension (its insert runs as the table's owner).
 CREATE TABLE migration_guard.history (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- (transaction id << 16) + the statement's number in its transaction:
+    -- unique, and in execution order within a transaction.  Not a sequence:
+    -- nextval() would make lastval() answer for the sequence of the history.
+    id bigint PRIMARY KEY,
     executed_at timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     transaction_id xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     username name NOT NULL,
@@ -161,7 +164,7 @@ SELECT pg_catalog.pg_extension_config_dump('migration_guard.history', '');
 -- The undo of one history row: its statement, or why there is none.
 CREATE FUNCTION migration_guard.undo_text(h migration_guard.history)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),

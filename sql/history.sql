@@ -142,17 +142,48 @@ SELECT count(*) AS visible_rows FROM migration_guard.history;
 CREATE TABLE app_owned (id int);
 ALTER TABLE app_owned ADD COLUMN by_app int;
 SELECT username, command, rollback_sql FROM migration_guard.history;
-INSERT INTO migration_guard.history (username, statement, command, decision, reversible)
-  VALUES ('x', 'x', 'x', 'allowed', true);
+INSERT INTO migration_guard.history (id, username, statement, command, decision, reversible)
+  VALUES (1, 'x', 'x', 'x', 'allowed', true);
 DELETE FROM migration_guard.history;
 UPDATE migration_guard.history SET decision = 'allowed';
 RESET ROLE;
 SELECT count(*) AS all_rows_for_the_superuser FROM migration_guard.history;
+
+-- Only a superuser may change the retention, and only to a valid value.
+SET ROLE regress_mg_hist;
+SET migration_guard.history_retention = -1;
+SET migration_guard.history = off;
+RESET ROLE;
+SET migration_guard.history_retention = -2;
+SET migration_guard.history_retention = 'a week';
+SET migration_guard.history_retention = '30d';
+SHOW migration_guard.history_retention;
 
 RESET ALL;
 DROP VIEW hist_shape;
 CALL quietly('DROP TABLE hist, hist_small, app_owned');
 REVOKE CREATE ON SCHEMA public FROM regress_mg_hist;
 DROP ROLE regress_mg_hist;
+
+-- Retention: rows older than migration_guard.history_retention are deleted by
+-- the backend that records the next statement (its first one, then at most
+-- every ten minutes).
+CALL quietly('TRUNCATE migration_guard.history');
+INSERT INTO migration_guard.history (id, executed_at, username, statement, command, decision, reversible)
+VALUES (1, now() - interval '100 days', 'old_user', 'ALTER TABLE a', 'ALTER TABLE', 'allowed', true),
+       (2, now() - interval '10 days', 'recent_user', 'ALTER TABLE b', 'ALTER TABLE', 'allowed', true);
+\c
+SET migration_guard.history_retention = '30d';
+CREATE TABLE hist_retention (id int);
+SELECT username, command FROM migration_guard.history ORDER BY id;
+-- Recording uses no sequence: lastval() still knows of none in this session.
+SELECT lastval();
+-- -1 keeps everything.
+INSERT INTO migration_guard.history (id, executed_at, username, statement, command, decision, reversible)
+VALUES (3, now() - interval '100 days', 'old_user', 'ALTER TABLE a', 'ALTER TABLE', 'allowed', true);
+\c
+SET migration_guard.history_retention = -1;
+DROP TABLE hist_retention;
+SELECT username, command FROM migration_guard.history ORDER BY id;
 CALL quietly('TRUNCATE migration_guard.history');
 ALTER DATABASE :"DBNAME" RESET migration_guard.history;

@@ -67,3 +67,12 @@ SELECT migration_guard.report($$
   COMMIT;
   CREATE INDEX orders_created_idx ON orders (created_at);
 $$);
+\pset format aligned
+\pset tuples_only off
+
+\echo
+\echo '== 9. what ran, and the SQL that undoes it (migration_guard.history, rollback_script)'
+SELECT id, command, decision, findings, reversible FROM migration_guard.history ORDER BY id;
+\pset format unaligned
+\pset tuples_only on
+SELECT migration_guard.rollback_script(now() - interval '1 hour');

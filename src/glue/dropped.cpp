@@ -27,11 +27,13 @@ extern "C" {
 #include "catalog/index.h"
 #include "catalog/indexing.h"
 #include "catalog/objectaccess.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_sequence.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteSupport.h"
 #include "catalog/pg_statistic.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
@@ -50,14 +52,13 @@ bool
 mg_column_all_null(Oid relid, AttrNumber attnum)
 {
 	bool		result = false;
+	/* With children (inheritance or partitions), only the statistics of the whole tree say. */
+	bool		inh = has_subclass(relid);
+	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+									 Int16GetDatum(attnum), BoolGetDatum(inh));
 
-	for (int inh = 0; inh <= 1 && !result; inh++)
+	if (HeapTupleIsValid(tp))
 	{
-		HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-										 Int16GetDatum(attnum), BoolGetDatum(inh == 1));
-
-		if (!HeapTupleIsValid(tp))
-			continue;
 		result = ((Form_pg_statistic) GETSTRUCT(tp))->stanullfrac >= 1.0;
 		ReleaseSysCache(tp);
 	}
@@ -157,7 +158,13 @@ sequence_create_sql(Oid relid)
 				   seq->seqmax, seq->seqstart, seq->seqcache, seq->seqcycle ? " CYCLE" : " NO CYCLE");
 	ReleaseSysCache(tp);
 
-	/* Its position: NULL when nextval() was never called. */
+	/*
+	 * Its position: NULL when nextval() was never called.  The function
+	 * checks the privilege and would fail the DROP: without it, the position
+	 * is not recorded.
+	 */
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | ACL_USAGE) != ACLCHECK_OK)
+		return psprintf("%s  -- its position was not readable by the role that dropped it", sql);
 	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
 	fcinfo->args[0].value = ObjectIdGetDatum(relid);
 	fcinfo->args[0].isnull = false;
@@ -239,6 +246,38 @@ note_relation(Oid relid, int32 attnum)
 	}
 }
 
+/*
+ * Whether every relation the rule reads can be locked at once: deparsing
+ * the rule locks them (AccessShareLock), and a DROP must not start waiting
+ * for another session's lock because of us.  The locks taken stay until the
+ * end of the transaction, as the deparser's would.
+ */
+static bool
+rule_sources_lockable(Oid ruleoid, Oid view)
+{
+	Relation	rel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		ok = true;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(RewriteRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ruleoid));
+	scan = systable_beginscan(rel, DependDependerIndexId, true, NULL, 2, key);
+	while (ok && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		if (dep->refclassid == RelationRelationId && dep->refobjid != view)
+			ok = ConditionalLockRelationOid(dep->refobjid, AccessShareLock);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return ok;
+}
+
 /* A rewrite rule is about to be dropped: the _RETURN rule of a view holds its definition. */
 static void
 note_rule(Oid ruleoid)
@@ -263,7 +302,8 @@ note_rule(Oid ruleoid)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 
-	if (OidIsValid(view) && get_rel_persistence(view) != RELPERSISTENCE_TEMP)
+	if (OidIsValid(view) && get_rel_persistence(view) != RELPERSISTENCE_TEMP &&
+		rule_sources_lockable(ruleoid, view))
 	{
 		char	   *sql = mg_view_create_sql(view);
 
@@ -303,19 +343,25 @@ mg_object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, 
 }
 
 /*
- * Starts noting the drops of the statement about to run.  with_indexes:
- * note the indexes of materialized views too (not for DROP INDEX, whose undo
- * is recorded from its own model).
+ * Starts noting the drops of the statement about to run, and returns where
+ * its notes start in mg_captured_drops() (a statement run inside another
+ * one, by a function or an event trigger, adds to the outer one's notes).
+ * with_indexes: note the indexes of materialized views too (not for DROP
+ * INDEX, whose undo is recorded from its own model).
  */
-void
+int
 mg_capture_drops_begin(bool with_indexes)
 {
-	if (capture_depth++ > 0)
-		return;
+	if (capture_depth > 0)
+	{
+		capture_depth++;
+		return list_length(captured);
+	}
 	if (capture_cxt == NULL)
 		capture_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard dropped objects",
 											ALLOCSET_SMALL_SIZES);
 	MemoryContextReset(capture_cxt);
+	capture_depth = 1;
 	captured = NIL;
 	capture_indexes = with_indexes;
 	if (!hook_installed)
@@ -324,6 +370,7 @@ mg_capture_drops_begin(bool with_indexes)
 		object_access_hook = mg_object_access;
 		hook_installed = true;
 	}
+	return 0;
 }
 
 /* Stops noting; on error too (the caller's PG_CATCH). */
@@ -333,6 +380,7 @@ mg_capture_drops_end(void)
 	if (capture_depth == 0 || --capture_depth > 0)
 		return;
 	captured = NIL;
+	MemoryContextReset(capture_cxt);
 	/* Unhook, unless a module installed its own on top of ours since. */
 	if (hook_installed && object_access_hook == mg_object_access)
 	{

@@ -96,7 +96,9 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "migration_guard: could not read the dropped objects: %s",
 			 SPI_result_code_string(rc));
-	ops = (MgOperation *) palloc0(sizeof(MgOperation) * Max(SPI_processed, 1));
+	/* Outside SPI's memory, which SPI_finish() frees: judged after it. */
+	ops = (MgOperation *) SPI_palloc(sizeof(MgOperation) * Max(SPI_processed, 1));
+	memset(ops, 0, sizeof(MgOperation) * Max(SPI_processed, 1));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -127,6 +129,9 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 			continue;
 		d = mg_find_dropped(objid, objsubid);
 		if (d == NULL || !d->have_facts)
+			continue;
+		/* DROP EXTENSION migration_guard takes its own history: not a migration's data. */
+		if (d->table.name.schema && strcmp(d->table.name.schema, "migration_guard") == 0)
 			continue;
 		ops[nops].kind = objsubid == 0 ? MG_OP_DROP_TABLE : MG_OP_DROP_COLUMN;
 		ops[nops].table = d->table;

@@ -9,6 +9,8 @@ extern int mg_large_table_rows;
 extern int mg_large_table_size_kb;
 extern bool mg_history;
 extern int mg_history_retention_min;
+// True while the extension runs SQL of its own (the history's pruning).
+extern bool mg_running_internal_sql;
 
 // True when the library was loaded by shared_preload_libraries or
 // session_preload_libraries/local_preload_libraries (module.cpp).
@@ -112,6 +114,8 @@ typedef struct MgUndo
 	char	   *old_view_sql;	/* CREATE OR REPLACE VIEW: the view before */
 	char	   *old_view_columns;
 	List	   *extra_relations;	/* created or dropped relations the model does not name */
+	bool		capturing;		/* its drops were noted (mg_capture_drops_begin) ... */
+	int			capture_start;	/* ... from this position in mg_captured_drops() */
 } MgUndo;
 extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
 extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
@@ -131,7 +135,7 @@ typedef struct MgDropped
 	int			recreate_rank;	/* 0 sequence, 1 view or materialized view, 2 index */
 	bool		is_index;
 } MgDropped;
-void		mg_capture_drops_begin(bool with_indexes);
+int			mg_capture_drops_begin(bool with_indexes);
 void		mg_capture_drops_end(void);
 List	   *mg_captured_drops(void);
 MgDropped  *mg_find_dropped(Oid relid, int32 attnum);

@@ -67,6 +67,75 @@ qualified_name(const MgName *n)
 	return quote_qualified_identifier(n->schema, n->name);
 }
 
+/*
+ * Calls fn(oid) in an internal subtransaction and returns its result, or
+ * NULL if it raised an error.  The undo SQL of a DROP INDEX, DROP
+ * CONSTRAINT or CREATE OR REPLACE VIEW is read from the catalogs before the
+ * statement takes its locks: another session may drop the object in the
+ * meantime, and the server's deparsers then fail ("could not open
+ * relation").  Such a statement then fails with the server's own error, or
+ * succeeds without an inverse, never with ours.
+ */
+static char *
+guarded(char *(*fn) (Oid), Oid oid)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	char	   *volatile result = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		result = fn(oid);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		result = NULL;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+static char *
+index_def_sql(Oid idx)
+{
+	return psprintf("%s;", pg_get_indexdef_string(idx));
+}
+
+static char *
+constraint_def_sql(Oid conid)
+{
+	/* "ALTER TABLE t ADD CONSTRAINT name <definition>", from the server. */
+	return psprintf("%s;", pg_get_constraintdef_command(conid));
+}
+
+static char *column_names(Oid relid);
+
+/* A view's definition and its column names, separated by a NUL byte. */
+static char *
+view_state(Oid relid)
+{
+	char	   *sql = mg_view_create_sql(relid);
+	char	   *columns = column_names(relid);
+	char	   *result;
+
+	if (sql == NULL)
+		return NULL;
+	result = (char *) palloc(strlen(sql) + strlen(columns) + 2);
+	strcpy(result, sql);
+	strcpy(result + strlen(sql) + 1, columns);
+	return result;
+}
+
 /* The undo of one operation, prepended to sql (undo runs last first). */
 static void
 undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversible)
@@ -98,8 +167,10 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 				Oid			idx = OidIsValid(nsp) && op->object_name
 					? get_relname_relid(op->object_name, nsp) : InvalidOid;
 
-				if (OidIsValid(idx))
-					appendStringInfo(&one, "%s;", pg_get_indexdef_string(idx));
+				char	   *def = OidIsValid(idx) ? guarded(index_def_sql, idx) : NULL;
+
+				if (def)
+					appendStringInfoString(&one, def);
 				else
 				{
 					*reversible = false;
@@ -290,8 +361,15 @@ undo_parse_tree(const MgModel *m, Node *parsetree, StringInfo sql, StringInfo re
 
 						if (!OidIsValid(conid))
 							break;
-						/* "ALTER TABLE t ADD CONSTRAINT name <definition>", from the server. */
-						prepend(sql, psprintf("%s;", pg_get_constraintdef_command(conid)));
+						char	   *def = guarded(constraint_def_sql, conid);
+
+						if (def)
+							prepend(sql, def);
+						else
+						{
+							*reversible = false;
+							appendStringInfoString(reason, "the dropped constraint's definition is unknown; ");
+						}
 						*covered = true;
 					}
 					break;
@@ -319,8 +397,6 @@ undo_parse_tree(const MgModel *m, Node *parsetree, StringInfo sql, StringInfo re
 			*covered = true;
 		}
 	}
-	(void) reason;
-	(void) reversible;
 }
 
 /* The keyword that names relation kind relkind in ALTER and DROP, or NULL. */
@@ -348,24 +424,34 @@ relkind_keyword(char relkind)
 	}
 }
 
-/* The names of a relation's columns, comma-separated, to compare two versions of a view. */
+/*
+ * The names of a relation's columns, quoted and comma-separated, to compare
+ * two versions of a view.  From the syscache: the view is not locked yet.
+ */
 static char *
 column_names(Oid relid)
 {
-	Relation	rel = try_relation_open(relid, NoLock);
 	StringInfoData buf;
+	HeapTuple	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts = 0;
 
-	initStringInfo(&buf);
-	if (rel == NULL)
-		return buf.data;
-	for (int i = 0; i < RelationGetDescr(rel)->natts; i++)
+	if (HeapTupleIsValid(reltup))
 	{
-		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
-
-		if (!att->attisdropped)
-			appendStringInfo(&buf, "%s%s", i > 0 ? "," : "", NameStr(att->attname));
+		natts = ((Form_pg_class) GETSTRUCT(reltup))->relnatts;
+		ReleaseSysCache(reltup);
 	}
-	relation_close(rel, NoLock);
+	initStringInfo(&buf);
+	for (int i = 1; i <= natts; i++)
+	{
+		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(i));
+
+		if (!HeapTupleIsValid(tp))
+			continue;
+		if (!((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? "," : "",
+							 quote_identifier(NameStr(((Form_pg_attribute) GETSTRUCT(tp))->attname)));
+		ReleaseSysCache(tp);
+	}
 	return buf.data;
 }
 
@@ -442,6 +528,19 @@ undo_reloptions(Oid relid, const char *keyword, const char *name, List *defs, St
 		prepend(sql, psprintf("ALTER %s %s SET (%s);", keyword, name, set.data));
 }
 
+/*
+ * The relation named rv in the schema a CREATE puts it in (not the first
+ * one of the search path that has the name), or InvalidOid.
+ */
+static Oid
+creation_relid(RangeVar *rv)
+{
+	Oid			nsp = rv->schemaname ? get_namespace_oid(rv->schemaname, true)
+		: RangeVarGetCreationNamespace(rv);
+
+	return OidIsValid(nsp) ? get_relname_relid(rv->relname, nsp) : InvalidOid;
+}
+
 /* The catalog state before statements that have no operation in the model. */
 static void
 undo_before(MgUndo *u, Node *parsetree)
@@ -453,7 +552,8 @@ undo_before(MgUndo *u, Node *parsetree)
 				RangeVar   *rv = ((CreateStmt *) parsetree)->relation;
 
 				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+				u->existed = !u->temporary && ((CreateStmt *) parsetree)->if_not_exists &&
+					OidIsValid(creation_relid(rv));
 			}
 			break;
 		case T_CreateSeqStmt:
@@ -461,7 +561,8 @@ undo_before(MgUndo *u, Node *parsetree)
 				RangeVar   *rv = ((CreateSeqStmt *) parsetree)->sequence;
 
 				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+				u->existed = !u->temporary && ((CreateSeqStmt *) parsetree)->if_not_exists &&
+					OidIsValid(creation_relid(rv));
 			}
 			break;
 		case T_CreateTableAsStmt:
@@ -469,20 +570,29 @@ undo_before(MgUndo *u, Node *parsetree)
 				RangeVar   *rv = ((CreateTableAsStmt *) parsetree)->into->rel;
 
 				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = OidIsValid(RangeVarGetRelid(rv, NoLock, true));
+				u->existed = !u->temporary && ((CreateTableAsStmt *) parsetree)->if_not_exists &&
+					OidIsValid(creation_relid(rv));
 			}
 			break;
 		case T_ViewStmt:
 			{
 				ViewStmt   *vs = (ViewStmt *) parsetree;
-				Oid			relid = RangeVarGetRelid(vs->view, NoLock, true);
+				Oid			relid;
 
 				u->temporary = vs->view->relpersistence == RELPERSISTENCE_TEMP;
+				if (u->temporary || !vs->replace)
+					break;
+				relid = creation_relid(vs->view);
 				if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW)
 				{
+					char	   *state = guarded(view_state, relid);
+
 					u->existed = true;
-					u->old_view_sql = mg_view_create_sql(relid);
-					u->old_view_columns = column_names(relid);
+					if (state)
+					{
+						u->old_view_sql = state;
+						u->old_view_columns = state + strlen(state) + 1;
+					}
 				}
 			}
 			break;
@@ -597,7 +707,9 @@ undo_created(MgUndo *u, Node *parsetree)
 			return;
 	}
 	u->covered = true;
-	relid = RangeVarGetRelid(rv, NoLock, true);
+	if (u->temporary)
+		return;
+	relid = creation_relid(rv);
 	if (!OidIsValid(relid))
 		return;
 	/* A view on a temporary table is temporary too. */
@@ -610,7 +722,12 @@ undo_created(MgUndo *u, Node *parsetree)
 	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
 	u->extra_relations = lappend(u->extra_relations, name);
-	if (IsA(parsetree, ViewStmt) && u->old_view_sql)
+	if (IsA(parsetree, ViewStmt) && u->existed && u->old_view_sql == NULL)
+	{
+		u->reversible = false;
+		appendStringInfoString(&u->reasonbuf, "the replaced view's definition is unknown; ");
+	}
+	else if (IsA(parsetree, ViewStmt) && u->old_view_sql)
 	{
 		/* CREATE OR REPLACE VIEW: the previous definition back. */
 		if (strcmp(u->old_view_columns, column_names(relid)) == 0)
@@ -624,17 +741,18 @@ undo_created(MgUndo *u, Node *parsetree)
 
 /* After a DROP: what CASCADE took with it, and the statements that bring back what they can. */
 static void
-undo_dropped(MgUndo *u, const MgModel *m)
+undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 {
 	List	   *drops = mg_captured_drops();
 	StringInfoData recreate;
-	ListCell   *lc;
 
+	if (!u->capturing)
+		return;
 	initStringInfo(&recreate);
 	/* Sequences, then views in the reverse order of their drops (dependents last), then indexes. */
 	for (int rank = 0; rank <= 2; rank++)
 	{
-		for (int i = list_length(drops) - 1; i >= 0; i--)
+		for (int i = list_length(drops) - 1; i >= u->capture_start; i--)
 		{
 			MgDropped  *d = (MgDropped *) list_nth(drops, i);
 
@@ -647,9 +765,9 @@ undo_dropped(MgUndo *u, const MgModel *m)
 							quote_qualified_identifier(d->table.name.schema, d->table.name.name));
 		}
 	}
-	foreach(lc, drops)
+	for (int i = u->capture_start; i < list_length(drops); i++)
 	{
-		MgDropped  *d = (MgDropped *) lfirst(lc);
+		MgDropped  *d = (MgDropped *) list_nth(drops, i);
 
 		/* The statement's own targets are in the model's undo already. */
 		if (d->recreate_sql || mg_model_covers(m, d->relid) || !d->have_facts ||
@@ -672,6 +790,25 @@ undo_dropped(MgUndo *u, const MgModel *m)
 	}
 	if (recreate.len > 0)
 	{
+		/*
+		 * DROP of a type, a function, a schema, an extension, DROP OWNED:
+		 * the views and sequences that went with it come back only once the
+		 * object itself is back, which is not recorded.
+		 */
+		bool		own_target_known = IsA(parsetree, AlterTableStmt) ||
+			(IsA(parsetree, DropStmt) &&
+			 (((DropStmt *) parsetree)->removeType == OBJECT_VIEW ||
+			  ((DropStmt *) parsetree)->removeType == OBJECT_MATVIEW ||
+			  ((DropStmt *) parsetree)->removeType == OBJECT_SEQUENCE ||
+			  ((DropStmt *) parsetree)->removeType == OBJECT_INDEX ||
+			  ((DropStmt *) parsetree)->removeType == OBJECT_TABLE));
+
+		if (!own_target_known)
+		{
+			u->reversible = false;
+			appendStringInfo(&u->reasonbuf, "the definition of what %s dropped is not recorded; ",
+							 m->command ? m->command : "the statement");
+		}
 		u->covered = true;
 		if (u->sqlbuf.len > 0)
 			appendStringInfoChar(&u->sqlbuf, '\n');
@@ -687,8 +824,8 @@ mg_finish_undo(MgUndo *u, const MgModel *m, Node *parsetree)
 	undo_created(u, parsetree);
 	if (u->temporary)
 		return false;
-	undo_dropped(u, m);
-	if (u->covered && u->sqlbuf.len == 0)
+	undo_dropped(u, m, parsetree);
+	if (u->covered && u->reversible && u->sqlbuf.len == 0)
 		appendStringInfoString(&u->sqlbuf, u->existed ? "-- nothing to undo: it existed already"
 							   : "-- nothing to undo");
 	if (u->reversible && u->sqlbuf.len == 0)
@@ -737,7 +874,6 @@ static struct
 {
 	bool		valid;
 	Oid			relid;			/* InvalidOid: the extension is not installed */
-	Oid			id_sequence;
 	AttrNumber	attnum[NCOLS];	/* 0: the table has no such column */
 	bool		callback_registered;
 } history_table;
@@ -746,8 +882,7 @@ static void
 forget_history_table(Datum arg, Oid relid)
 {
 	(void) arg;
-	if (!OidIsValid(relid) || relid == history_table.relid || relid == history_table.id_sequence ||
-		!OidIsValid(history_table.relid))
+	if (!OidIsValid(relid) || relid == history_table.relid || !OidIsValid(history_table.relid))
 		history_table.valid = false;
 }
 
@@ -763,9 +898,10 @@ find_history_table(void)
 		CacheRegisterRelcacheCallback(forget_history_table, (Datum) 0);
 		history_table.callback_registered = true;
 	}
+	/* Valid from now: an invalidation during the look-ups clears it, and they run again. */
+	history_table.valid = true;
 	nsp = get_namespace_oid("migration_guard", true);
 	history_table.relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
-	history_table.id_sequence = InvalidOid;
 	for (int i = 0; i < NCOLS; i++)
 	{
 		AttrNumber	a = OidIsValid(history_table.relid)
@@ -773,11 +909,38 @@ find_history_table(void)
 
 		history_table.attnum[i] = a > 0 ? a : 0;
 	}
-	if (history_table.attnum[COL_ID] > 0)
-		history_table.id_sequence = getIdentitySequence(history_table.relid,
-														history_table.attnum[COL_ID], true);
-	history_table.valid = true;
+	if (!history_table.valid)
+		return find_history_table();
 	return OidIsValid(history_table.relid);
+}
+
+/*
+ * The id of the next row: (transaction id << 16) + its number in the
+ * transaction.  Unique (a transaction records fewer than 65 536 statements:
+ * past that they share the last number's neighbourhood of the next
+ * transaction id only after 2^16 statements, which the check below refuses),
+ * and in execution order within a transaction.  Not from a sequence:
+ * nextval() would set what lastval() returns in the session.
+ */
+static int64
+next_history_id(void)
+{
+	static FullTransactionId xid;
+	static uint32 n = 0;
+	FullTransactionId top = GetTopFullTransactionId();
+
+	if (!FullTransactionIdEquals(top, xid))
+	{
+		xid = top;
+		n = 0;
+	}
+	if (n >= 0xFFFF)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many DDL statements in one transaction for migration_guard.history"),
+				 errdetail("The history numbers at most 65 535 statements per transaction."),
+				 errhint("Split the migration into several transactions, or SET migration_guard.history = off (superuser).")));
+	return (int64) ((U64FromFullTransactionId(top) << 16) | ++n);
 }
 
 /* Sets column col of the history row, if the table has it. */
@@ -812,6 +975,10 @@ table_owner(Oid relid)
 	return owner;
 }
 
+bool		mg_running_internal_sql = false;
+
+static void prune_rows(Datum *args);
+
 static void
 prune_history(Oid relid)
 {
@@ -819,10 +986,9 @@ prune_history(Oid relid)
 	TimestampTz now = GetCurrentTimestamp();
 	Oid			save_userid;
 	int			save_sec_context;
-	Oid			argtypes[1] = {TIMESTAMPTZOID};
 	Datum		args[1];
 
-	if (mg_history_retention_min < 0 ||
+	if (mg_history_retention_min <= 0 ||
 		(last_prune != 0 && !TimestampDifferenceExceeds(last_prune, now, 10 * 60 * 1000)))
 		return;
 	last_prune = now;
@@ -830,12 +996,40 @@ prune_history(Oid relid)
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(table_owner(relid),
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	mg_running_internal_sql = true;
+	PG_TRY();
+	{
+		prune_rows(args);
+	}
+	PG_CATCH();
+	{
+		mg_running_internal_sql = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	mg_running_internal_sql = false;
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+static void
+prune_rows(Datum *args)
+{
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+
 	SPI_connect();
-	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE executed_at OPERATOR(pg_catalog.<) $1",
+
+	/*
+	 * Never wait for anyone: rows another migration is pruning right now are
+	 * skipped (SKIP LOCKED), and at most 10 000 go per call, so a migration
+	 * pays for pruning only a bounded amount.
+	 */
+	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE id OPERATOR(pg_catalog.=) ANY "
+							  "(ARRAY(SELECT id FROM migration_guard.history "
+							  "WHERE executed_at OPERATOR(pg_catalog.<) $1 "
+							  "LIMIT 10000 FOR UPDATE SKIP LOCKED))",
 							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "migration_guard: could not prune the history");
 	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
 /*
@@ -895,9 +1089,7 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	username = GetUserNameFromId(GetUserId(), true);
 	namestrcpy(&user, username ? username : "?");
 
-	if (OidIsValid(history_table.id_sequence))
-		set_column(values, nulls, desc->natts, COL_ID,
-				   Int64GetDatum(nextval_internal(history_table.id_sequence, false)), false);
+	set_column(values, nulls, desc->natts, COL_ID, Int64GetDatum(next_history_id()), false);
 	set_column(values, nulls, desc->natts, COL_EXECUTED_AT,
 			   TimestampTzGetDatum(GetCurrentStatementStartTimestamp()), false);
 	set_column(values, nulls, desc->natts, COL_TRANSACTION_ID,

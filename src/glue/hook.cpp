@@ -236,8 +236,14 @@ run_capturing(PlannedStmt *pstmt, const char *queryString,
 	Node	   *parsetree = pstmt->utilityStmt;
 	const MgModel *saved_model = mg_running_model;
 
-	mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
-							 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
+	int			start = mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
+												 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
+
+	if (undo)
+	{
+		undo->capturing = true;
+		undo->capture_start = start;
+	}
 	mg_running_model = model;
 	PG_TRY();
 	{

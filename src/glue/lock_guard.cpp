@@ -558,7 +558,7 @@ static void
 mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	/* Application traffic: one comparison, nothing else. */
-	if (ntracked > 0 && holding_tracked_locks() && mg_mode != 0 &&
+	if (ntracked > 0 && !mg_running_internal_sql && holding_tracked_locks() && mg_mode != 0 &&
 		!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && queryDesc->operation != CMD_SELECT &&
 		queryDesc->plannedstmt && queryDesc->plannedstmt->resultRelations != NIL)
 	{

@@ -222,7 +222,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.history_retention",
-							"How long rows stay in migration_guard.history; -1 keeps them forever.",
+							"How long rows stay in migration_guard.history; 0 or -1 keeps them forever.",
 							"Older rows are deleted by the backend that records a DDL statement, at most every ten minutes.",
 							&mg_history_retention_min,
 							90 * 24 * 60,

@@ -755,7 +755,7 @@ TEST(DropColumn, ByCascade) {
   op.command = "DROP TYPE";
   auto f = run(op, "drop_column");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_CONTAINS(f[0].message, ("DROP TYPE CASCADE drops column \"c\""));
+  EXPECT_CONTAINS(f[0].message, ("DROP TYPE also drops column \"c\""));
   EXPECT_CONTAINS(f[0].hint, ("needs no CASCADE"));
   expect_well_formed(f[0], op.table);
 }
@@ -767,8 +767,8 @@ TEST(DropTable, ByCascade) {
   op.command = "DROP SCHEMA";
   auto f = run(op, "drop_table");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_CONTAINS(f[0].message, ("DROP SCHEMA CASCADE drops table"));
-  EXPECT_CONTAINS(f[0].hint, ("Do not let CASCADE take a table that has rows"));
+  EXPECT_CONTAINS(f[0].message, ("DROP SCHEMA also drops table"));
+  EXPECT_CONTAINS(f[0].hint, ("Do not let a table that has rows go as a dependency"));
   expect_well_formed(f[0], op.table);
 }
 

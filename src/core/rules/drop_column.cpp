@@ -30,8 +30,7 @@ void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& o
   f.relation = display_name(t.name);
   f.message =
       op.dependent
-          ? fmt::format("{} CASCADE drops column \"{}\" of table \"{}\" too, which destroys its "
-                        "values",
+          ? fmt::format("{} also drops column \"{}\" of table \"{}\", which destroys its values",
                         op.command, c.column, f.relation)
           : fmt::format("dropping column \"{}\" of table \"{}\" destroys its values", c.column,
                         f.relation);

@@ -29,7 +29,7 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
   f.severity = Severity::Error;
   f.relation = display_name(t.name);
   f.message = op.dependent
-                  ? fmt::format("{} CASCADE drops table \"{}\" too, which destroys its rows",
+                  ? fmt::format("{} also drops table \"{}\", which destroys its rows",
                                 op.command, f.relation)
                   : fmt::format("dropping table \"{}\" destroys its rows", f.relation);
   f.detail = fmt::format(
@@ -37,8 +37,8 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
       "application version still running that uses the table fails from that moment.{} DROP "
       "TABLE takes an {} lock, which blocks {}.",
       table_facts_sentence(t),
-      op.dependent ? " The table depends on the object the statement drops, and CASCADE "
-                     "drops everything that depends on it."
+      op.dependent ? " The table depends on what the statement drops (through CASCADE, or as "
+                     "a member of a dropped extension), so it goes too."
       : op.cascade ? " CASCADE also drops every object that depends on the table: views, "
                    "foreign key constraints of other tables, and so on."
                  : "",
@@ -55,7 +55,8 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
       sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
       deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
   if (op.dependent)
-    f.hint = "Do not let CASCADE take a table that has rows: deal with it on its own first. " +
+    f.hint = "Do not let a table that has rows go as a dependency: deal with it on its own "
+             "first. " +
              f.hint;
   // The drop belongs to a later release: in a script it stays a comment.
   f.safe_sql = fmt::format(
