@@ -46,6 +46,8 @@ ALTER TABLE hist DROP CONSTRAINT hist_id_positive;
 ALTER TABLE hist ALTER COLUMN code DROP NOT NULL;
 ALTER TABLE hist RENAME CONSTRAINT hist_amount_positive TO hist_amount_pos;
 ALTER INDEX hist_id_idx RENAME TO hist_id_index;
+CREATE INDEX CONCURRENTLY hist_code_idx ON hist (code);
+DROP INDEX CONCURRENTLY hist_code_idx;
 TRUNCATE hist_small;
 -- A rolled-back migration leaves no row.
 BEGIN;

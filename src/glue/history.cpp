@@ -157,8 +157,10 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 				appendStringInfoString(reason, "the index was created without a name; ");
 			}
 			else
+				/* CONCURRENTLY if it was built so (then it runs outside a transaction block too). */
 				appendStringInfo(&one, "DROP INDEX %s%s;",
-								 op->table.kind == RELKIND_PARTITIONED_TABLE ? "" : "CONCURRENTLY ",
+								 op->concurrently && op->table.kind != RELKIND_PARTITIONED_TABLE
+								 ? "CONCURRENTLY " : "",
 								 quote_qualified_identifier(op->table.name.schema, op->index_name));
 			break;
 		case MG_OP_DROP_INDEX:
@@ -169,6 +171,11 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 
 				char	   *def = OidIsValid(idx) ? guarded(index_def_sql, idx) : NULL;
 
+				/* Dropped CONCURRENTLY: built back the same way. */
+				if (def && op->concurrently && strncmp(def, "CREATE INDEX ", 13) == 0)
+					def = psprintf("CREATE INDEX CONCURRENTLY %s", def + 13);
+				else if (def && op->concurrently && strncmp(def, "CREATE UNIQUE INDEX ", 20) == 0)
+					def = psprintf("CREATE UNIQUE INDEX CONCURRENTLY %s", def + 20);
 				if (def)
 					appendStringInfoString(&one, def);
 				else
