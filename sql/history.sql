@@ -13,7 +13,9 @@ ALTER TABLE hist ADD CONSTRAINT hist_id_positive CHECK (id > 0);
 ALTER TABLE hist ADD COLUMN code text NOT NULL DEFAULT 'a';
 CREATE TABLE hist_small (id int);
 INSERT INTO hist_small VALUES (1), (2);
-ANALYZE hist, hist_small;
+CREATE TABLE hist_gone (id int, payload text);
+INSERT INTO hist_gone SELECT g, repeat('x', 20) FROM generate_series(1, 3000) g;
+ANALYZE hist, hist_small, hist_gone;
 CALL quietly('TRUNCATE migration_guard.history');
 SET migration_guard.mode = warn;
 SET client_min_messages = error;
@@ -31,6 +33,7 @@ CREATE TEMP VIEW hist_shape AS
   SELECT 'constraint', conname::text, pg_get_constraintdef(oid), convalidated::text
     FROM pg_constraint WHERE conrelid = 'hist'::regclass;
 CREATE TEMP TABLE shape_before AS SELECT * FROM hist_shape;
+CREATE TEMP TABLE data_before AS SELECT count(*) AS n, sum(id) AS ids, sum(amount) AS amounts FROM hist;
 SELECT now() AS migration_start \gset
 
 ALTER TABLE hist ADD COLUMN note text;
@@ -49,6 +52,9 @@ ALTER INDEX hist_id_idx RENAME TO hist_id_index;
 CREATE INDEX CONCURRENTLY hist_code_idx ON hist (code);
 DROP INDEX CONCURRENTLY hist_code_idx;
 TRUNCATE hist_small;
+ALTER TABLE hist_small RENAME TO hist_tiny;
+ALTER TABLE hist_gone DROP COLUMN payload;
+DROP TABLE hist_gone;
 -- A rolled-back migration leaves no row.
 BEGIN;
 ALTER TABLE hist ADD COLUMN never int;
@@ -69,6 +75,10 @@ SET migration_guard.mode = warn;
 (SELECT * FROM hist_shape EXCEPT SELECT * FROM shape_before)
 UNION ALL
 (SELECT * FROM shape_before EXCEPT SELECT * FROM hist_shape);
+-- ... and its data (the type change went to bigint and back).
+SELECT (SELECT row(n, ids, amounts) FROM data_before) =
+       (SELECT row(count(*), sum(id), sum(amount)) FROM hist) AS same_data;
+SELECT to_regclass('hist_small') IS NOT NULL AS renamed_back, to_regclass('hist_gone') IS NULL AS dropped_for_good;
 
 -- Creations, views, sequences, schemas and storage parameters: run them,
 -- run the rollback script, and the relations are back as they were.

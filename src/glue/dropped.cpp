@@ -65,6 +65,22 @@ mg_column_all_null(Oid relid, AttrNumber attnum)
 	return result;
 }
 
+/* The statistics' average width of a column's values in bytes, or -1. */
+int
+mg_column_avg_width(Oid relid, AttrNumber attnum)
+{
+	int			width = -1;
+	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+									 Int16GetDatum(attnum), BoolGetDatum(has_subclass(relid)));
+
+	if (HeapTupleIsValid(tp))
+	{
+		width = ((Form_pg_statistic) GETSTRUCT(tp))->stawidth;
+		ReleaseSysCache(tp);
+	}
+	return width;
+}
+
 /*
  * " WITH (name = 'value', ...)" for a relation's reloptions, or "".  The
  * values are quoted as literals, which every option accepts.

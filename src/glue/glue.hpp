@@ -140,6 +140,7 @@ void		mg_capture_drops_end(void);
 List	   *mg_captured_drops(void);
 MgDropped  *mg_find_dropped(Oid relid, int32 attnum);
 bool		mg_column_all_null(Oid relid, AttrNumber attnum);
+int			mg_column_avg_width(Oid relid, AttrNumber attnum);
 char	   *mg_reloptions_clause(Oid relid);
 char	   *mg_view_create_sql(Oid relid);
 /* The model of the statement running now, while it runs (hook.cpp). */

@@ -234,17 +234,32 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 				break;
 			*reversible = false;
 			appendStringInfo(reason, "DROP TABLE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
-							 table, op->table.rows, op->table.bytes);
+							 table, Max(op->table.rows, 0), Max(op->table.bytes, 0));
 			break;
 		case MG_OP_DROP_COLUMN:
-			*reversible = false;
-			appendStringInfo(reason, "DROP COLUMN %s.%s lost the values of about " INT64_FORMAT " rows; ",
-							 table, quote_identifier(op->column), op->table.rows);
+			{
+				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
+				Oid			relid = OidIsValid(nsp) ? get_relname_relid(op->table.name.name, nsp)
+					: InvalidOid;
+				AttrNumber	attnum = OidIsValid(relid) && op->column
+					? get_attnum(relid, op->column) : InvalidAttrNumber;
+				int			width = attnum > 0 ? mg_column_avg_width(relid, attnum) : -1;
+
+				*reversible = false;
+				appendStringInfo(reason, "DROP COLUMN %s.%s lost the values of about " INT64_FORMAT " rows",
+								 table, quote_identifier(op->column), Max(op->table.rows, 0));
+				if (op->column_empty)
+					appendStringInfoString(reason, " (every value NULL)");
+				else if (width > 0 && op->table.rows > 0)
+					appendStringInfo(reason, " (about " INT64_FORMAT " bytes)",
+									 (int64) width * op->table.rows);
+				appendStringInfoString(reason, "; ");
+			}
 			break;
 		case MG_OP_TRUNCATE:
 			*reversible = false;
-			appendStringInfo(reason, "TRUNCATE %s lost about " INT64_FORMAT " rows; ", table,
-							 op->table.rows);
+			appendStringInfo(reason, "TRUNCATE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
+							 table, Max(op->table.rows, 0), Max(op->table.bytes, 0));
 			break;
 		case MG_OP_LOCK_REQUEST:
 		case MG_OP_HELD_LOCK:
