@@ -550,6 +550,29 @@ undo_reloptions(Oid relid, const char *keyword, const char *name, List *defs, St
 		prepend(sql, psprintf("ALTER %s %s SET (%s);", keyword, name, set.data));
 }
 
+/* The relation a CREATE names, and whether it says IF NOT EXISTS; NULL for other statements. */
+static RangeVar *
+created_relation(Node *parsetree, bool *if_not_exists)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateStmt:
+			*if_not_exists = ((CreateStmt *) parsetree)->if_not_exists;
+			return ((CreateStmt *) parsetree)->relation;
+		case T_CreateSeqStmt:
+			*if_not_exists = ((CreateSeqStmt *) parsetree)->if_not_exists;
+			return ((CreateSeqStmt *) parsetree)->sequence;
+		case T_CreateTableAsStmt:
+			*if_not_exists = ((CreateTableAsStmt *) parsetree)->if_not_exists;
+			return ((CreateTableAsStmt *) parsetree)->into->rel;
+		case T_ViewStmt:
+			*if_not_exists = false;
+			return ((ViewStmt *) parsetree)->view;
+		default:
+			return NULL;
+	}
+}
+
 /*
  * The relation named rv in the schema a CREATE puts it in (not the first
  * one of the search path that has the name), or InvalidOid.
@@ -567,41 +590,21 @@ creation_relid(RangeVar *rv)
 static void
 undo_before(MgUndo *u, Node *parsetree)
 {
+	bool		if_not_exists = false;
+	RangeVar   *created = created_relation(parsetree, &if_not_exists);
+
+	if (created)
+	{
+		u->temporary = created->relpersistence == RELPERSISTENCE_TEMP;
+		u->existed = !u->temporary && if_not_exists && OidIsValid(creation_relid(created));
+	}
 	switch (nodeTag(parsetree))
 	{
-		case T_CreateStmt:
-			{
-				RangeVar   *rv = ((CreateStmt *) parsetree)->relation;
-
-				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = !u->temporary && ((CreateStmt *) parsetree)->if_not_exists &&
-					OidIsValid(creation_relid(rv));
-			}
-			break;
-		case T_CreateSeqStmt:
-			{
-				RangeVar   *rv = ((CreateSeqStmt *) parsetree)->sequence;
-
-				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = !u->temporary && ((CreateSeqStmt *) parsetree)->if_not_exists &&
-					OidIsValid(creation_relid(rv));
-			}
-			break;
-		case T_CreateTableAsStmt:
-			{
-				RangeVar   *rv = ((CreateTableAsStmt *) parsetree)->into->rel;
-
-				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP;
-				u->existed = !u->temporary && ((CreateTableAsStmt *) parsetree)->if_not_exists &&
-					OidIsValid(creation_relid(rv));
-			}
-			break;
 		case T_ViewStmt:
 			{
 				ViewStmt   *vs = (ViewStmt *) parsetree;
 				Oid			relid;
 
-				u->temporary = vs->view->relpersistence == RELPERSISTENCE_TEMP;
 				if (u->temporary || !vs->replace)
 					break;
 				relid = creation_relid(vs->view);
@@ -706,28 +709,14 @@ mg_model_covers(const MgModel *m, Oid relid)
 static void
 undo_created(MgUndo *u, Node *parsetree)
 {
-	RangeVar   *rv = NULL;
+	bool		if_not_exists;
+	RangeVar   *rv = created_relation(parsetree, &if_not_exists);
 	Oid			relid;
 	const char *keyword;
 	char	   *name;
 
-	switch (nodeTag(parsetree))
-	{
-		case T_CreateStmt:
-			rv = ((CreateStmt *) parsetree)->relation;
-			break;
-		case T_CreateSeqStmt:
-			rv = ((CreateSeqStmt *) parsetree)->sequence;
-			break;
-		case T_CreateTableAsStmt:
-			rv = ((CreateTableAsStmt *) parsetree)->into->rel;
-			break;
-		case T_ViewStmt:
-			rv = ((ViewStmt *) parsetree)->view;
-			break;
-		default:
-			return;
-	}
+	if (rv == NULL)
+		return;
 	u->covered = true;
 	if (u->temporary)
 		return;
