@@ -57,8 +57,10 @@ SELECT stmt_no, command, relation, lock_mode, other_locks, effect, rows_estimate
 
 \echo
 \echo '== 8. the report of a migration, for the pull request (also: migration-guard review FILE)'
+\set QUIET on
 \pset format unaligned
 \pset tuples_only on
+\set QUIET off
 SELECT migration_guard.report($$
   BEGIN;
   ALTER TABLE orders ADD COLUMN shipped_at timestamptz;
@@ -67,12 +69,16 @@ SELECT migration_guard.report($$
   COMMIT;
   CREATE INDEX orders_created_idx ON orders (created_at);
 $$);
+\set QUIET on
 \pset format aligned
 \pset tuples_only off
+\set QUIET off
 
 \echo
 \echo '== 9. what ran, and the SQL that undoes it (migration_guard.history, rollback_script)'
 SELECT id, command, decision, findings, reversible FROM migration_guard.history ORDER BY id;
+\set QUIET on
 \pset format unaligned
 \pset tuples_only on
+\set QUIET off
 SELECT migration_guard.rollback_script(now() - interval '1 hour');

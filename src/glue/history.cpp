@@ -747,7 +747,9 @@ undo_created(MgUndo *u, Node *parsetree)
 			prepend(&u->sqlbuf, psprintf("DROP VIEW %s;\n%s", name, u->old_view_sql));
 	}
 	else if (!u->existed && keyword)
-		prepend(&u->sqlbuf, psprintf("DROP %s %s;", keyword, name));
+		prepend(&u->sqlbuf, psprintf("DROP %s %s;%s", keyword, name,
+									 strcmp(keyword, "TABLE") == 0
+									 ? "  -- with every row written to it since" : ""));
 }
 
 /* After a DROP: what CASCADE took with it, and the statements that bring back what they can. */
