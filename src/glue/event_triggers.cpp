@@ -123,9 +123,9 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 		 * targets the hook judged before the statement ran are not judged
 		 * twice.
 		 */
-		if (mg_model_covers(mg_running_model, objid))
-			continue;
 		if (strcmp(type, "table") != 0 && strcmp(type, "table column") != 0)
+			continue;
+		if (mg_model_covers(mg_running_model, objid))
 			continue;
 		d = mg_find_dropped(objid, objsubid);
 		if (d == NULL || !d->have_facts)
