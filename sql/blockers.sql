@@ -76,6 +76,28 @@ SELECT * FROM dblink_get_result('app') AS t(app_done timestamptz);
 SELECT * FROM dblink_get_result('holder') AS t(r text);
 SELECT * FROM dblink_get_result('holder') AS t(r text);
 
+-- Recording a dropped view's definition never makes the DROP wait: with a
+-- table the view reads locked by another session, the DROP goes on at once
+-- and the view is recorded without its definition.
+SET migration_guard.mode = warn;
+RESET migration_guard.on_lock_conflict;
+CREATE TABLE view_src (id int);
+CREATE VIEW view_on_src AS SELECT id FROM view_src;
+SELECT dblink_exec('holder', 'BEGIN');
+SELECT dblink_exec('holder', 'LOCK TABLE view_src IN ACCESS EXCLUSIVE MODE');
+SET statement_timeout = '5s';
+DROP VIEW view_on_src;
+RESET statement_timeout;
+SELECT dblink_exec('holder', 'COMMIT');
+SELECT reversible, rollback_sql, irreversible_reason
+  FROM migration_guard.history WHERE command = 'DROP VIEW' ORDER BY id DESC LIMIT 1;
+-- Without the other session, the definition is recorded.
+CREATE VIEW view_on_src AS SELECT id FROM view_src;
+DROP VIEW view_on_src;
+SELECT reversible, rollback_sql
+  FROM migration_guard.history WHERE command = 'DROP VIEW' ORDER BY id DESC LIMIT 1;
+DROP TABLE view_src;
+
 SELECT dblink_disconnect('holder');
 SELECT dblink_disconnect('app');
 CALL quietly('DROP TABLE queue_me');

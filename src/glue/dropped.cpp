@@ -318,8 +318,18 @@ note_rule(Oid ruleoid)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 
-	if (OidIsValid(view) && get_rel_persistence(view) != RELPERSISTENCE_TEMP &&
-		rule_sources_lockable(ruleoid, view))
+	if (!OidIsValid(view) || get_rel_persistence(view) == RELPERSISTENCE_TEMP)
+		return;
+	if (!rule_sources_lockable(ruleoid, view))
+	{
+		MgDropped  *d = new_dropped(view, 0);
+
+		d->definition_unknown = true;
+		d->table.kind = get_rel_relkind(view);
+		d->table.name.schema = get_namespace_name(get_rel_namespace(view));
+		d->table.name.name = get_rel_name(view);
+	}
+	else
 	{
 		char	   *sql = mg_view_create_sql(view);
 
@@ -422,7 +432,8 @@ mg_find_dropped(Oid relid, int32 attnum)
 	{
 		MgDropped  *d = (MgDropped *) lfirst(lc);
 
-		if (d->relid == relid && d->attnum == attnum && !d->is_index && d->recreate_sql == NULL)
+		if (d->relid == relid && d->attnum == attnum && !d->is_index && d->recreate_sql == NULL &&
+			!d->definition_unknown)
 			return d;
 	}
 	return NULL;

@@ -134,6 +134,7 @@ typedef struct MgDropped
 	char	   *recreate_sql;	/* a view, sequence or materialized view index: how to get it back */
 	int			recreate_rank;	/* 0 sequence, 1 view or materialized view, 2 index */
 	bool		is_index;
+	bool		definition_unknown;	/* a view whose sources were locked by another session */
 } MgDropped;
 int			mg_capture_drops_begin(bool with_indexes);
 void		mg_capture_drops_end(void);

@@ -782,6 +782,15 @@ undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 	{
 		MgDropped  *d = (MgDropped *) list_nth(drops, i);
 
+		if (d->definition_unknown)
+		{
+			u->reversible = false;
+			appendStringInfo(&u->reasonbuf,
+							 "the definition of %s was not read: a relation it reads was locked by another session; ",
+							 qualified_name(&d->table.name));
+			u->extra_relations = lappend(u->extra_relations, (void *) qualified_name(&d->table.name));
+			continue;
+		}
 		/* The statement's own targets are in the model's undo already. */
 		if (d->recreate_sql || mg_model_covers(m, d->relid) || !d->have_facts ||
 			d->table.created_in_transaction)
