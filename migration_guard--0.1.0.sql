@@ -130,10 +130,7 @@ COMMENT ON FUNCTION migration_guard.report(text, text, boolean) IS
 -- that ran the statement (row level security) and by superusers; written
 -- only by the extension (its insert runs as the table's owner).
 CREATE TABLE migration_guard.history (
-    -- (transaction id << 16) + the statement's number in its transaction:
-    -- unique, and in execution order within a transaction.  Not a sequence:
-    -- nextval() would make lastval() answer for the sequence of the history.
-    id bigint PRIMARY KEY,
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     executed_at timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     transaction_id xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     username name NOT NULL,
@@ -164,14 +161,12 @@ SELECT pg_catalog.pg_extension_config_dump('migration_guard.history', '');
 -- The undo of one history row: its statement, or why there is none.
 CREATE FUNCTION migration_guard.undo_text(h migration_guard.history)
 RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
                 CASE WHEN h.reversible THEN h.rollback_sql
-                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known')
-                          || coalesce(E'\n-- what can be restored once the rest is back:\n'
-                                      || regexp_replace(h.rollback_sql, '^', '-- ', 'gn'), '') END)
+                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known') END)
 $$;
 
 -- The statements that undo what ran since a point in time, or in one

@@ -1,0 +1,20 @@
+-- migration_guard 0.1.0 -> 0.2.0: the history is recorded by default, with
+-- ids that use no sequence, and rollback_script() shows, commented out, what
+-- an irreversible step could still restore.
+\echo Use "ALTER EXTENSION migration_guard UPDATE TO '0.2.0'" to load this file. \quit
+
+-- (transaction id << 16) + the statement's number in its transaction:
+-- nextval() on a sequence of ours would make lastval() answer for it.
+ALTER TABLE migration_guard.history ALTER COLUMN id DROP IDENTITY;
+
+CREATE OR REPLACE FUNCTION migration_guard.undo_text(h migration_guard.history)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
+                CASE WHEN h.reversible THEN h.rollback_sql
+                     ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known')
+                          || coalesce(E'\n-- what can be restored once the rest is back:\n'
+                                      || regexp_replace(h.rollback_sql, '^', '-- ', 'gn'), '') END)
+$$;
