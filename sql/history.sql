@@ -161,6 +161,23 @@ UPDATE migration_guard.history SET decision = 'allowed';
 RESET ROLE;
 SELECT count(*) AS all_rows_for_the_superuser FROM migration_guard.history;
 
+-- DDL run inside DDL (here by an event trigger) gets a row of its own, and
+-- leaves the outer statement's findings alone.
+CALL quietly('TRUNCATE migration_guard.history');
+CREATE FUNCTION make_audit_table() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  CREATE TABLE IF NOT EXISTS hist_audit (at timestamptz);
+END $$;
+CREATE EVENT TRIGGER hist_nested ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
+  EXECUTE FUNCTION make_audit_table();
+SET client_min_messages = error;
+ALTER TABLE hist RENAME COLUMN code TO code2;
+RESET client_min_messages;
+SELECT command, decision, findings, rollback_sql FROM migration_guard.history ORDER BY id;
+DROP EVENT TRIGGER hist_nested;
+DROP FUNCTION make_audit_table();
+CALL quietly('DROP TABLE hist_audit');
+
 -- Only a superuser may change the retention, and only to a valid value.
 SET ROLE regress_mg_hist;
 SET migration_guard.history_retention = -1;

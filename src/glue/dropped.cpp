@@ -141,7 +141,7 @@ mg_view_create_sql(Oid relid)
 		!OidIsValid(nsp))
 		return NULL;
 	/* " SELECT ...;" with the view's own column names, as pg_dump shows it. */
-	def = OidFunctionCall1(F_PG_GET_VIEWDEF_OID, ObjectIdGetDatum(relid));
+	def = DirectFunctionCall1(pg_get_viewdef, ObjectIdGetDatum(relid));
 	return psprintf("CREATE %s %s%s AS\n%s",
 					relkind == RELKIND_VIEW ? "VIEW" : "MATERIALIZED VIEW",
 					quote_qualified_identifier(get_namespace_name(nsp), name),

@@ -119,7 +119,7 @@ typedef struct MgUndo
 } MgUndo;
 extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
 extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
-void		mg_reset_findings(void);
+void		mg_start_findings(bool nested);
 void		mg_note_finding(const char *rule);
 /* What was dropped while a statement ran, noted just before (dropped.cpp). */
 typedef struct MgDropped

@@ -38,13 +38,19 @@ List	   *mg_last_findings = NIL;
 int			mg_last_decision = 0;	/* 0 allowed, 1 warned, 2 acknowledged */
 static MemoryContext findings_cxt = NULL;
 
+/*
+ * A statement starts being judged.  A nested one (DDL run by a function or
+ * an event trigger inside another judged statement) keeps the memory of the
+ * outer statement's findings, which the hook gives back to it afterwards.
+ */
 void
-mg_reset_findings(void)
+mg_start_findings(bool nested)
 {
 	if (findings_cxt == NULL)
 		findings_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard findings",
 											 ALLOCSET_SMALL_SIZES);
-	MemoryContextReset(findings_cxt);
+	if (!nested)
+		MemoryContextReset(findings_cxt);
 	mg_last_findings = NIL;
 	mg_last_decision = 0;
 }
@@ -55,7 +61,7 @@ mg_note_finding(const char *rule)
 	MemoryContext old;
 
 	if (findings_cxt == NULL)
-		mg_reset_findings();
+		mg_start_findings(false);
 	old = MemoryContextSwitchTo(findings_cxt);
 	mg_last_findings = lappend(mg_last_findings, pstrdup(rule));
 	MemoryContextSwitchTo(old);

@@ -22,6 +22,22 @@ extern "C" {
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 const MgModel *mg_running_model = NULL;
 
+/* Judged statements running now: more than one when DDL runs inside DDL (functions, event triggers). */
+static int	judged_depth = 0;
+
+/* What the hook keeps of a judged statement while it runs. */
+typedef struct JudgedRun
+{
+	MgModel    *model;
+	MgUndo	   *undo;
+	int			timeout_nestlevel;
+	LocalTransactionId timeout_lxid;
+	bool		capture;		/* it may drop objects: note them (dropped.cpp) */
+	bool		nested;			/* inside another judged statement, whose findings are ... */
+	List	   *outer_findings; /* ... kept here meanwhile */
+	int			outer_decision;
+} JudgedRun;
+
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
 statement_text(PlannedStmt *pstmt, const char *queryString)
@@ -49,7 +65,7 @@ judge(PlannedStmt *pstmt, const char *queryString)
 
 	/* Nothing predicted for this statement until its model says so. */
 	mg_note_predicted_rewrites(model);
-	mg_reset_findings();
+	mg_start_findings(judged_depth > 0);
 
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
@@ -98,7 +114,7 @@ bare_model(PlannedStmt *pstmt, const char *queryString)
 	while (*model->text == ' ' || *model->text == '\n' || *model->text == '\t' ||
 		   *model->text == '\r')
 		model->text++;
-	mg_reset_findings();
+	mg_start_findings(judged_depth > 0);
 	return model;
 }
 
@@ -109,14 +125,13 @@ static void run_statement(PlannedStmt *pstmt, const char *queryString,
 						  ProcessUtilityContext context, ParamListInfo params,
 						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
 
-static void run_capturing(PlannedStmt *pstmt, const char *queryString,
+static void run_judged(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
-						  bool readOnlyTree,
+					   bool readOnlyTree,
 #endif
-						  ProcessUtilityContext context, ParamListInfo params,
-						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
-						  MgModel *model, MgUndo *undo, int timeout_nestlevel,
-						  LocalTransactionId timeout_lxid);
+					   ProcessUtilityContext context, ParamListInfo params,
+					   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
+					   JudgedRun *run);
 static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
 							LocalTransactionId timeout_lxid);
 
@@ -133,7 +148,12 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	int			timeout_nestlevel = -1;
 	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
 	MgUndo	   *undo = NULL;
-	bool		capture;
+	JudgedRun	run;
+
+	/* Inside another judged statement: its findings wait until this one is done. */
+	run.nested = judged_depth > 0;
+	run.outer_findings = mg_last_findings;
+	run.outer_decision = mg_last_decision;
 
 	switch (nodeTag(parsetree))
 	{
@@ -200,51 +220,74 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	 * A statement that may drop objects: note each one just before it goes
 	 * (what CASCADE takes, for sql_drop and the history).
 	 */
-	capture = model != NULL &&
-		(IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) || IsA(parsetree, DropOwnedStmt));
-	if (!capture)
+	if (model == NULL)
 	{
 		run_statement(pstmt, queryString,
 #if PG_VERSION_NUM >= 140000
 					  readOnlyTree,
 #endif
 					  context, params, queryEnv, dest, qc);
-		after_statement(model, undo, parsetree, timeout_nestlevel, timeout_lxid);
 		return;
 	}
-
-	run_capturing(pstmt, queryString,
+	run.model = model;
+	run.undo = undo;
+	run.timeout_nestlevel = timeout_nestlevel;
+	run.timeout_lxid = timeout_lxid;
+	run.capture = IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) ||
+		IsA(parsetree, DropOwnedStmt);
+	run_judged(pstmt, queryString,
 #if PG_VERSION_NUM >= 140000
-				  readOnlyTree,
+			   readOnlyTree,
 #endif
-				  context, params, queryEnv, dest, qc, model, undo, timeout_nestlevel, timeout_lxid);
+			   context, params, queryEnv, dest, qc, &run);
+}
+
+/* What a judged statement leaves behind, after it ran or failed. */
+static void
+end_judged(const JudgedRun *run, const MgModel *saved_model)
+{
+	judged_depth--;
+	if (run->capture)
+	{
+		mg_running_model = saved_model;
+		mg_capture_drops_end();
+	}
+	if (run->nested)
+	{
+		mg_last_findings = run->outer_findings;
+		mg_last_decision = run->outer_decision;
+	}
 }
 
 /*
- * Runs a statement that may drop objects, noting each one just before it
- * goes (what CASCADE takes, for sql_drop and the history).
+ * Runs a judged statement; one that may drop objects notes each one just
+ * before it goes (what CASCADE takes, for sql_drop and the history).
  */
 static void
-run_capturing(PlannedStmt *pstmt, const char *queryString,
+run_judged(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
-			  bool readOnlyTree,
+		   bool readOnlyTree,
 #endif
-			  ProcessUtilityContext context, ParamListInfo params,
-			  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
-			  MgModel *model, MgUndo *undo, int timeout_nestlevel, LocalTransactionId timeout_lxid)
+		   ProcessUtilityContext context, ParamListInfo params,
+		   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
+		   JudgedRun *run)
 {
 	Node	   *parsetree = pstmt->utilityStmt;
 	const MgModel *saved_model = mg_running_model;
 
-	int			start = mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
-												 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
-
-	if (undo)
+	if (run->capture)
 	{
-		undo->capturing = true;
-		undo->capture_start = start;
+		int			start = mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
+													 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
+
+		if (run->undo)
+		{
+			run->undo->capturing = true;
+			run->undo->capture_start = start;
+		}
+		mg_running_model = run->model;
 	}
-	mg_running_model = model;
+	judged_depth++;
 	PG_TRY();
 	{
 		run_statement(pstmt, queryString,
@@ -252,17 +295,16 @@ run_capturing(PlannedStmt *pstmt, const char *queryString,
 					  readOnlyTree,
 #endif
 					  context, params, queryEnv, dest, qc);
-		after_statement(model, undo, parsetree, timeout_nestlevel, timeout_lxid);
+		after_statement(run->model, run->undo, parsetree, run->timeout_nestlevel,
+						run->timeout_lxid);
 	}
 	PG_CATCH();
 	{
-		mg_running_model = saved_model;
-		mg_capture_drops_end();
+		end_judged(run, saved_model);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	mg_running_model = saved_model;
-	mg_capture_drops_end();
+	end_judged(run, saved_model);
 }
 
 /* After the statement ran. */
