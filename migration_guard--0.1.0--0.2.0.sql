@@ -12,7 +12,7 @@ RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(h.statement, 60),
+  SELECT format(E'-- undo #%s (%s): %s\n%s', h.id, h.command, left(regexp_replace(h.statement, '\s+', ' ', 'g'), 60),
                 CASE WHEN h.reversible THEN h.rollback_sql
                      ELSE '-- IRREVERSIBLE: ' || coalesce(h.irreversible_reason, 'no inverse known')
                           || coalesce(E'\n-- what can be restored once the rest is back:\n'

@@ -112,6 +112,13 @@ CREATE MATERIALIZED VIEW hist2_new_mv AS SELECT 1 AS one;
 CREATE TABLE hist2_copy AS SELECT * FROM hist2_t;
 CREATE TEMP TABLE hist2_scratch (id int);
 CREATE OR REPLACE VIEW hist2_v AS SELECT id, v FROM hist2_t WHERE id > 20;
+CREATE SCHEMA hist_c;
+CREATE EXTENSION seg;
+CREATE DOMAIN hist2_dom AS int CHECK (VALUE > 0);
+CREATE TYPE hist2_enum AS ENUM ('a', 'b');
+CREATE TYPE hist2_comp AS (x int, y text);
+CREATE TRIGGER hist2_t_trg BEFORE INSERT ON hist2_t
+  FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 ALTER TABLE hist2_t SET (fillfactor = 70, autovacuum_enabled = false);
 ALTER TABLE hist2_t RESET (fillfactor);
 ALTER TABLE hist2_t SET SCHEMA hist_b;
@@ -130,6 +137,11 @@ SET migration_guard.mode = warn;
 (SELECT * FROM hist2_shape EXCEPT SELECT * FROM shape2_before)
 UNION ALL
 (SELECT * FROM shape2_before EXCEPT SELECT * FROM hist2_shape);
+SELECT to_regnamespace('hist_c') IS NULL AS schema_gone,
+       NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'seg') AS extension_gone,
+       to_regtype('hist2_dom') IS NULL AND to_regtype('hist2_enum') IS NULL
+         AND to_regtype('hist2_comp') IS NULL AS types_gone,
+       NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = 'hist2_t_trg') AS trigger_gone;
 SELECT count(*) AS mv_rows FROM hist2_mv;
 SELECT nextval('hist2_seq') AS next_value;
 DROP VIEW hist2_shape;

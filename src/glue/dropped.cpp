@@ -211,6 +211,14 @@ note_relation(Oid relid, int32 attnum)
 
 	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 		return;
+
+	/*
+	 * The statement's own targets were judged, and their undo recorded,
+	 * before it ran: their facts are not needed again.
+	 */
+	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE) &&
+		mg_model_covers(mg_running_model, relid))
+		return;
 	if (attnum == 0 && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
 						relkind == RELKIND_MATVIEW))
 	{

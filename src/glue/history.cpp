@@ -22,6 +22,7 @@ extern "C" {
 #include "catalog/partition.h"
 #include "commands/sequence.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
 #include "catalog/pg_authid.h"
 #include "utils/xid8.h"
 #include "utils/array.h"
@@ -604,6 +605,11 @@ undo_before(MgUndo *u, Node *parsetree)
 		u->temporary = created->relpersistence == RELPERSISTENCE_TEMP;
 		u->existed = !u->temporary && if_not_exists && OidIsValid(creation_relid(created));
 	}
+	else if (IsA(parsetree, CreateSchemaStmt) && ((CreateSchemaStmt *) parsetree)->if_not_exists &&
+			 ((CreateSchemaStmt *) parsetree)->schemaname)
+		u->existed = OidIsValid(get_namespace_oid(((CreateSchemaStmt *) parsetree)->schemaname, true));
+	else if (IsA(parsetree, CreateExtensionStmt) && ((CreateExtensionStmt *) parsetree)->if_not_exists)
+		u->existed = OidIsValid(get_extension_oid(((CreateExtensionStmt *) parsetree)->extname, true));
 	switch (nodeTag(parsetree))
 	{
 		case T_ViewStmt:
@@ -758,6 +764,102 @@ undo_created(MgUndo *u, Node *parsetree)
 									 ? "  -- with every row written to it since" : ""));
 }
 
+/* The qualified name of the type named by a list of names, or NULL. */
+static char *
+type_sql_name(List *names)
+{
+	Oid			typid = LookupTypeNameOid(NULL, makeTypeNameFromNameList(names), true);
+
+	return OidIsValid(typid) ? format_type_be_qualified(typid) : NULL;
+}
+
+/*
+ * After a CREATE of a schema, an extension, a trigger, a domain or a type:
+ * its DROP (nothing when IF NOT EXISTS found it there: u->existed).
+ */
+static void
+undo_created_object(MgUndo *u, Node *parsetree)
+{
+	char	   *drop = NULL;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateSchemaStmt:
+			{
+				CreateSchemaStmt *cs = (CreateSchemaStmt *) parsetree;
+
+				if (cs->schemaname)
+					drop = psprintf("DROP SCHEMA %s%s;", quote_identifier(cs->schemaname),
+									cs->schemaElts != NIL ? " CASCADE  -- with the objects it was created with" : "");
+			}
+			break;
+		case T_CreateExtensionStmt:
+			drop = psprintf("DROP EXTENSION %s;",
+							quote_identifier(((CreateExtensionStmt *) parsetree)->extname));
+			break;
+		case T_CreateTrigStmt:
+			{
+				CreateTrigStmt *ct = (CreateTrigStmt *) parsetree;
+				Oid			relid = ct->relation ? RangeVarGetRelid(ct->relation, NoLock, true) : InvalidOid;
+
+#if PG_VERSION_NUM >= 140000
+				if (ct->replace)
+					break;		/* CREATE OR REPLACE TRIGGER: the trigger before is not recorded */
+#endif
+				if (OidIsValid(relid) && ct->trigname)
+				{
+					char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+																   get_rel_name(relid));
+
+					drop = psprintf("DROP TRIGGER %s ON %s;", quote_identifier(ct->trigname), table);
+					u->extra_relations = lappend(u->extra_relations, table);
+				}
+			}
+			break;
+		case T_CreateDomainStmt:
+			{
+				char	   *name = type_sql_name(((CreateDomainStmt *) parsetree)->domainname);
+
+				if (name)
+					drop = psprintf("DROP DOMAIN %s;", name);
+			}
+			break;
+		case T_CreateEnumStmt:
+		case T_CompositeTypeStmt:
+		case T_CreateRangeStmt:
+			{
+				List	   *names = IsA(parsetree, CreateEnumStmt)
+					? ((CreateEnumStmt *) parsetree)->typeName
+					: IsA(parsetree, CreateRangeStmt) ? ((CreateRangeStmt *) parsetree)->typeName
+					: NIL;
+				char	   *name;
+
+				if (IsA(parsetree, CompositeTypeStmt))
+				{
+					RangeVar   *rv = ((CompositeTypeStmt *) parsetree)->typevar;
+
+					names = rv->schemaname
+						? list_make2(makeString(rv->schemaname), makeString(rv->relname))
+						: list_make1(makeString(rv->relname));
+				}
+				name = type_sql_name(names);
+				if (name)
+					drop = psprintf("DROP TYPE %s;", name);
+			}
+			break;
+		default:
+			return;
+	}
+	u->covered = true;
+	if (drop && !u->existed)
+		prepend(&u->sqlbuf, drop);
+	else if (!drop)
+	{
+		u->reversible = false;
+		appendStringInfoString(&u->reasonbuf, "the object before the statement is not recorded; ");
+	}
+}
+
 /* After a DROP: what CASCADE took with it, and the statements that bring back what they can. */
 static void
 undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
@@ -850,6 +952,7 @@ mg_finish_undo(MgUndo *u, const MgModel *m, Node *parsetree)
 	StringInfo	reason = &u->reasonbuf;
 
 	undo_created(u, parsetree);
+	undo_created_object(u, parsetree);
 	if (u->temporary)
 		return false;
 	undo_dropped(u, m, parsetree);

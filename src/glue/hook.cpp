@@ -67,6 +67,10 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	mg_note_predicted_rewrites(model);
 	mg_start_findings(judged_depth > 0);
 
+	/* Our own install and update scripts change only our own objects. */
+	if (creating_extension && OidIsValid(CurrentExtensionObject) &&
+		strcmp(get_extension_name(CurrentExtensionObject), "migration_guard") == 0)
+		return NULL;
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
 
@@ -100,6 +104,34 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	mg_evaluate(model->ops, model->nops, &settings, &result);
 	mg_report_findings(&result);
 	return model;
+}
+
+/*
+ * Whether a CREATE TABLE locks another table: a foreign key (SHARE ROW
+ * EXCLUSIVE on the referenced table), PARTITION OF (ACCESS EXCLUSIVE on the
+ * parent), INHERITS.
+ */
+static bool
+create_locks_others(CreateStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (stmt->inhRelations != NIL || stmt->partbound != NULL)
+		return true;
+	foreach(lc, stmt->constraints)
+		if (IsA(lfirst(lc), Constraint) && ((Constraint *) lfirst(lc))->contype == CONSTR_FOREIGN)
+			return true;
+	foreach(lc, stmt->tableElts)
+	{
+		ListCell   *cc;
+
+		if (!IsA(lfirst(lc), ColumnDef))
+			continue;
+		foreach(cc, ((ColumnDef *) lfirst(lc))->constraints)
+			if (IsA(lfirst(cc), Constraint) && ((Constraint *) lfirst(cc))->contype == CONSTR_FOREIGN)
+				return true;
+	}
+	return false;
 }
 
 /* The model of a statement that has no lock worth judging: for the history. */
@@ -164,8 +196,12 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				break;
 			/* FALLTHROUGH */
 		case T_IndexStmt:
-		case T_AlterTableStmt:
 		case T_CreateStmt:
+			/* A new table that references no other: nothing to judge, only to record. */
+			if (!create_locks_others((CreateStmt *) parsetree))
+				goto record_only;
+			/* FALLTHROUGH */
+		case T_AlterTableStmt:
 		case T_AlterObjectSchemaStmt:
 		case T_DropStmt:
 		case T_TruncateStmt:
@@ -202,7 +238,33 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		case T_CreateSeqStmt:
 		case T_CreateTableAsStmt:
 		case T_DropOwnedStmt:
-			/* No lock worth judging: recorded in the history; DROP OWNED judged by sql_drop. */
+		case T_CreateSchemaStmt:
+		case T_CreateExtensionStmt:
+		case T_AlterExtensionStmt:
+		case T_CreateTrigStmt:
+		case T_CreateDomainStmt:
+		case T_AlterDomainStmt:
+		case T_CreateEnumStmt:
+		case T_AlterEnumStmt:
+		case T_CompositeTypeStmt:
+		case T_CreateRangeStmt:
+		case T_DefineStmt:
+		case T_CreateFunctionStmt:
+		case T_AlterFunctionStmt:
+		case T_CreatePolicyStmt:
+		case T_AlterPolicyStmt:
+		case T_RuleStmt:
+		case T_AlterSeqStmt:
+		case T_CommentStmt:
+		case T_GrantStmt:
+		case T_AlterOwnerStmt:
+
+			/*
+			 * No lock worth judging: recorded in the history (with an
+			 * inverse for the CREATEs of schemas, extensions, triggers,
+			 * domains and types); DROP OWNED judged by sql_drop.
+			 */
+	record_only:
 			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
 			if (mg_history || IsA(parsetree, DropOwnedStmt))
