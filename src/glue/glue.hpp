@@ -148,6 +148,7 @@ char	   *mg_view_create_sql(Oid relid);
 extern const MgModel *mg_running_model;
 bool		mg_model_covers(const MgModel *m, Oid relid);
 
+bool		mg_history_available(void);
 MgUndo	   *mg_prepare_undo(const MgModel *m, Node *parsetree);
 /* After the statement ran: what it created, and what it dropped by CASCADE; false: record nothing. */
 bool		mg_finish_undo(MgUndo *undo, const MgModel *m, Node *parsetree);

@@ -1045,6 +1045,13 @@ find_history_table(void)
 	return OidIsValid(history_table.relid);
 }
 
+/* Whether this database has the history table (the extension is installed): cached. */
+bool
+mg_history_available(void)
+{
+	return find_history_table();
+}
+
 /*
  * The id of the next row: (transaction id << 16) + its number in the
  * transaction.  Unique (a transaction records fewer than 65 536 statements:

@@ -226,7 +226,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
-				if (mg_history)
+				if (mg_history && mg_history_available())
 					undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
@@ -267,10 +267,10 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	record_only:
 			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
-			if (mg_history || IsA(parsetree, DropOwnedStmt))
+			if ((mg_history && mg_history_available()) || IsA(parsetree, DropOwnedStmt))
 			{
 				model = bare_model(pstmt, queryString);
-				if (mg_history)
+				if (mg_history && mg_history_available())
 					undo = mg_prepare_undo(model, parsetree);
 			}
 			break;
