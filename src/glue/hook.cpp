@@ -198,7 +198,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		case T_IndexStmt:
 		case T_CreateStmt:
 			/* A new table that references no other: nothing to judge, only to record. */
-			if (!create_locks_others((CreateStmt *) parsetree))
+			if (IsA(parsetree, CreateStmt) && !create_locks_others((CreateStmt *) parsetree))
 				goto record_only;
 			/* FALLTHROUGH */
 		case T_AlterTableStmt:
