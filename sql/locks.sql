@@ -4,7 +4,7 @@
 SET lock_timeout = 0;
 SET statement_timeout = 0;
 SET migration_guard.mode = off;
-CREATE TABLE busy (id int, note text);
+CREATE TABLE busy (id int PRIMARY KEY, note text);
 INSERT INTO busy SELECT g, 'n' FROM generate_series(1, 50) g;
 CREATE TABLE idle (id int);
 SET migration_guard.mode = warn;
@@ -16,6 +16,11 @@ CREATE INDEX busy_id_idx ON busy (id);
 ALTER TABLE idle ADD COLUMN a int;
 CREATE INDEX CONCURRENTLY busy_note_idx ON busy (note);
 COMMENT ON TABLE busy IS 'busy';
+-- CREATE TABLE is judged when it locks another table: a foreign key takes
+-- SHARE ROW EXCLUSIVE on the referenced one (flagged); a plain CREATE TABLE
+-- locks nothing anyone waits for (silent).
+CREATE TABLE busy_child (id int, busy_id int REFERENCES busy);
+CREATE TABLE lonely (id int, note text);
 -- Silent: a lock_timeout, or a statement_timeout, bounds the wait.
 SET lock_timeout = '5s';
 ALTER TABLE busy ADD COLUMN b int;
@@ -76,5 +81,5 @@ SET migration_guard.on_lock_conflict = 'sometimes';
 SET migration_guard.lock_timeout = '-1s';
 SET migration_guard.max_blocker_age = 'old';
 
-CALL quietly('DROP TABLE busy, idle');
+CALL quietly('DROP TABLE busy_child, lonely, busy, idle');
 RESET ALL;
