@@ -3,9 +3,33 @@
 -- an irreversible step could still restore.
 \echo Use "ALTER EXTENSION migration_guard UPDATE TO '0.2.0'" to load this file. \quit
 
--- (transaction id << 16) + the statement's number in its transaction:
--- nextval() on a sequence of ours would make lastval() answer for it.
+-- (transaction id << 24) + the statement's number in its transaction:
+-- nextval() on a sequence of ours would make lastval() answer for it.  Not
+-- unique after a restore into another cluster: no unique index; rows are
+-- found by time.
 ALTER TABLE migration_guard.history ALTER COLUMN id DROP IDENTITY;
+ALTER TABLE migration_guard.history DROP CONSTRAINT history_pkey;
+CREATE INDEX history_executed_at_idx ON migration_guard.history (executed_at);
+
+CREATE OR REPLACE FUNCTION migration_guard.rollback_script(since timestamptz)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.executed_at DESC, h.id DESC)
+    FROM migration_guard.history h
+   WHERE h.executed_at >= since
+$$;
+
+CREATE OR REPLACE FUNCTION migration_guard.rollback_script(txid xid8)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.executed_at DESC, h.id DESC)
+    FROM migration_guard.history h
+   WHERE h.transaction_id = txid
+$$;
 
 CREATE OR REPLACE FUNCTION migration_guard.undo_text(h migration_guard.history)
 RETURNS text

@@ -130,10 +130,11 @@ COMMENT ON FUNCTION migration_guard.report(text, text, boolean) IS
 -- that ran the statement (row level security) and by superusers; written
 -- only by the extension (its insert runs as the table's owner).
 CREATE TABLE migration_guard.history (
-    -- (transaction id << 16) + the statement's number in its transaction:
-    -- unique, and in execution order within a transaction.  Not a sequence:
-    -- nextval() would make lastval() answer for the sequence of the history.
-    id bigint PRIMARY KEY,
+    -- (transaction id << 24) + the statement's number in its transaction: in
+    -- execution order within a transaction.  Not unique after a restore into
+    -- another cluster, whose transaction ids start again: no unique index.
+    -- Not a sequence: nextval() would make lastval() answer for it.
+    id bigint NOT NULL,
     executed_at timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     transaction_id xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
     username name NOT NULL,
@@ -152,6 +153,8 @@ CREATE TABLE migration_guard.history (
     autovacuum_analyze_threshold = 100000,
     autovacuum_vacuum_insert_threshold = 100000
 );
+-- rollback_script(since) and the pruning find rows by time.
+CREATE INDEX history_executed_at_idx ON migration_guard.history (executed_at);
 COMMENT ON TABLE migration_guard.history IS
   'every DDL statement migration_guard judged: who, what, the findings, the decision, and the SQL that undoes it';
 REVOKE ALL ON migration_guard.history FROM PUBLIC;
@@ -182,7 +185,7 @@ RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.id DESC)
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.executed_at DESC, h.id DESC)
     FROM migration_guard.history h
    WHERE h.executed_at >= since
 $$;
@@ -192,7 +195,7 @@ RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.id DESC)
+  SELECT string_agg(migration_guard.undo_text(h), E'\n' ORDER BY h.executed_at DESC, h.id DESC)
     FROM migration_guard.history h
    WHERE h.transaction_id = txid
 $$;

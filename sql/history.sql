@@ -106,6 +106,8 @@ SET client_min_messages = error;
 
 CREATE TABLE hist2_new (id int);
 CREATE TABLE IF NOT EXISTS hist2_t (id int);
+ALTER TABLE hist2_t ADD COLUMN IF NOT EXISTS v text;
+CREATE INDEX IF NOT EXISTS hist2_mv_id ON hist2_mv (id);
 CREATE VIEW hist2_new_v AS SELECT id FROM hist2_new;
 CREATE SEQUENCE hist2_new_seq;
 CREATE MATERIALIZED VIEW hist2_new_mv AS SELECT 1 AS one;
@@ -186,6 +188,25 @@ SET client_min_messages = error;
 ALTER TABLE hist RENAME COLUMN code TO code2;
 RESET client_min_messages;
 SELECT command, decision, findings, rollback_sql FROM migration_guard.history ORDER BY id;
+-- A nested DROP that fails (caught by an EXCEPTION block) leaves no trace
+-- in the outer statement's row.
+CREATE TABLE hist_keep (id int);
+CREATE OR REPLACE FUNCTION make_audit_table() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    DROP TABLE hist_keep;
+    RAISE EXCEPTION 'changed my mind';
+  EXCEPTION WHEN raise_exception THEN NULL;
+  END;
+END $$;
+CALL quietly('TRUNCATE migration_guard.history');
+SET client_min_messages = error;
+ALTER TABLE hist RENAME COLUMN code2 TO code3;
+RESET client_min_messages;
+SELECT command, findings, reversible, rollback_sql, irreversible_reason
+  FROM migration_guard.history ORDER BY id;
+SELECT to_regclass('hist_keep') IS NOT NULL AS kept;
+DROP TABLE hist_keep;
 DROP EVENT TRIGGER hist_nested;
 DROP FUNCTION make_audit_table();
 CALL quietly('DROP TABLE hist_audit');

@@ -20,6 +20,7 @@ COMMENT ON TABLE busy IS 'busy';
 -- SHARE ROW EXCLUSIVE on the referenced one (flagged); a plain CREATE TABLE
 -- locks nothing anyone waits for (silent).
 CREATE TABLE busy_child (id int, busy_id int REFERENCES busy);
+CREATE TABLE busy_child2 (id int, busy_id int, FOREIGN KEY (busy_id) REFERENCES busy);
 CREATE TABLE lonely (id int, note text);
 -- Silent: a lock_timeout, or a statement_timeout, bounds the wait.
 SET lock_timeout = '5s';
@@ -81,5 +82,5 @@ SET migration_guard.on_lock_conflict = 'sometimes';
 SET migration_guard.lock_timeout = '-1s';
 SET migration_guard.max_blocker_age = 'old';
 
-CALL quietly('DROP TABLE busy_child, lonely, busy, idle');
+CALL quietly('DROP TABLE busy_child, busy_child2, lonely, busy, idle');
 RESET ALL;

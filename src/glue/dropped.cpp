@@ -407,12 +407,22 @@ mg_capture_drops_begin(bool with_indexes)
 	return 0;
 }
 
-/* Stops noting; on error too (the caller's PG_CATCH). */
+/*
+ * Stops noting; on error too (the caller's PG_CATCH, failed = true).  The
+ * notes of a statement inside another one that failed are forgotten: its
+ * drops were rolled back (an EXCEPTION block may have caught the error).
+ */
 void
-mg_capture_drops_end(void)
+mg_capture_drops_end(int start, bool failed)
 {
-	if (capture_depth == 0 || --capture_depth > 0)
+	if (capture_depth == 0)
 		return;
+	if (--capture_depth > 0)
+	{
+		if (failed && start < list_length(captured))
+			captured = list_truncate(captured, start);
+		return;
+	}
 	captured = NIL;
 	MemoryContextReset(capture_cxt);
 	/* Unhook, unless a module installed its own on top of ours since. */

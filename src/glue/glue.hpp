@@ -137,7 +137,7 @@ typedef struct MgDropped
 	bool		definition_unknown;	/* a view whose sources were locked by another session */
 } MgDropped;
 int			mg_capture_drops_begin(bool with_indexes);
-void		mg_capture_drops_end(void);
+void		mg_capture_drops_end(int start, bool failed);
 List	   *mg_captured_drops(void);
 MgDropped  *mg_find_dropped(Oid relid, int32 attnum);
 bool		mg_column_all_null(Oid relid, AttrNumber attnum);

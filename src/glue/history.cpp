@@ -154,10 +154,30 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 	switch (op->kind)
 	{
 		case MG_OP_ADD_COLUMN:
-			appendStringInfo(&one, "ALTER TABLE %s DROP COLUMN %s;", table,
-							 quote_identifier(op->column));
+			{
+				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
+				Oid			relid = OidIsValid(nsp) ? get_relname_relid(op->table.name.name, nsp)
+					: InvalidOid;
+
+				/* ADD COLUMN IF NOT EXISTS of a column that is there: nothing to undo. */
+				if (OidIsValid(relid) && op->column && get_attnum(relid, op->column) != InvalidAttrNumber)
+				{
+					appendStringInfoString(&one, "-- nothing to undo: the column existed already");
+					break;
+				}
+				appendStringInfo(&one, "ALTER TABLE %s DROP COLUMN %s;", table,
+								 quote_identifier(op->column));
+			}
 			break;
 		case MG_OP_CREATE_INDEX:
+			/* CREATE INDEX IF NOT EXISTS of an index that is there: nothing to undo. */
+			if (op->index_name && OidIsValid(get_namespace_oid(op->table.name.schema, true)) &&
+				OidIsValid(get_relname_relid(op->index_name,
+											 get_namespace_oid(op->table.name.schema, true))))
+			{
+				appendStringInfoString(&one, "-- nothing to undo: the index existed already");
+				break;
+			}
 			if (op->index_name == NULL)
 			{
 				*reversible = false;
@@ -764,12 +784,27 @@ undo_created(MgUndo *u, Node *parsetree)
 									 ? "  -- with every row written to it since" : ""));
 }
 
-/* The qualified name of the type named by a list of names, or NULL. */
+/*
+ * The qualified name of the type a CREATE TYPE or CREATE DOMAIN just made,
+ * looked up in the schema it was created in (not along the search path), or
+ * NULL; *temporary when that schema is a temporary one.
+ */
 static char *
-type_sql_name(List *names)
+type_sql_name(List *names, bool *temporary)
 {
-	Oid			typid = LookupTypeNameOid(NULL, makeTypeNameFromNameList(names), true);
+	char	   *typname;
+	Oid			nsp = QualifiedNameGetCreationNamespace(names, &typname);
+	Oid			typid;
 
+	if (!OidIsValid(nsp))
+		return NULL;
+	if (isAnyTempNamespace(nsp))
+	{
+		*temporary = true;
+		return NULL;
+	}
+	typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(typname),
+							ObjectIdGetDatum(nsp));
 	return OidIsValid(typid) ? format_type_be_qualified(typid) : NULL;
 }
 
@@ -788,8 +823,11 @@ undo_created_object(MgUndo *u, Node *parsetree)
 			{
 				CreateSchemaStmt *cs = (CreateSchemaStmt *) parsetree;
 
-				if (cs->schemaname)
-					drop = psprintf("DROP SCHEMA %s%s;", quote_identifier(cs->schemaname),
+				const char *name = cs->schemaname ? cs->schemaname
+					: cs->authrole ? get_rolespec_name(cs->authrole) : NULL;
+
+				if (name)
+					drop = psprintf("DROP SCHEMA %s%s;", quote_identifier(name),
 									cs->schemaElts != NIL ? " CASCADE  -- with the objects it was created with" : "");
 			}
 			break;
@@ -806,6 +844,11 @@ undo_created_object(MgUndo *u, Node *parsetree)
 				if (ct->replace)
 					break;		/* CREATE OR REPLACE TRIGGER: the trigger before is not recorded */
 #endif
+				if (OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+				{
+					u->temporary = true;
+					break;
+				}
 				if (OidIsValid(relid) && ct->trigname)
 				{
 					char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
@@ -818,7 +861,8 @@ undo_created_object(MgUndo *u, Node *parsetree)
 			break;
 		case T_CreateDomainStmt:
 			{
-				char	   *name = type_sql_name(((CreateDomainStmt *) parsetree)->domainname);
+				char	   *name = type_sql_name(((CreateDomainStmt *) parsetree)->domainname,
+													 &u->temporary);
 
 				if (name)
 					drop = psprintf("DROP DOMAIN %s;", name);
@@ -828,21 +872,25 @@ undo_created_object(MgUndo *u, Node *parsetree)
 		case T_CompositeTypeStmt:
 		case T_CreateRangeStmt:
 			{
-				List	   *names = IsA(parsetree, CreateEnumStmt)
-					? ((CreateEnumStmt *) parsetree)->typeName
-					: IsA(parsetree, CreateRangeStmt) ? ((CreateRangeStmt *) parsetree)->typeName
-					: NIL;
-				char	   *name;
+				char	   *name = NULL;
 
 				if (IsA(parsetree, CompositeTypeStmt))
 				{
+					/* A composite type is a relation too: found where it was created. */
 					RangeVar   *rv = ((CompositeTypeStmt *) parsetree)->typevar;
+					Oid			relid = rv->relpersistence == RELPERSISTENCE_TEMP
+						? InvalidOid : creation_relid(rv);
 
-					names = rv->schemaname
-						? list_make2(makeString(rv->schemaname), makeString(rv->relname))
-						: list_make1(makeString(rv->relname));
+					u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP ||
+						(OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP);
+					if (OidIsValid(relid) && !u->temporary)
+						name = format_type_be_qualified(get_rel_type_id(relid));
 				}
-				name = type_sql_name(names);
+				else
+					name = type_sql_name(IsA(parsetree, CreateEnumStmt)
+										 ? ((CreateEnumStmt *) parsetree)->typeName
+										 : ((CreateRangeStmt *) parsetree)->typeName,
+										 &u->temporary);
 				if (name)
 					drop = psprintf("DROP TYPE %s;", name);
 			}
@@ -1007,12 +1055,14 @@ static struct
 	Oid			relid;			/* InvalidOid: the extension is not installed */
 	AttrNumber	attnum[NCOLS];	/* 0: the table has no such column */
 	bool		callback_registered;
+	uint64		invalidations;	/* counted, to see one that arrives during the look-ups */
 } history_table;
 
 static void
 forget_history_table(Datum arg, Oid relid)
 {
 	(void) arg;
+	history_table.invalidations++;
 	if (!OidIsValid(relid) || relid == history_table.relid || !OidIsValid(history_table.relid))
 		history_table.valid = false;
 }
@@ -1020,28 +1070,37 @@ forget_history_table(Datum arg, Oid relid)
 static bool
 find_history_table(void)
 {
-	Oid			nsp;
-
-	if (history_table.valid)
-		return OidIsValid(history_table.relid);
 	if (!history_table.callback_registered)
 	{
 		CacheRegisterRelcacheCallback(forget_history_table, (Datum) 0);
 		history_table.callback_registered = true;
 	}
-	/* Valid from now: an invalidation during the look-ups clears it, and they run again. */
-	history_table.valid = true;
-	nsp = get_namespace_oid("migration_guard", true);
-	history_table.relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
-	for (int i = 0; i < NCOLS; i++)
-	{
-		AttrNumber	a = OidIsValid(history_table.relid)
-			? get_attnum(history_table.relid, column_names_of_history[i]) : InvalidAttrNumber;
 
-		history_table.attnum[i] = a > 0 ? a : 0;
+	/*
+	 * The look-ups may process invalidations themselves: the result is kept
+	 * only if none arrived meanwhile (else they run again), and only once
+	 * complete (an ERROR half-way leaves the cache invalid).
+	 */
+	while (!history_table.valid)
+	{
+		uint64		seen = history_table.invalidations;
+		Oid			nsp = get_namespace_oid("migration_guard", true);
+		Oid			relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
+		AttrNumber	attnum[NCOLS];
+
+		for (int i = 0; i < NCOLS; i++)
+		{
+			AttrNumber	a = OidIsValid(relid)
+				? get_attnum(relid, column_names_of_history[i]) : InvalidAttrNumber;
+
+			attnum[i] = a > 0 ? a : 0;
+		}
+		if (history_table.invalidations != seen)
+			continue;
+		history_table.relid = relid;
+		memcpy(history_table.attnum, attnum, sizeof(attnum));
+		history_table.valid = true;
 	}
-	if (!history_table.valid)
-		return find_history_table();
 	return OidIsValid(history_table.relid);
 }
 
@@ -1053,12 +1112,12 @@ mg_history_available(void)
 }
 
 /*
- * The id of the next row: (transaction id << 16) + its number in the
- * transaction.  Unique (a transaction records fewer than 65 536 statements:
- * past that they share the last number's neighbourhood of the next
- * transaction id only after 2^16 statements, which the check below refuses),
- * and in execution order within a transaction.  Not from a sequence:
- * nextval() would set what lastval() returns in the session.
+ * The id of the next row: (transaction id << 24) + its number in the
+ * transaction, -1 past 16 777 215 statements in one transaction.  In
+ * execution order within a transaction; not unique across a dump and restore
+ * into another cluster (whose transaction ids start again), so the table has
+ * no unique index on it.  Not from a sequence: nextval() would set what
+ * lastval() returns in the session.
  */
 static int64
 next_history_id(void)
@@ -1072,13 +1131,9 @@ next_history_id(void)
 		xid = top;
 		n = 0;
 	}
-	if (n >= 0xFFFF)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many DDL statements in one transaction for migration_guard.history"),
-				 errdetail("The history numbers at most 65 535 statements per transaction."),
-				 errhint("Split the migration into several transactions, or SET migration_guard.history = off (superuser).")));
-	return (int64) ((U64FromFullTransactionId(top) << 16) | ++n);
+	if (n >= 0xFFFFFF)
+		return -1;				/* 16 777 215 statements in one transaction: not numbered */
+	return (int64) (((U64FromFullTransactionId(top) & ((UINT64CONST(1) << 39) - 1)) << 24) | ++n);
 }
 
 /* Sets column col of the history row, if the table has it. */
@@ -1161,8 +1216,8 @@ prune_rows(Datum *args)
 	 * skipped (SKIP LOCKED), and at most 10 000 go per call, so a migration
 	 * pays for pruning only a bounded amount.
 	 */
-	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE id OPERATOR(pg_catalog.=) ANY "
-							  "(ARRAY(SELECT id FROM migration_guard.history "
+	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE ctid OPERATOR(pg_catalog.=) ANY "
+							  "(ARRAY(SELECT ctid FROM migration_guard.history "
 							  "WHERE executed_at OPERATOR(pg_catalog.<) $1 "
 							  "LIMIT 10000 FOR UPDATE SKIP LOCKED))",
 							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)

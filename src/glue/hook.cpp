@@ -32,10 +32,8 @@ typedef struct JudgedRun
 	MgUndo	   *undo;
 	int			timeout_nestlevel;
 	LocalTransactionId timeout_lxid;
-	bool		capture;		/* it may drop objects: note them (dropped.cpp) */
-	bool		nested;			/* inside another judged statement, whose findings are ... */
-	List	   *outer_findings; /* ... kept here meanwhile */
-	int			outer_decision;
+	bool		capture;		/* it may drop objects: note them (dropped.cpp) ... */
+	int			capture_start;	/* ... after the notes of the statements around it */
 } JudgedRun;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
@@ -125,6 +123,9 @@ create_locks_others(CreateStmt *stmt)
 	{
 		ListCell   *cc;
 
+		/* The raw parse tree keeps table constraints among the columns. */
+		if (IsA(lfirst(lc), Constraint) && ((Constraint *) lfirst(lc))->contype == CONSTR_FOREIGN)
+			return true;
 		if (!IsA(lfirst(lc), ColumnDef))
 			continue;
 		foreach(cc, ((ColumnDef *) lfirst(lc))->constraints)
@@ -168,12 +169,12 @@ static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int t
 							LocalTransactionId timeout_lxid);
 
 static void
-mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+process_utility(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
-				  bool readOnlyTree,
+				bool readOnlyTree,
 #endif
-				  ProcessUtilityContext context, ParamListInfo params,
-				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+				ProcessUtilityContext context, ParamListInfo params,
+				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
 	Node	   *parsetree = pstmt->utilityStmt;
 	MgModel    *model = NULL;
@@ -181,11 +182,6 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
 	MgUndo	   *undo = NULL;
 	JudgedRun	run;
-
-	/* Inside another judged statement: its findings wait until this one is done. */
-	run.nested = judged_depth > 0;
-	run.outer_findings = mg_last_findings;
-	run.outer_decision = mg_last_decision;
 
 	switch (nodeTag(parsetree))
 	{
@@ -304,20 +300,62 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			   context, params, queryEnv, dest, qc, &run);
 }
 
+/*
+ * The hook.  DDL run inside a judged statement (by a function or an event
+ * trigger) runs under PG_TRY, so that the outer statement gets its findings
+ * back whatever happens to the inner one (an error caught by an EXCEPTION
+ * block included).  Top-level statements go straight to process_utility().
+ */
+static void
+mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+#if PG_VERSION_NUM >= 140000
+				  bool readOnlyTree,
+#endif
+				  ProcessUtilityContext context, ParamListInfo params,
+				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	List	   *outer_findings;
+	int			outer_decision;
+
+	if (judged_depth == 0)
+	{
+		process_utility(pstmt, queryString,
+#if PG_VERSION_NUM >= 140000
+						readOnlyTree,
+#endif
+						context, params, queryEnv, dest, qc);
+		return;
+	}
+	outer_findings = mg_last_findings;
+	outer_decision = mg_last_decision;
+	PG_TRY();
+	{
+		process_utility(pstmt, queryString,
+#if PG_VERSION_NUM >= 140000
+						readOnlyTree,
+#endif
+						context, params, queryEnv, dest, qc);
+	}
+	PG_CATCH();
+	{
+		mg_last_findings = outer_findings;
+		mg_last_decision = outer_decision;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	mg_last_findings = outer_findings;
+	mg_last_decision = outer_decision;
+}
+
 /* What a judged statement leaves behind, after it ran or failed. */
 static void
-end_judged(const JudgedRun *run, const MgModel *saved_model)
+end_judged(const JudgedRun *run, const MgModel *saved_model, bool failed)
 {
 	judged_depth--;
 	if (run->capture)
 	{
 		mg_running_model = saved_model;
-		mg_capture_drops_end();
-	}
-	if (run->nested)
-	{
-		mg_last_findings = run->outer_findings;
-		mg_last_decision = run->outer_decision;
+		mg_capture_drops_end(run->capture_start, failed);
 	}
 }
 
@@ -342,6 +380,7 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 		int			start = mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
 													 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
 
+		run->capture_start = start;
 		if (run->undo)
 		{
 			run->undo->capturing = true;
@@ -362,11 +401,11 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_CATCH();
 	{
-		end_judged(run, saved_model);
+		end_judged(run, saved_model, true);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	end_judged(run, saved_model);
+	end_judged(run, saved_model, false);
 }
 
 /* After the statement ran. */
