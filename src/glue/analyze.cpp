@@ -304,8 +304,8 @@ locate_index_parts(const char *stmt, int *first_token, int *concurrently_at, int
 }
 
 /* The statement's text from its first token on. */
-static const char *
-trim_leading(const char *text)
+const char *
+mg_trim_leading(const char *text)
 {
 	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
 		text++;
@@ -1878,7 +1878,7 @@ add_lock_request(MgModel *m)
 bool
 mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 {
-	text = text ? trim_leading(text) : "";
+	text = text ? mg_trim_leading(text) : "";
 	m->query = query ? query : text;
 	m->text = text;
 	switch (nodeTag(parsetree))

@@ -47,38 +47,34 @@ static bool capture_indexes = false;
 static MemoryContext capture_cxt = NULL;
 static List *captured = NIL;	/* of MgDropped *, in deletion order */
 
+/*
+ * The statistics of a column (ANALYZE): the fraction of NULLs and the
+ * average width in bytes; false when there are none.  With children
+ * (inheritance or partitions), only the statistics of the whole tree say.
+ */
+bool
+mg_column_stats(Oid relid, AttrNumber attnum, double *null_frac, int *avg_width)
+{
+	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+									 Int16GetDatum(attnum), BoolGetDatum(has_subclass(relid)));
+
+	if (!HeapTupleIsValid(tp))
+		return false;
+	if (null_frac)
+		*null_frac = ((Form_pg_statistic) GETSTRUCT(tp))->stanullfrac;
+	if (avg_width)
+		*avg_width = ((Form_pg_statistic) GETSTRUCT(tp))->stawidth;
+	ReleaseSysCache(tp);
+	return true;
+}
+
 /* Whether the statistics say every value of the column is NULL. */
 bool
 mg_column_all_null(Oid relid, AttrNumber attnum)
 {
-	bool		result = false;
-	/* With children (inheritance or partitions), only the statistics of the whole tree say. */
-	bool		inh = has_subclass(relid);
-	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-									 Int16GetDatum(attnum), BoolGetDatum(inh));
+	double		null_frac = 0;
 
-	if (HeapTupleIsValid(tp))
-	{
-		result = ((Form_pg_statistic) GETSTRUCT(tp))->stanullfrac >= 1.0;
-		ReleaseSysCache(tp);
-	}
-	return result;
-}
-
-/* The statistics' average width of a column's values in bytes, or -1. */
-int
-mg_column_avg_width(Oid relid, AttrNumber attnum)
-{
-	int			width = -1;
-	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-									 Int16GetDatum(attnum), BoolGetDatum(has_subclass(relid)));
-
-	if (HeapTupleIsValid(tp))
-	{
-		width = ((Form_pg_statistic) GETSTRUCT(tp))->stawidth;
-		ReleaseSysCache(tp);
-	}
-	return width;
+	return mg_column_stats(relid, attnum, &null_frac, NULL) && null_frac >= 1.0;
 }
 
 /*

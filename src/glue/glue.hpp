@@ -70,6 +70,7 @@ typedef struct MgModel
  * one we model.  query is the source string, text the statement's own text.
  */
 bool		mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m);
+const char *mg_trim_leading(const char *text);
 
 /* SQL-function helpers (sql_functions.cpp). */
 ReturnSetInfo *mg_begin_srf(FunctionCallInfo fcinfo);
@@ -141,7 +142,7 @@ void		mg_capture_drops_end(int start, bool failed);
 List	   *mg_captured_drops(void);
 MgDropped  *mg_find_dropped(Oid relid, int32 attnum);
 bool		mg_column_all_null(Oid relid, AttrNumber attnum);
-int			mg_column_avg_width(Oid relid, AttrNumber attnum);
+bool		mg_column_stats(Oid relid, AttrNumber attnum, double *null_frac, int *avg_width);
 char	   *mg_reloptions_clause(Oid relid);
 char	   *mg_view_create_sql(Oid relid);
 /* The model of the statement running now, while it runs (hook.cpp). */

@@ -15,14 +15,11 @@ extern "C" {
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
-#include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/partition.h"
-#include "commands/sequence.h"
 #include "executor/spi.h"
-#include "nodes/makefuncs.h"
 #include "catalog/pg_authid.h"
 #include "utils/xid8.h"
 #include "utils/array.h"
@@ -72,6 +69,15 @@ static const char *
 qualified_name(const MgName *n)
 {
 	return quote_qualified_identifier(n->schema, n->name);
+}
+
+/* The relation named name in schema, as the catalogs say now, or InvalidOid. */
+static Oid
+relation_in(const char *schema, const char *name)
+{
+	Oid			nsp = schema ? get_namespace_oid(schema, true) : InvalidOid;
+
+	return OidIsValid(nsp) && name ? get_relname_relid(name, nsp) : InvalidOid;
 }
 
 /*
@@ -155,9 +161,7 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 	{
 		case MG_OP_ADD_COLUMN:
 			{
-				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
-				Oid			relid = OidIsValid(nsp) ? get_relname_relid(op->table.name.name, nsp)
-					: InvalidOid;
+				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
 
 				/* ADD COLUMN IF NOT EXISTS of a column that is there: nothing to undo. */
 				if (OidIsValid(relid) && op->column && get_attnum(relid, op->column) != InvalidAttrNumber)
@@ -171,9 +175,7 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 			break;
 		case MG_OP_CREATE_INDEX:
 			/* CREATE INDEX IF NOT EXISTS of an index that is there: nothing to undo. */
-			if (op->index_name && OidIsValid(get_namespace_oid(op->table.name.schema, true)) &&
-				OidIsValid(get_relname_relid(op->index_name,
-											 get_namespace_oid(op->table.name.schema, true))))
+			if (OidIsValid(relation_in(op->table.name.schema, op->index_name)))
 			{
 				appendStringInfoString(&one, "-- nothing to undo: the index existed already");
 				break;
@@ -192,10 +194,7 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 			break;
 		case MG_OP_DROP_INDEX:
 			{
-				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
-				Oid			idx = OidIsValid(nsp) && op->object_name
-					? get_relname_relid(op->object_name, nsp) : InvalidOid;
-
+				Oid			idx = relation_in(op->table.name.schema, op->object_name);
 				char	   *def = OidIsValid(idx) ? guarded(index_def_sql, idx) : NULL;
 
 				/* Dropped CONCURRENTLY: built back the same way. */
@@ -224,11 +223,9 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 			break;
 		case MG_OP_SET_NOT_NULL:
 			{
-				HeapTuple	tp = op->column
-					? SearchSysCacheAttName(get_relname_relid(op->table.name.name,
-															  get_namespace_oid(op->table.name.schema, true)),
-											op->column)
-					: NULL;
+				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
+				HeapTuple	tp = op->column && OidIsValid(relid)
+					? SearchSysCacheAttName(relid, op->column) : NULL;
 				bool		already = false;
 
 				if (tp && HeapTupleIsValid(tp))
@@ -265,12 +262,13 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 			break;
 		case MG_OP_DROP_COLUMN:
 			{
-				Oid			nsp = get_namespace_oid(op->table.name.schema, true);
-				Oid			relid = OidIsValid(nsp) ? get_relname_relid(op->table.name.name, nsp)
-					: InvalidOid;
+				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
 				AttrNumber	attnum = OidIsValid(relid) && op->column
 					? get_attnum(relid, op->column) : InvalidAttrNumber;
-				int			width = attnum > 0 ? mg_column_avg_width(relid, attnum) : -1;
+				int			width = -1;
+
+				if (attnum > 0)
+					(void) mg_column_stats(relid, attnum, NULL, &width);
 
 				*reversible = false;
 				appendStringInfo(reason, "DROP COLUMN %s.%s lost the values of about " INT64_FORMAT " rows",
@@ -1084,8 +1082,7 @@ find_history_table(void)
 	while (!history_table.valid)
 	{
 		uint64		seen = history_table.invalidations;
-		Oid			nsp = get_namespace_oid("migration_guard", true);
-		Oid			relid = OidIsValid(nsp) ? get_relname_relid("history", nsp) : InvalidOid;
+		Oid			relid = relation_in("migration_guard", "history");
 		AttrNumber	attnum[NCOLS];
 
 		for (int i = 0; i < NCOLS; i++)

@@ -135,6 +135,13 @@ create_locks_others(CreateStmt *stmt)
 	return false;
 }
 
+/* Whether DDL goes into the history: on, and the extension installed in this database. */
+static bool
+recording(void)
+{
+	return mg_history && mg_history_available();
+}
+
 /* The model of a statement that has no lock worth judging: for the history. */
 static MgModel *
 bare_model(PlannedStmt *pstmt, const char *queryString)
@@ -143,10 +150,7 @@ bare_model(PlannedStmt *pstmt, const char *queryString)
 
 	model->command = GetCommandTagName(CreateCommandTag(pstmt->utilityStmt));
 	model->query = queryString ? queryString : "";
-	model->text = statement_text(pstmt, queryString);
-	while (*model->text == ' ' || *model->text == '\n' || *model->text == '\t' ||
-		   *model->text == '\r')
-		model->text++;
+	model->text = mg_trim_leading(statement_text(pstmt, queryString));
 	mg_start_findings(judged_depth > 0);
 	return model;
 }
@@ -222,7 +226,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !IsA(parsetree, VacuumStmt))
 			{
-				if (mg_history && mg_history_available())
+				if (recording())
 					undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
@@ -263,12 +267,10 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 	record_only:
 			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
-			if ((mg_history && mg_history_available()) || IsA(parsetree, DropOwnedStmt))
-			{
+			if (recording() || IsA(parsetree, DropOwnedStmt))
 				model = bare_model(pstmt, queryString);
-				if (mg_history && mg_history_available())
-					undo = mg_prepare_undo(model, parsetree);
-			}
+			if (model && recording())
+				undo = mg_prepare_undo(model, parsetree);
 			break;
 		default:
 			break;
