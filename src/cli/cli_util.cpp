@@ -299,6 +299,18 @@ std::string json_string(std::string_view s) {
 
 std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
+std::string html_comment_text(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '-' && !out.empty() && out.back() == '-') out += ' ';
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '>')
+      out += '?';
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string trim_right(std::string_view s) {
   std::size_t end = s.size();
   while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\n' ||

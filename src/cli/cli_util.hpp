@@ -11,7 +11,7 @@
 
 namespace mg::cli {
 
-inline constexpr const char* kVersion = "0.2.0";
+inline constexpr const char* kVersion = "0.3.0";
 // Larger files are refused: a migration script is not a data dump.
 inline constexpr std::size_t kMaxFileBytes = 64u * 1024u * 1024u;
 
@@ -92,6 +92,9 @@ std::string json_string(std::string_view s);
 std::string display_name(const std::string& path);
 
 // Strips trailing white space (libpq's messages end with a newline).
+// Text that stays inside an HTML comment (<!-- ... -->): no "--", no ">", no
+// control characters (a file name is shown so between two reports).
+std::string html_comment_text(std::string_view s);
 std::string trim_right(std::string_view s);
 
 }  // namespace mg::cli

@@ -295,7 +295,7 @@ int run(const std::vector<std::string>& args) {
         print(trim_right(report) + "\n");
       }
     } else {
-      if (several) print(std::string(printed_any ? "\n" : "") + "<!-- " + display_name(path) + " -->\n");
+      if (several) print(std::string(printed_any ? "\n" : "") + "<!-- " + html_comment_text(display_name(path)) + " -->\n");
       printed_any = true;
       if (!report.empty() && report.back() != '\n') report += '\n';
       print(report);

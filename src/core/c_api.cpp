@@ -252,3 +252,14 @@ bool mg_check_rule_list(char kind, const char* from, const char* to, bool* weake
     return false;
   }
 }
+
+size_t mg_one_line(const char* in, char* out, size_t outsize) noexcept {
+  if (outsize > 0) out[0] = '\0';
+  try {
+    const std::string line = mg::one_line(in ? in : "");
+    if (outsize > 0) std::snprintf(out, outsize, "%s", line.c_str());
+    return line.size();
+  } catch (...) {
+    return 0;
+  }
+}

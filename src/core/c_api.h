@@ -16,6 +16,7 @@
 #define MIGRATION_GUARD_C_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct MgName {
@@ -259,6 +260,14 @@ const char *mg_effect_name(int effect) noexcept;
  */
 bool mg_check_rule_list(char kind, const char *from, const char *to, bool *weakens,
                         char *errbuf, int errbuflen) noexcept;
+
+/*
+ * text on one line, for a generated comment or a log line: control characters
+ * written as \n, \r, \t or \xHH (mg::one_line).  Writes at most outsize bytes,
+ * NUL included, into out (4 * strlen(in) + 1 always suffice) and returns the
+ * length of the whole result; on failure out is the empty string.
+ */
+size_t mg_one_line(const char *in, char *out, size_t outsize) noexcept;
 
 /* Installs the server's keyword test used for identifier quoting. */
 void mg_set_keyword_predicate(bool (*is_keyword)(const char *word)) noexcept;

@@ -70,6 +70,98 @@ std::string quote_literal(std::string_view value) {
   return out;
 }
 
+std::string dollar_quote(std::string_view body) {
+  std::string tag = "$mg$";
+  for (int n = 1; body.find(tag) != std::string_view::npos; ++n) tag = fmt::format("$mg{}$", n);
+  return tag + std::string(body) + tag;
+}
+
+namespace {
+void append_escaped(std::string& out, unsigned char c) {
+  switch (c) {
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default:
+      out += fmt::format("\\x{:02X}", c);
+  }
+}
+bool control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+}  // namespace
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (control(c))
+      append_escaped(out, c);
+    else
+      out.push_back(ch);
+  }
+  return out;
+}
+
+std::string sql_comment(std::string_view text) {
+  std::string out = "-- ";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      out += "\n-- ";
+    } else if (control(c)) {
+      append_escaped(out, c);
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+std::string shell_word(std::string_view word) {
+  bool bare = !word.empty() && word.front() != '-';
+  for (char c : word) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ',' || c == ':' || c == '/' || c == '=' ||
+                    c == '+' || c == '-';
+    if (!ok) {
+      bare = false;
+      break;
+    }
+  }
+  if (bare) return std::string(word);
+  bool controls = false;
+  for (char c : word) controls = controls || control(static_cast<unsigned char>(c));
+  if (controls) {
+    // $'...' (bash, ksh, zsh): the command stays on one line, exact.
+    std::string out = "$'";
+    for (char c : word) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '\\' || c == '\'')
+        out += std::string("\\") + c;
+      else if (control(u))
+        append_escaped(out, u);
+      else
+        out.push_back(c);
+    }
+    return out + "'";
+  }
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out.push_back(c);
+  }
+  return out + "'";
+}
+
 std::string pretty_bytes(int64_t bytes) {
   // pg_size_pretty()'s rule: bytes below 10 kB, then the largest unit in
   // which the value stays below 20480 halves (that is, below 10240 after

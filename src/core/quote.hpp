@@ -32,6 +32,28 @@ std::string with_semicolon(std::string_view text);
 // when present, as quote_literal() does.
 std::string quote_literal(std::string_view value);
 
+// body as a dollar-quoted string constant: $mg$body$mg$, with a tag ($mg1$,
+// $mg2$, ...) that does not occur in body, so nothing in it (a name holding
+// "$$" or "$mg$") can end the constant.
+std::string dollar_quote(std::string_view body);
+
+// Text that goes into a generated comment, on one line whatever it holds: a
+// line break would end a "--" comment and make the rest of a name live SQL.
+// Control characters (and DEL) are written as \n, \r, \t or \xHH; the rest,
+// backslashes included, is kept.
+std::string one_line(std::string_view text);
+// A "--" comment of any text: every line of it (the server's lexer ends a
+// comment at \n and at \r) starts with "-- ", and control characters other
+// than line breaks are escaped as one_line() does.  The result has no final
+// line break.
+std::string sql_comment(std::string_view text);
+// A word for a shell command shown to a person (pg_dump --table=...,
+// pg_repack ...): bare when it holds only [A-Za-z0-9_.,:/=+-] and does not
+// start with '-'; otherwise in single quotes with each ' written '\'', or as
+// $'...' with \n and \xHH escapes when it holds a control character, so that
+// the command stays on one line.
+std::string shell_word(std::string_view word);
+
 // "8192 bytes", "10 kB", "2146 MB", "12 GB" ...: exactly what pg_size_pretty() prints.
 std::string pretty_bytes(int64_t bytes);
 // "950", "12 thousand", "1.2 million", "3.4 billion".

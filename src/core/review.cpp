@@ -132,26 +132,28 @@ std::string undo(const Operation& op, const ScriptStatement& st, const Settings&
     case OpKind::AlterColumnType: {
       const AlterColumnTypeOp& at = op.alter_type;
       if (at.old_type.empty())
-        return fmt::format("-- no automatic rollback: the previous type of column {} is unknown",
-                           ident(at.column, s));
+        return sql_comment(fmt::format(
+            "no automatic rollback: the previous type of column {} is unknown",
+            ident(at.column, s)));
       return fmt::format(
           "ALTER TABLE {} ALTER COLUMN {} TYPE {};  -- {} the table again, and cannot bring "
           "back values the first change altered or lost",
           table, ident(at.column, s), at.old_type, at.rewrite ? "rewrites" : "may rewrite");
     }
     case OpKind::DropTable:
-      return fmt::format("-- not reversible: restore table {} from a backup", display_name(t.name));
+      return sql_comment(
+          fmt::format("not reversible: restore table {} from a backup", sql_name(t.name, s)));
     case OpKind::DropColumn:
-      return fmt::format("-- not reversible: restore column {} of {} from a backup",
-                         ident(op.column.column, s), display_name(t.name));
+      return sql_comment(fmt::format("not reversible: restore column {} of {} from a backup",
+                                     ident(op.column.column, s), sql_name(t.name, s)));
     case OpKind::Truncate:
-      return fmt::format("-- not reversible: restore the rows of {} from a backup",
-                         display_name(t.name));
+      return sql_comment(
+          fmt::format("not reversible: restore the rows of {} from a backup", sql_name(t.name, s)));
     case OpKind::DropIndex:
-      return fmt::format(
-          "-- no automatic rollback: recreate index {} from its definition (pg_indexes.indexdef, "
+      return sql_comment(fmt::format(
+          "no automatic rollback: recreate index {} from its definition (pg_indexes.indexdef, "
           "saved before the migration)",
-          display_name(QualifiedName{t.name.schema, op.object_name}));
+          sql_name(QualifiedName{t.name.schema, op.object_name}, s)));
     case OpKind::AttachPartition:
       if (op.partition.partition.name.name.empty()) break;
       return fmt::format("ALTER TABLE {} DETACH PARTITION {};", table,
@@ -171,14 +173,14 @@ std::string undo(const Operation& op, const ScriptStatement& st, const Settings&
     case OpKind::VacuumFull:
     case OpKind::Cluster:
     case OpKind::RefreshMatview:
-      return fmt::format("-- nothing to undo: {} does not change the schema",
-                         st.command.empty() ? "the statement" : st.command);
+      return sql_comment(fmt::format("nothing to undo: {} does not change the schema",
+                                     st.command.empty() ? "the statement" : st.command));
     case OpKind::TableRewrite:
       return "";
     default:
       break;
   }
-  return fmt::format("-- no automatic rollback for statement {} ({})", st.no, st.command);
+  return sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no, st.command));
 }
 
 }  // namespace
@@ -310,8 +312,8 @@ std::vector<RollbackStep> rollback_plan(const ScriptReview& review, const Settin
       if (upper(st.command) == "CREATE TABLE" && !st.rels.empty())
         lines.push_back(fmt::format("DROP TABLE {};", sql_name(st.rels.front().table.name, s)));
       else
-        lines.push_back(fmt::format("-- no automatic rollback for statement {} ({})", st.no,
-                                    st.command.empty() ? "unknown command" : st.command));
+        lines.push_back(sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no,
+                                                st.command.empty() ? "unknown command" : st.command)));
     }
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (i > 0) step.sql += "\n";
@@ -337,7 +339,7 @@ std::string recommended_sql(const ScriptReview& review) {
     for (const Finding& f : rs.findings) {
       if (f.safe_sql.empty()) continue;
       if (prefix_only(f)) {
-        before += fmt::format("-- statement {}: {}\n{}\n", st.no, f.rule, f.safe_sql);
+        before += sql_comment(fmt::format("statement {}: {}", st.no, f.rule)) + "\n" + f.safe_sql + "\n";
         continue;
       }
       if (!replacement) replacement = &f;
@@ -346,8 +348,8 @@ std::string recommended_sql(const ScriptReview& review) {
       add(before + text);
       continue;
     }
-    std::string block = before + fmt::format("-- statement {} ({}), safe form ({}):\n", st.no,
-                                              st.command, replacement->rule);
+    std::string block = before + sql_comment(fmt::format("statement {} ({}), safe form ({}):", st.no,
+                                                          st.command, replacement->rule)) + "\n";
     std::string sql = replacement->safe_sql;
     if (st.tx > 0) {
       // Inside the script's transaction the recipe needs transactions of its
@@ -419,17 +421,38 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
+// A Markdown code fence longer than any run of backticks in text, so that
+// nothing in it (a name holding ```) can end the block.
+std::string code_fence(std::string_view text) {
+  std::size_t run = 0, longest = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+// A table cell: nothing in it can end the cell or the row, open markup, or
+// reach a terminal as a control sequence.  Line breaks become <br>.
 std::string markdown_cell(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+    const char c = s[i];
     if (c == '|') {
       out += "\\|";
-    } else if (c == '\r') {
-      if (i + 1 < s.size() && s[i + 1] == '\n') continue;
+    } else if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
       out += "<br>";
-    } else if (c == '\n') {
-      out += "<br>";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else if (c == '`') {
+      out += "\\`";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      out += one_line(std::string_view(&s[i], 1));
     } else {
       out.push_back(c);
     }
@@ -589,15 +612,17 @@ std::string render_markdown(const ScriptReview& review, const Settings& s) {
   if (steps.empty()) {
     md += "Nothing to roll back.\n";
   } else {
-    md += "Run in this order (last statement first):\n\n```sql\n";
+    std::string body;
     for (const RollbackStep& step : steps) {
       std::string command;
       for (const ReviewedStatement& rs : review.statements)
         if (rs.stmt.no == step.stmt_no) command = rs.stmt.command;
-      md += fmt::format("-- undo statement {}{}\n{}\n", step.stmt_no,
-                        command.empty() ? "" : fmt::format(" ({})", command), step.sql);
+      body += sql_comment(fmt::format("undo statement {}{}", step.stmt_no,
+                                      command.empty() ? "" : fmt::format(" ({})", command))) +
+              "\n" + step.sql + "\n";
     }
-    md += "```\n";
+    const std::string fence = code_fence(body);
+    md += "Run in this order (last statement first):\n\n" + fence + "sql\n" + body + fence + "\n";
   }
 
   // ---- Recommended migration
@@ -617,13 +642,7 @@ std::string render_markdown(const ScriptReview& review, const Settings& s) {
     md += placeholders ? "Each flagged statement is replaced by its safe form; replace the "
                          "`<placeholders>` before running it.\n\n"
                        : "Each flagged statement is replaced by its safe form.\n\n";
-  // A fence longer than any run of backticks in the SQL.
-  std::size_t run = 0, longest = 0;
-  for (char c : sql) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  const std::string fence = code_fence(sql);
   md += fence + "sql\n" + sql + fence + "\n";
   return md;
 }

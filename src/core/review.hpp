@@ -73,6 +73,8 @@ std::string render_json(const ScriptReview& review, const Settings& settings);
 std::string json_string(std::string_view s);
 // A Markdown table cell: '|' escaped, line breaks as <br>.
 std::string markdown_cell(std::string_view s);
+// A Markdown code fence longer than any run of backticks in text.
+std::string code_fence(std::string_view text);
 
 namespace rules {
 // The script-level checks, run by review_script() after every statement has

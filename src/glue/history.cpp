@@ -1013,7 +1013,18 @@ mg_finish_undo(MgUndo *u, const MgModel *m, Node *parsetree)
 	if (reason->len > 2 && reason->data[reason->len - 2] == ';')
 		reason->data[reason->len - 2] = '\0';
 	u->sql = u->sqlbuf.len > 0 ? u->sqlbuf.data : NULL;
-	u->reason = reason->len > 0 ? reason->data : NULL;
+	u->reason = NULL;
+	if (reason->len > 0)
+	{
+		/*
+		 * The reason is prose with names in it, shown on a comment line of the
+		 * rollback script: one line, whatever the names hold.
+		 */
+		size_t		size = (size_t) reason->len * 4 + 1;
+
+		u->reason = (char *) palloc(size);
+		(void) mg_one_line(reason->data, u->reason, size);
+	}
 	return true;
 }
 

@@ -276,5 +276,34 @@ TEST(PrettyCount, RoundingUpToTheNextUnitSwitchesUnit) {
   EXPECT_EQ(pretty_count(999999999), "1.0 billion");
 }
 
+// ------------------------------------------- text that goes into generated SQL
+
+TEST(SqlComment, EveryLineOfTheTextIsAComment) {
+  // The server's lexer ends a "--" comment at \n and at \r.
+  EXPECT_EQ(sql_comment("restore table \"a\nDROP TABLE x; --\""),
+            "-- restore table \"a\n-- DROP TABLE x; --\"");
+  EXPECT_EQ(sql_comment("a\rb\r\nc"), "-- a\n-- b\n-- c");
+  EXPECT_EQ(sql_comment("tab\there\x1b[2J"), "-- tab\\there\\x1B[2J");
+}
+
+TEST(OneLine, ControlCharactersAreEscaped) {
+  EXPECT_EQ(one_line("a\nb\rc\td\x7f"), "a\\nb\\rc\\td\\x7F");
+  EXPECT_EQ(one_line("plain \\ text */ $$"), "plain \\ text */ $$");
+}
+
+TEST(DollarQuote, TagNeverOccursInTheBody) {
+  EXPECT_EQ(dollar_quote(" BEGIN END "), "$mg$ BEGIN END $mg$");
+  EXPECT_EQ(dollar_quote("x $mg$ y"), "$mg1$x $mg$ y$mg1$");
+  EXPECT_EQ(dollar_quote("$mg$ $mg1$"), "$mg2$$mg$ $mg1$$mg2$");
+}
+
+TEST(ShellWord, QuotedForAShellOnOneLine) {
+  EXPECT_EQ(shell_word("public.orders"), "public.orders");
+  EXPECT_EQ(shell_word("public.\"My Table\""), "'public.\"My Table\"'");
+  EXPECT_EQ(shell_word("it's $(rm -rf /)"), "'it'\\''s $(rm -rf /)'");
+  EXPECT_EQ(shell_word("-rf"), "'-rf'");
+  EXPECT_EQ(shell_word("a\nb'c"), "$'a\\nb\\'c'");
+}
+
 }  // namespace
 }  // namespace mg

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
@@ -65,9 +66,9 @@ void detach_partition_blocking(const Operation& op, const Settings& s,
         parent, part);
     // FINALIZE only when the detach was interrupted: a comment in a script.
     f.safe_sql = fmt::format(
-        "ALTER TABLE {0} DETACH PARTITION {1} CONCURRENTLY;\n"
-        "-- if it is interrupted: ALTER TABLE {0} DETACH PARTITION {1} FINALIZE;",
-        parent, part);
+        "ALTER TABLE {0} DETACH PARTITION {1} CONCURRENTLY;\n{2}", parent, part,
+        sql_comment(fmt::format("if it is interrupted: ALTER TABLE {0} DETACH PARTITION {1} FINALIZE;",
+                                parent, part)));
   }
   out.push_back(std::move(f));
 }

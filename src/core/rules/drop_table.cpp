@@ -46,26 +46,31 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
 
   const std::string deprecated_name = truncate_identifier(t.name.name + "_deprecated");
   const QualifiedName deprecated{t.name.schema, deprecated_name};
+  // pg_dump is a shell command: its words are shell-quoted, and the line that
+  // carries them stays one comment line whatever the names hold.
+  const std::string backup = sql_comment(fmt::format(
+      "later, after: pg_dump --format=custom --table={} --file={} <database>",
+      shell_word(sql_name(deprecated, s)), shell_word(deprecated_name + ".dump")));
   f.hint = fmt::format(
       "Keep a way back: rename the table away now (instant), and drop it in a later release, "
       "after a backup of it:\n"
       "ALTER TABLE {} RENAME TO {};\n"
-      "-- later, after: pg_dump --format=custom --table={} --file={}.dump <database>\n"
+      "{}\n"
       "DROP TABLE {}{};",
-      sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
-      deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
+      sql_name(t.name, s), ident(deprecated_name, s), backup, sql_name(deprecated, s),
+      op.cascade ? " CASCADE" : "");
   if (op.dependent)
     f.hint = "Do not let a table that has rows go as a dependency: deal with it on its own "
              "first. " +
              f.hint;
   // The drop belongs to a later release: in a script it stays a comment.
   f.safe_sql = fmt::format(
-      "ALTER TABLE {} RENAME TO {};\n"
-      "-- in a later release, after: pg_dump --format=custom --table={} --file={}.dump "
-      "<database>\n"
-      "-- DROP TABLE {}{};",
-      sql_name(t.name, s), ident(deprecated_name, s), sql_name(deprecated, s),
-      deprecated_name, sql_name(deprecated, s), op.cascade ? " CASCADE" : "");
+      "ALTER TABLE {} RENAME TO {};\n{}\n{}", sql_name(t.name, s), ident(deprecated_name, s),
+      sql_comment(fmt::format(
+          "in a later release, after: pg_dump --format=custom --table={} --file={} <database>",
+          shell_word(sql_name(deprecated, s)), shell_word(deprecated_name + ".dump"))),
+      sql_comment(fmt::format("DROP TABLE {}{};", sql_name(deprecated, s),
+                              op.cascade ? " CASCADE" : "")));
   out.push_back(std::move(f));
 }
 

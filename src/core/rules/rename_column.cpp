@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
@@ -54,11 +55,11 @@ void rename_column(const Operation& op, const Settings& s, std::vector<Finding>&
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "{3}\n"
       "-- in a later release, once no application version uses it:\n"
-      "-- ALTER TABLE {0} DROP COLUMN {4};",
+      "{4}",
       table, new_col, c.type_sql.empty() ? "<type of " + old_col + ">" : c.type_sql,
       batch_update_sql(table, fmt::format("{} = {}", new_col, old_col),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, old_col)),
-      old_col);
+      sql_comment(fmt::format("ALTER TABLE {} DROP COLUMN {};", table, old_col)));
   out.push_back(std::move(f));
 }
 

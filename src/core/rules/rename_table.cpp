@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
@@ -51,8 +52,9 @@ void rename_table(const Operation& op, const Settings& s, std::vector<Finding>& 
       "ALTER TABLE {0} RENAME TO {1};\n"
       "CREATE VIEW {0} AS SELECT * FROM {2};\n"
       "COMMIT;\n"
-      "-- in a later release: DROP VIEW {0};",
-      old_sql, ident(op.object_name, s), sql_name(renamed, s));
+      "{3}",
+      old_sql, ident(op.object_name, s), sql_name(renamed, s),
+      sql_comment(fmt::format("in a later release: DROP VIEW {};", old_sql)));
   out.push_back(std::move(f));
 }
 

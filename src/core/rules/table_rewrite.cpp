@@ -94,14 +94,7 @@ std::string copy_sentence(const char* until) {
 // The table name as a pg_repack argument: quoted for SQL, and for the shell
 // when it holds a double quote.
 std::string shell_table(const QualifiedName& n, const Settings& s) {
-  std::string name = sql_name(n, s);
-  if (name.find('"') == std::string::npos) return name;
-  std::string out = "'";
-  for (char c : name) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
+  return shell_word(sql_name(n, s));
 }
 
 constexpr const char* kUntilCommit = "until the end of the transaction";
@@ -137,8 +130,7 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
                                                  : fmt::format("CAST(NEW.{} AS {})", col, at.new_type);
   f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
-      "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.{1} := {4}; "
-      "RETURN NEW; END $$;\n"
+      "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS {4};\n"
       "CREATE TRIGGER {5} BEFORE INSERT OR UPDATE ON {0} FOR EACH ROW EXECUTE FUNCTION {3}();\n"
       "{6}\n"
       "BEGIN;\n"
@@ -148,7 +140,8 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
       "ALTER TABLE {0} RENAME COLUMN {1} TO {7};\n"
       "COMMIT;\n"
       "ALTER TABLE {0} DROP COLUMN {8};  -- once the application no longer uses it",
-      table, new_col, at.new_type, sync_fn, trigger_value, sync,
+      table, new_col, at.new_type, sync_fn,
+      dollar_quote(fmt::format(" BEGIN NEW.{} := {}; RETURN NEW; END ", new_col, trigger_value)), sync,
       batch_update_sql(table, fmt::format("{} = {}", new_col, value),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, col)),
       col, old_col);
@@ -232,10 +225,9 @@ void vacuum_full_finding(const Operation& op, const Settings& s, Finding& f) {
       "VACUUM (VERBOSE) {1};",
       shell_table(op.table.name, s), table);
   // pg_repack is a shell command: in a script it can only be a comment.
-  f.safe_sql = fmt::format(
-      "-- from a shell, instead of VACUUM FULL: pg_repack --no-order --table={} "
-      "--dbname=<database>",
-      shell_table(op.table.name, s));
+  f.safe_sql = sql_comment(fmt::format(
+      "from a shell, instead of VACUUM FULL: pg_repack --no-order --table={} --dbname=<database>",
+      shell_table(op.table.name, s)));
 }
 
 void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -251,9 +243,9 @@ void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
       "{1}",
       shell_table(op.table.name, s),
       lock_timeout_sql(fmt::format("CLUSTER {};", sql_name(op.table.name, s))));
-  f.safe_sql = fmt::format(
-      "-- from a shell, instead of CLUSTER: pg_repack --table={} --dbname=<database>",
-      shell_table(op.table.name, s));
+  f.safe_sql = sql_comment(
+      fmt::format("from a shell, instead of CLUSTER: pg_repack --table={} --dbname=<database>",
+                  shell_table(op.table.name, s)));
 }
 
 }  // namespace
