@@ -15,7 +15,12 @@ GRANT CREATE ON SCHEMA public TO regress_mg_app, regress_mg_deploy;
 -- the mode; the application role may not.
 GRANT SET ON PARAMETER migration_guard.allow TO regress_mg_deploy;
 GRANT SET ON PARAMETER migration_guard.mode TO regress_mg_deploy;
-SET migration_guard.mode = enforce;
+-- The administrators' setting for the database: the baseline that only a
+-- privileged role may go below (policy_baseline tests every source).
+ALTER DATABASE :"DBNAME" SET migration_guard.mode = enforce;
+\c
+SET migration_guard.large_table_rows = 1000;
+SHOW migration_guard.mode;
 
 -- Per-rule overrides (as superuser): a rule downgraded, a rule turned off.
 SET migration_guard.rules = 'index_not_concurrent=warning';
@@ -106,6 +111,8 @@ SELECT proname, proconfig FROM pg_proc
  WHERE pronamespace = 'migration_guard'::regnamespace ORDER BY proname;
 
 RESET ALL;
+ALTER DATABASE :"DBNAME" RESET migration_guard.mode;
+\c
 CALL quietly('DROP TABLE ledger, secret');
 DROP SCHEMA planted CASCADE;
 REVOKE CREATE ON SCHEMA public FROM regress_mg_app, regress_mg_deploy;

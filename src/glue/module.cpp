@@ -178,7 +178,7 @@ _PG_init(void)
 							0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
-							NULL, NULL, NULL);
+							mg_check_lock_timeout, NULL, NULL);
 
 	DefineCustomEnumVariable("migration_guard.on_lock_conflict",
 							 "What a guarded statement does when other sessions hold conflicting locks.",
@@ -190,7 +190,7 @@ _PG_init(void)
 							 conflict_options,
 							 PGC_USERSET,
 							 0,
-							 NULL, NULL, NULL);
+							 mg_check_on_lock_conflict, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.lock_wait_max",
 							"How long on_lock_conflict = poll keeps trying to take its locks.",
@@ -200,7 +200,7 @@ _PG_init(void)
 							0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
-							NULL, NULL, NULL);
+							mg_check_lock_wait_max, NULL, NULL);
 
 	DefineCustomIntVariable("migration_guard.max_blocker_age",
 							"Transactions younger than this are not reported as blockers.",
@@ -210,7 +210,7 @@ _PG_init(void)
 							0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
-							NULL, NULL, NULL);
+							mg_check_max_blocker_age, NULL, NULL);
 
 	DefineCustomBoolVariable("migration_guard.history",
 							 "Records every judged DDL statement, with its undo SQL, in migration_guard.history.",
