@@ -203,7 +203,7 @@ bool mg_rule_get(int i, MgRuleInfo* out) noexcept {
   try {
     const auto& catalog = mg::rule_catalog();
     if (i < 0 || static_cast<std::size_t>(i) >= catalog.size()) return false;
-    const mg::RuleInfo& r = catalog[static_cast<std::size_t>(i)];
+    const mg::Rule& r = *catalog[static_cast<std::size_t>(i)];
     out->id = r.id;
     out->severity = mg::severity_name(r.severity).data();
     out->summary = r.summary;

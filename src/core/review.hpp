@@ -74,15 +74,4 @@ std::string json_string(std::string_view s);
 // A Markdown table cell: '|' escaped, line breaks as <br>.
 std::string markdown_cell(std::string_view s);
 
-namespace rules {
-// The script-level checks, run by review_script() after every statement has
-// been evaluated; they append to findings[i], the findings of statements[i].
-void script_lock_held_across_statements(const std::vector<ScriptStatement>& statements,
-                                        const Settings& settings,
-                                        std::vector<std::vector<Finding>>& findings);
-void script_not_valid_validated_in_same_transaction(
-    const std::vector<ScriptStatement>& statements, const Settings& settings,
-    std::vector<std::vector<Finding>>& findings);
-}  // namespace rules
-
 }  // namespace mg
