@@ -80,6 +80,10 @@ TEST(RuleCatalog, EveryRuleHasItsOwnTests) {
   for (const Rule* r : rule_catalog()) {
     const std::string unit = std::string("test/unit/rules/") + r->id + "_test.cpp";
     EXPECT_TRUE(file_exists(unit)) << unit;
+    const std::string regress = std::string("sql/rules/") + r->id + ".sql";
+    EXPECT_TRUE(file_exists(regress)) << regress;
+    const std::string expected = std::string("expected/rules/") + r->id + ".out";
+    EXPECT_TRUE(file_exists(expected)) << expected;
   }
 }
 
