@@ -85,7 +85,7 @@ const Rule add_column_not_null_no_default = {
     "ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL;\n"
     "ALTER TABLE <table> DROP CONSTRAINT <check>;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

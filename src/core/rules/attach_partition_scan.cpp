@@ -179,7 +179,7 @@ const Rule attach_partition_scan = {
     "ALTER TABLE <parent> ATTACH PARTITION <partition> <bound>;\n"
     "ALTER TABLE <partition> DROP CONSTRAINT <partition>_bound;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -90,7 +90,7 @@ const Rule concurrently_in_transaction = {
     "concurrently_in_transaction",
     Severity::Error,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "a CONCURRENTLY statement inside a transaction block always fails",
     // explanation
@@ -103,7 +103,7 @@ const Rule concurrently_in_transaction = {
     "-- outside BEGIN/COMMIT, in a migration of its own:\n"
     "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

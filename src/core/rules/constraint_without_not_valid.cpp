@@ -213,7 +213,7 @@ const Rule constraint_without_not_valid = {
     "ALTER TABLE <table> ADD CONSTRAINT <name> <definition> NOT VALID;\n"
     "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

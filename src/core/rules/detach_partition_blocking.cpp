@@ -76,7 +76,7 @@ const Rule detach_partition_blocking = {
     "detach_partition_blocking",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on a large partitioned "
     "table",
@@ -90,7 +90,7 @@ const Rule detach_partition_blocking = {
     "-- if it was interrupted:\n"
     "ALTER TABLE <parent> DETACH PARTITION <partition> FINALIZE;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -73,7 +73,7 @@ const Rule drop_column = {
     "drop_column",
     Severity::Error,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "DROP COLUMN on a table that has rows destroys the column's values, and breaks "
     "application versions that still use it",
@@ -87,7 +87,7 @@ const Rule drop_column = {
     "CREATE TABLE <table>_<column>_backup AS SELECT <key>, <column> FROM <table>;\n"
     "ALTER TABLE <table> DROP COLUMN <column>;  -- after the application stopped using it",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

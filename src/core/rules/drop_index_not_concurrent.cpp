@@ -79,7 +79,7 @@ const Rule drop_index_not_concurrent = {
     "DROP INDEX CONCURRENTLY <schema>.<index>;  -- outside BEGIN/COMMIT, one index, no "
     "CASCADE",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

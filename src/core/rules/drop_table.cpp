@@ -88,7 +88,7 @@ const Rule drop_table = {
     "-- a later release, after pg_dump --table=<table>_deprecated:\n"
     "DROP TABLE <table>_deprecated;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -131,7 +131,7 @@ const Rule index_not_concurrent = {
     "CREATE INDEX CONCURRENTLY <partition_index> ON <partition> (<columns>);\n"
     "ALTER INDEX <index> ATTACH PARTITION <partition_index>;  -- for each partition",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

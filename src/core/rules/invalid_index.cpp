@@ -122,7 +122,7 @@ const Rule invalid_index = {
     "invalid_index",
     Severity::Error,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "an INVALID index left by a failed CREATE INDEX CONCURRENTLY costs every write and is "
     "never used",
@@ -135,7 +135,7 @@ const Rule invalid_index = {
     "DROP INDEX CONCURRENTLY <schema>.<invalid_index>;\n"
     "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -165,7 +165,7 @@ const Rule lock_held_across_statements = {
     "lock_held_across_statements",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "inside a transaction, a long statement runs while an earlier statement's ACCESS "
     "EXCLUSIVE lock is still held",

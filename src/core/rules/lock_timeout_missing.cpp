@@ -51,7 +51,7 @@ const Rule lock_timeout_missing = {
     "lock_timeout_missing",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "a lock that blocks reads or writes of a table in use is requested with no lock_timeout",
     // explanation
@@ -65,7 +65,7 @@ const Rule lock_timeout_missing = {
     "SET lock_timeout = '5s';\n"
     "<the DDL statement>;  -- retry it when it times out",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -81,7 +81,7 @@ const Rule not_valid_validated_in_same_transaction = {
     "not_valid_validated_in_same_transaction",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "VALIDATE CONSTRAINT in the same transaction as ADD CONSTRAINT ... NOT VALID keeps the "
     "strong lock through the validation scan",

@@ -68,7 +68,7 @@ const Rule refresh_matview_blocking = {
     "CREATE UNIQUE INDEX CONCURRENTLY <view>_key ON <view> (<unique columns>);  -- once\n"
     "REFRESH MATERIALIZED VIEW CONCURRENTLY <view>;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

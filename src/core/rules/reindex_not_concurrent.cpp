@@ -76,7 +76,7 @@ const Rule reindex_not_concurrent = {
     "REINDEX INDEX CONCURRENTLY <index>;  -- outside BEGIN/COMMIT\n"
     "REINDEX TABLE CONCURRENTLY <table>;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

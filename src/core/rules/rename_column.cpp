@@ -67,7 +67,7 @@ const Rule rename_column = {
     "rename_column",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "RENAME COLUMN breaks every running application version that uses the old name",
     // explanation
@@ -81,7 +81,7 @@ const Rule rename_column = {
     "<new> IS NULL AND <old> IS NOT NULL LIMIT 10000));  -- repeat\n"
     "ALTER TABLE <table> DROP COLUMN <old>;  -- after the application uses <new>",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

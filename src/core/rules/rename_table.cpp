@@ -61,7 +61,7 @@ const Rule rename_table = {
     "rename_table",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "RENAME TABLE breaks every running application version that uses the old name",
     // explanation
@@ -76,7 +76,7 @@ const Rule rename_table = {
     "COMMIT;\n"
     "DROP VIEW <old>;  -- later",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

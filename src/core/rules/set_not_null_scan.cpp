@@ -68,7 +68,7 @@ const Rule set_not_null_scan = {
     "ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL;\n"
     "ALTER TABLE <table> DROP CONSTRAINT <check>;",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

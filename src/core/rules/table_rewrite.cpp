@@ -326,7 +326,7 @@ const Rule table_rewrite = {
     "ALTER TABLE <table> DROP COLUMN <old_column>;\n"
     "-- VACUUM FULL / CLUSTER: pg_repack --table=<table> <database>",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

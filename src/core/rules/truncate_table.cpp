@@ -66,7 +66,7 @@ const Rule truncate_table = {
     "DELETE FROM <table> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> LIMIT 10000));  "
     "-- repeat",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

@@ -132,7 +132,7 @@ const Rule type_change_narrowing = {
     "type_change_narrowing",
     Severity::Error,
     kDataLoss,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "a column type change to a narrower type can fail half-way or lose data",
     // explanation
@@ -145,7 +145,7 @@ const Rule type_change_narrowing = {
     "SELECT count(*) FROM <table> WHERE <values of the column that do not fit>;\n"
     "-- or expand and contract: add a column of the new type, backfill, swap, drop",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

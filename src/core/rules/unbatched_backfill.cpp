@@ -49,7 +49,7 @@ const Rule unbatched_backfill = {
     "unbatched_backfill",
     Severity::Warning,
     kNoFlags,
-    0,
+    0,  // speaks for no effect of its own
     // summary
     "an UPDATE or DELETE of every row of a large table runs in a transaction that did DDL",
     // explanation
@@ -63,7 +63,7 @@ const Rule unbatched_backfill = {
     "UPDATE <table> SET <column> = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> "
     "WHERE <column> IS NULL LIMIT 10000));  -- repeat until 0 rows",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules

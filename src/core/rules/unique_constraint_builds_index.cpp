@@ -183,7 +183,7 @@ const Rule unique_constraint_builds_index = {
     "ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE USING INDEX <name>_idx;\n"
     "-- or PRIMARY KEY USING INDEX, after proving NOT NULL on the columns",
     check,
-    nullptr,
+    nullptr,  // no script-level check
 };
 
 }  // namespace mg::rules
