@@ -12,9 +12,14 @@ CORE_SRCS = $(wildcard src/core/*.cpp src/core/rules/*.cpp)
 GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
-REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes rules plan review locks blockers held_locks policy policy_baseline history hostile_names cascade upgrade accuracy
+# Each rule's cases are in sql/rules/<id>.sql (expected/rules/<id>.out), with
+# fixtures of their own: found by the wildcard, in name order, after setup.
+RULE_REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/rules/*.sql)))
+REGRESS      = setup rule_catalog $(RULE_REGRESS) \
+               hook modes plan review locks blockers policy policy_baseline history hostile_names cascade upgrade accuracy
 REGRESS_OPTS = --load-extension=plpgsql
+# pg_regress writes results/rules/<id>.out but does not create results/rules.
+REGRESS_PREP = regress-dirs
 # Isolation tests (specs/): sessions holding locks while a DDL runs.
 ISOLATION      = lock_conflicts
 ISOLATION_OPTS = --load-extension=migration_guard
@@ -39,6 +44,10 @@ include $(PGXS)
 # Header dependencies (PGXS does not track them for C++ objects).
 -include $(OBJS:.o=.d)
 EXTRA_CLEAN += $(OBJS:.o=.d)
+
+.PHONY: regress-dirs
+regress-dirs:
+	$(MKDIR_P) results/rules
 
 # The core's unit tests, built and run with CMake/CTest.
 .PHONY: unittest

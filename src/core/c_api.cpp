@@ -188,7 +188,11 @@ void mg_review_free(MgReviewResult* result) noexcept {
 }
 
 void mg_set_keyword_predicate(bool (*is_keyword)(const char* word)) noexcept {
-  mg::set_keyword_predicate(is_keyword);
+  try {
+    mg::set_keyword_predicate(is_keyword);
+  } catch (...) {
+    // Not reached (it stores a function pointer); every entry point catches.
+  }
 }
 
 int mg_rule_count(void) noexcept {
@@ -203,7 +207,7 @@ bool mg_rule_get(int i, MgRuleInfo* out) noexcept {
   try {
     const auto& catalog = mg::rule_catalog();
     if (i < 0 || static_cast<std::size_t>(i) >= catalog.size()) return false;
-    const mg::RuleInfo& r = catalog[static_cast<std::size_t>(i)];
+    const mg::Rule& r = *catalog[static_cast<std::size_t>(i)];
     out->id = r.id;
     out->severity = mg::severity_name(r.severity).data();
     out->summary = r.summary;
@@ -216,8 +220,12 @@ bool mg_rule_get(int i, MgRuleInfo* out) noexcept {
 }
 
 const char* mg_effect_name(int effect) noexcept {
-  if (effect < 0 || effect > static_cast<int>(mg::Effect::Drop)) return "none";
-  return mg::effect_name(static_cast<mg::Effect>(effect)).data();
+  try {
+    if (effect < MG_EFFECT_NONE || effect > MG_EFFECT_DROP) return "none";
+    return mg::effect_name(static_cast<mg::Effect>(effect)).data();
+  } catch (...) {
+    return "none";
+  }
 }
 
 bool mg_check_rule_list(char kind, const char* from, const char* to, bool* weakens, char* errbuf,

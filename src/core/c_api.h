@@ -11,6 +11,12 @@
  * mg_result_free() before it ereports anything that may not return.
  *
  * Nothing here includes a PostgreSQL or C++ standard header.
+ *
+ * The codes that cross the door (lock modes, effects, modes, severities,
+ * actions, rewrite reasons) are defined once, below.  The core
+ * static_asserts that its enums have these values (c_convert.cpp), the glue
+ * that PostgreSQL's codes do (glue/pg.hpp): a change on either side stops
+ * the build instead of silently mislabelling a lock.
  */
 #ifndef MIGRATION_GUARD_C_API_H
 #define MIGRATION_GUARD_C_API_H
@@ -18,6 +24,64 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Table-level lock modes: mg::LockMode, and PostgreSQL's LOCKMODE numbers
+ * (storage/lockdefs.h), NoLock first. */
+typedef enum MgLockMode {
+  MG_LOCK_NONE = 0,
+  MG_LOCK_ACCESS_SHARE = 1,
+  MG_LOCK_ROW_SHARE = 2,
+  MG_LOCK_ROW_EXCLUSIVE = 3,
+  MG_LOCK_SHARE_UPDATE_EXCLUSIVE = 4,
+  MG_LOCK_SHARE = 5,
+  MG_LOCK_SHARE_ROW_EXCLUSIVE = 6,
+  MG_LOCK_EXCLUSIVE = 7,
+  MG_LOCK_ACCESS_EXCLUSIVE = 8,
+} MgLockMode;
+
+/* What a statement does to a relation, cheapest first: mg::Effect. */
+typedef enum MgEffect {
+  MG_EFFECT_NONE = 0,
+  MG_EFFECT_METADATA = 1,
+  MG_EFFECT_SCAN = 2,
+  MG_EFFECT_INDEX_BUILD = 3,
+  MG_EFFECT_REWRITE = 4,
+  MG_EFFECT_TRUNCATE = 5,
+  MG_EFFECT_DROP = 6,
+} MgEffect;
+
+/* migration_guard.mode: mg::Mode, and the GUC's values. */
+typedef enum MgMode {
+  MG_MODE_OFF = 0,
+  MG_MODE_LOG = 1,
+  MG_MODE_WARN = 2,
+  MG_MODE_ENFORCE = 3,
+} MgMode;
+
+/* mg::Severity. */
+typedef enum MgSeverity {
+  MG_SEVERITY_INFO = 0,
+  MG_SEVERITY_WARNING = 1,
+  MG_SEVERITY_ERROR = 2,
+} MgSeverity;
+
+/* What the glue does with a finding: mg::Action. */
+typedef enum MgAction {
+  MG_ACTION_IGNORE = 0,
+  MG_ACTION_LOG = 1,
+  MG_ACTION_WARN = 2,
+  MG_ACTION_REJECT = 3,
+  MG_ACTION_ACKNOWLEDGE = 4,
+} MgAction;
+
+/* The reason bits of the table_rewrite event: mg::RewriteReason, and
+ * PostgreSQL's AT_REWRITE_* (commands/event_trigger.h). */
+typedef enum MgRewriteReason {
+  MG_REWRITE_PERSISTENCE = 0x01,   /* SET LOGGED / SET UNLOGGED */
+  MG_REWRITE_DEFAULT = 0x02,       /* a column added with a volatile default */
+  MG_REWRITE_COLUMN = 0x04,        /* ALTER COLUMN ... TYPE */
+  MG_REWRITE_ACCESS_METHOD = 0x08, /* SET ACCESS METHOD */
+} MgRewriteReason;
 
 typedef struct MgName {
   const char *schema;
@@ -82,7 +146,7 @@ typedef struct MgOperation {
   bool fills_values;
   /* MG_OP_TABLE_REWRITE */
   const char *command;
-  int rewrite_reason;
+  int rewrite_reason; /* MgRewriteReason bits */
   bool rewrite_predicted;
   /* every kind */
   bool in_transaction_block;
@@ -110,7 +174,7 @@ typedef struct MgOperation {
   bool using_index;
   const char *columns;
   MgTable referenced;
-  int referenced_lock;
+  int referenced_lock; /* MgLockMode */
   /* partitions */
   MgTable partition;
   bool scan_needed;
@@ -118,7 +182,7 @@ typedef struct MgOperation {
   const char *bound;
   /* columns */
   const char *new_name;
-  /* MG_OP_LOCK_REQUEST: the mode requested on table (mg::LockMode);
+  /* MG_OP_LOCK_REQUEST: the mode requested on table (MgLockMode);
    * MG_OP_HELD_LOCK: the mode held on table */
   int lock_mode;
   /* MG_OP_HELD_LOCK: the statement that runs while the lock is held */
@@ -137,13 +201,13 @@ typedef struct MgOperation {
 /* A relation a statement locks (for plan() and the report). */
 typedef struct MgLockedRelation {
   MgTable table;
-  int lock;   /* mg::LockMode */
-  int effect; /* mg::Effect */
+  int lock;   /* MgLockMode */
+  int effect; /* MgEffect */
   const char *cause;
 } MgLockedRelation;
 
 typedef struct MgSettings {
-  int mode; /* mg::Mode */
+  int mode; /* MgMode */
   int64_t large_table_rows;
   int64_t large_table_bytes;
   bool quote_all_identifiers;
@@ -163,8 +227,8 @@ typedef struct MgSettings {
 
 typedef struct MgFinding {
   char *rule;
-  int severity; /* mg::Severity */
-  int action;   /* mg::Action */
+  int severity; /* MgSeverity */
+  int action;   /* MgAction */
   char *relation;
   char *message;
   char *detail;
@@ -176,13 +240,6 @@ typedef struct MgResult {
   int nfindings;
   char *error; /* non-NULL when the core failed; findings is then empty */
 } MgResult;
-
-/* Values of MgFinding.action, equal to mg::Action. */
-#define MG_ACTION_IGNORE 0
-#define MG_ACTION_LOG 1
-#define MG_ACTION_WARN 2
-#define MG_ACTION_REJECT 3
-#define MG_ACTION_ACKNOWLEDGE 4
 
 /* Evaluates the operations against the rule catalog.  Always fills *out. */
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
@@ -250,7 +307,7 @@ typedef struct MgRuleInfo {
 int mg_rule_count(void) noexcept;
 bool mg_rule_get(int i, MgRuleInfo *out) noexcept;
 
-/* "metadata", "scan", ...: the name of an mg::Effect value (static). */
+/* "metadata", "scan", ...: the name of an MgEffect value (static). */
 const char *mg_effect_name(int effect) noexcept;
 
 /*

@@ -4,6 +4,53 @@
 
 namespace mg::capi {
 
+// The core's side of the codes defined in c_api.h (the glue's side, against
+// PostgreSQL's, is in glue/pg.hpp).
+namespace {
+template <typename E>
+constexpr int code(E e) {
+  return static_cast<int>(e);
+}
+}  // namespace
+
+static_assert(code(LockMode::None) == MG_LOCK_NONE);
+static_assert(code(LockMode::AccessShare) == MG_LOCK_ACCESS_SHARE);
+static_assert(code(LockMode::RowShare) == MG_LOCK_ROW_SHARE);
+static_assert(code(LockMode::RowExclusive) == MG_LOCK_ROW_EXCLUSIVE);
+static_assert(code(LockMode::ShareUpdateExclusive) == MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+static_assert(code(LockMode::Share) == MG_LOCK_SHARE);
+static_assert(code(LockMode::ShareRowExclusive) == MG_LOCK_SHARE_ROW_EXCLUSIVE);
+static_assert(code(LockMode::Exclusive) == MG_LOCK_EXCLUSIVE);
+static_assert(code(LockMode::AccessExclusive) == MG_LOCK_ACCESS_EXCLUSIVE);
+
+static_assert(code(Effect::None) == MG_EFFECT_NONE);
+static_assert(code(Effect::Metadata) == MG_EFFECT_METADATA);
+static_assert(code(Effect::Scan) == MG_EFFECT_SCAN);
+static_assert(code(Effect::IndexBuild) == MG_EFFECT_INDEX_BUILD);
+static_assert(code(Effect::Rewrite) == MG_EFFECT_REWRITE);
+static_assert(code(Effect::Truncate) == MG_EFFECT_TRUNCATE);
+static_assert(code(Effect::Drop) == MG_EFFECT_DROP);
+
+static_assert(code(Mode::Off) == MG_MODE_OFF);
+static_assert(code(Mode::Log) == MG_MODE_LOG);
+static_assert(code(Mode::Warn) == MG_MODE_WARN);
+static_assert(code(Mode::Enforce) == MG_MODE_ENFORCE);
+
+static_assert(code(Severity::Info) == MG_SEVERITY_INFO);
+static_assert(code(Severity::Warning) == MG_SEVERITY_WARNING);
+static_assert(code(Severity::Error) == MG_SEVERITY_ERROR);
+
+static_assert(code(Action::Ignore) == MG_ACTION_IGNORE);
+static_assert(code(Action::Log) == MG_ACTION_LOG);
+static_assert(code(Action::Warn) == MG_ACTION_WARN);
+static_assert(code(Action::Reject) == MG_ACTION_REJECT);
+static_assert(code(Action::Acknowledge) == MG_ACTION_ACKNOWLEDGE);
+
+static_assert(code(kRewritePersistence) == MG_REWRITE_PERSISTENCE);
+static_assert(code(kRewriteDefault) == MG_REWRITE_DEFAULT);
+static_assert(code(kRewriteColumn) == MG_REWRITE_COLUMN);
+static_assert(code(kRewriteAccessMethod) == MG_REWRITE_ACCESS_METHOD);
+
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
 QualifiedName name_of(const MgName& n) { return {str(n.schema), str(n.name)}; }
@@ -23,7 +70,7 @@ TableFacts table_of(const MgTable& in) {
 }
 
 LockMode lock_mode_of(int mode) {
-  if (mode < 0 || mode > static_cast<int>(LockMode::AccessExclusive))
+  if (mode < MG_LOCK_NONE || mode > MG_LOCK_ACCESS_EXCLUSIVE)
     throw std::invalid_argument("lock mode out of range");
   return static_cast<LockMode>(mode);
 }
@@ -132,9 +179,9 @@ Operation operation_of(const MgOperation& in) {
 }
 
 LockedRelation locked_relation_of(const MgLockedRelation& in) {
-  if (in.lock < 0 || in.lock > static_cast<int>(LockMode::AccessExclusive))
+  if (in.lock < MG_LOCK_NONE || in.lock > MG_LOCK_ACCESS_EXCLUSIVE)
     throw std::invalid_argument("unknown lock mode");
-  if (in.effect < 0 || in.effect > static_cast<int>(Effect::Drop))
+  if (in.effect < MG_EFFECT_NONE || in.effect > MG_EFFECT_DROP)
     throw std::invalid_argument("unknown effect");
   LockedRelation r;
   r.table = table_of(in.table);
@@ -146,7 +193,7 @@ LockedRelation locked_relation_of(const MgLockedRelation& in) {
 
 Settings settings_of(const MgSettings& in) {
   Settings s;
-  if (in.mode < 0 || in.mode > static_cast<int>(Mode::Enforce))
+  if (in.mode < MG_MODE_OFF || in.mode > MG_MODE_ENFORCE)
     throw std::invalid_argument("mode out of range");
   s.mode = static_cast<Mode>(in.mode);
   s.large_table_rows = in.large_table_rows;

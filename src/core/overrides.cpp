@@ -102,14 +102,14 @@ std::optional<std::set<std::string>> parse_allow(std::string_view text, std::str
 RuleLevel effective_level(const std::string& rule, const std::map<std::string, RuleLevel>& ov) {
   auto it = ov.find(rule);
   if (it != ov.end()) return it->second;
-  const RuleInfo* info = find_rule(rule);
+  const Rule* info = find_rule(rule);
   return info ? level_of(info->severity) : RuleLevel::Error;
 }
 
 bool overrides_weaken(const std::map<std::string, RuleLevel>& from,
                       const std::map<std::string, RuleLevel>& to) {
-  for (const RuleInfo& rule : rule_catalog())
-    if (effective_level(rule.id, to) < effective_level(rule.id, from)) return true;
+  for (const Rule* rule : rule_catalog())
+    if (effective_level(rule->id, to) < effective_level(rule->id, from)) return true;
   return false;
 }
 

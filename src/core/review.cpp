@@ -33,14 +33,9 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-bool data_loss_rule(const std::string& rule) {
-  return rule == "drop_table" || rule == "truncate_table" || rule == "type_change_narrowing";
-}
-
-// The rule whose safe SQL goes before the statement rather than replacing it:
-// an INVALID index on the table is not the statement's fault.
-bool prefix_only(const Finding& f) {
-  return f.rule == "invalid_index" && f.severity == Severity::Warning;
+bool data_loss(const Finding& f) {
+  const Rule* rule = find_rule(f.rule);
+  return rule && rule->data_loss();
 }
 
 std::string_view severity_upper(Severity s) {
@@ -253,8 +248,8 @@ ScriptReview review_script(std::vector<ScriptStatement> statements, const Settin
       }
     }
   }
-  rules::script_not_valid_validated_in_same_transaction(statements, settings, findings);
-  rules::script_lock_held_across_statements(statements, settings, findings);
+  for (const Rule* rule : rule_catalog())
+    if (rule->script_check) rule->script_check(statements, settings, findings);
 
   ScriptReview review;
   bool ddl = false, dml = false;
@@ -279,7 +274,7 @@ ScriptReview review_script(std::vector<ScriptStatement> statements, const Settin
                rel.effect == Effect::Truncate))
             r = Risk::Critical;
       }
-      if (data_loss_rule(f.rule)) r = Risk::Critical;
+      if (data_loss(f)) r = Risk::Critical;
       review.risk = std::max(review.risk, r);
     }
     review.statements.push_back(std::move(rs));
@@ -338,7 +333,7 @@ std::string recommended_sql(const ScriptReview& review) {
     const Finding* replacement = nullptr;
     for (const Finding& f : rs.findings) {
       if (f.safe_sql.empty()) continue;
-      if (prefix_only(f)) {
+      if (f.safe_sql_before) {
         before += sql_comment(fmt::format("statement {}: {}", st.no, f.rule)) + "\n" + f.safe_sql + "\n";
         continue;
       }

@@ -76,15 +76,4 @@ std::string markdown_cell(std::string_view s);
 // A Markdown code fence longer than any run of backticks in text.
 std::string code_fence(std::string_view text);
 
-namespace rules {
-// The script-level checks, run by review_script() after every statement has
-// been evaluated; they append to findings[i], the findings of statements[i].
-void script_lock_held_across_statements(const std::vector<ScriptStatement>& statements,
-                                        const Settings& settings,
-                                        std::vector<std::vector<Finding>>& findings);
-void script_not_valid_validated_in_same_transaction(
-    const std::vector<ScriptStatement>& statements, const Settings& settings,
-    std::vector<std::vector<Finding>>& findings);
-}  // namespace rules
-
 }  // namespace mg

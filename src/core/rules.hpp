@@ -1,10 +1,17 @@
 // The rule catalog and the evaluation of an operation against it.
 //
-// Each rule lives in src/core/rules/<id>.cpp: its check, its message and its
-// recipe side by side, and is documented in docs/rules/<id>.md.  A rule
-// reports nothing when the facts make the statement harmless (a small or
-// empty table, a table nobody else can see): a false positive teaches people
-// to ignore the tool.
+// A rule is one descriptor (struct Rule below), defined in
+// src/core/rules/<id>.cpp next to its check: id, default severity, flags,
+// the effects it speaks for, summary, explanation, recipe.  The one list of
+// rules is src/core/rules/list.def (one line each); it declares the
+// descriptors here and makes the catalog in rules.cpp.  Findings are made
+// from the descriptor (make_finding), so the id and the severity are written
+// once.  Each rule is documented in docs/rules/<id>.md and tested in
+// test/unit/rules/<id>_test.cpp and sql/rules/<id>.sql.
+//
+// A rule reports nothing when the facts make the statement harmless (a small
+// or empty table, a table nobody else can see): a false positive teaches
+// people to ignore the tool.
 #pragma once
 #include "core/no_pg.hpp"
 
@@ -28,23 +35,72 @@ struct Finding {
   // replaces the statement in a recommended migration.  Empty when the rule
   // has no SQL to offer.
   std::string safe_sql;
+  // The safe SQL goes before the statement, which stays, instead of
+  // replacing it: the problem is not the statement's (an INVALID index
+  // already on its table).
+  bool safe_sql_before = false;
 };
 
-struct RuleInfo {
+struct ScriptStatement;  // review.hpp
+
+// Flags of a rule (Rule::flags).
+enum RuleFlag : unsigned {
+  kNoFlags = 0,
+  // Its finding is about how long the statement blocks others: evaluate()
+  // appends the duration estimate to its DETAIL.
+  kReportsDuration = 1u << 0,
+  // Its finding means data that cannot be brought back: the review of a
+  // script rates its risk CRITICAL.
+  kDataLoss = 1u << 1,
+};
+
+// The bit of an effect in Rule::effects.
+constexpr unsigned effect_bit(Effect e) { return 1u << static_cast<unsigned>(e); }
+
+// Appends the findings of a rule for one operation, if any.
+using RuleCheck = void (*)(const Operation& op, const Settings& settings,
+                           std::vector<Finding>& out);
+// A script-level check, run by review_script() after every statement has
+// been evaluated: appends to findings[i], the findings of statements[i].
+using ScriptCheck = void (*)(const std::vector<ScriptStatement>& statements,
+                             const Settings& settings,
+                             std::vector<std::vector<Finding>>& findings);
+
+// Everything about one rule.
+struct Rule {
   const char* id;
-  Severity severity;
-  const char* summary;
-  // Appends its findings for op, if any.
-  void (*check)(const Operation& op, const Settings& settings, std::vector<Finding>& out);
-  // Why the statement hurts: one paragraph.
-  const char* explanation;
-  // The safe recipe as a short generic SQL template.
-  const char* recipe;
+  Severity severity;  // the default; migration_guard.rules may change it
+  unsigned flags;     // RuleFlag bits
+  // What the statements it judges do to a relation (model.hpp): the costly
+  // effects on a large table others can see each have a rule that speaks for
+  // them.  effect_bit() bits.
+  unsigned effects;
+  const char* summary;      // one line
+  const char* explanation;  // why the statement hurts: one paragraph
+  const char* recipe;       // the safe recipe as a short generic SQL template
+  RuleCheck check;          // nullptr: nothing to judge in a single operation
+  ScriptCheck script_check;  // nullptr: not a script-level rule
+
+  bool reports_duration() const { return (flags & kReportsDuration) != 0; }
+  bool data_loss() const { return (flags & kDataLoss) != 0; }
+  bool owns(Effect e) const { return (effects & effect_bit(e)) != 0; }
 };
 
-const std::vector<RuleInfo>& rule_catalog();
+// The descriptors, one per line of list.def, each defined in its own file.
+namespace rules {
+#define MG_RULE(id) extern const Rule id;
+#include "core/rules/list.def"
+#undef MG_RULE
+}  // namespace rules
+
+// Every rule, in the order of list.def (the order of evaluation).
+const std::vector<const Rule*>& rule_catalog();
 // nullptr when no rule has this id.
-const RuleInfo* find_rule(std::string_view id);
+const Rule* find_rule(std::string_view id);
+
+// A finding of rule about a relation: its id and default severity.
+Finding make_finding(const Rule& rule, std::string relation);
+Finding make_finding(const Rule& rule, const QualifiedName& relation);
 
 std::vector<Finding> evaluate(const Operation& op, const Settings& settings);
 
@@ -88,34 +144,5 @@ std::string identifier_value(std::string_view written);
 // Drops one trailing period and surrounding blanks, so that a phrase from the
 // glue can be embedded in a sentence.
 std::string trim_sentence(std::string_view text);
-
-namespace rules {
-void index_not_concurrent(const Operation&, const Settings&, std::vector<Finding>&);
-void add_column_not_null_no_default(const Operation&, const Settings&, std::vector<Finding>&);
-void table_rewrite(const Operation&, const Settings&, std::vector<Finding>&);
-void drop_index_not_concurrent(const Operation&, const Settings&, std::vector<Finding>&);
-void reindex_not_concurrent(const Operation&, const Settings&, std::vector<Finding>&);
-void set_not_null_scan(const Operation&, const Settings&, std::vector<Finding>&);
-void constraint_without_not_valid(const Operation&, const Settings&, std::vector<Finding>&);
-void unique_constraint_builds_index(const Operation&, const Settings&, std::vector<Finding>&);
-void attach_partition_scan(const Operation&, const Settings&, std::vector<Finding>&);
-void detach_partition_blocking(const Operation&, const Settings&, std::vector<Finding>&);
-void refresh_matview_blocking(const Operation&, const Settings&, std::vector<Finding>&);
-void type_change_narrowing(const Operation&, const Settings&, std::vector<Finding>&);
-void drop_table(const Operation&, const Settings&, std::vector<Finding>&);
-void drop_column(const Operation&, const Settings&, std::vector<Finding>&);
-void truncate_table(const Operation&, const Settings&, std::vector<Finding>&);
-void rename_column(const Operation&, const Settings&, std::vector<Finding>&);
-void rename_table(const Operation&, const Settings&, std::vector<Finding>&);
-void concurrently_in_transaction(const Operation&, const Settings&, std::vector<Finding>&);
-void invalid_index(const Operation&, const Settings&, std::vector<Finding>&);
-// Script-level rules (see review.hpp): their catalog check does nothing for a
-// single operation.
-void lock_held_across_statements(const Operation&, const Settings&, std::vector<Finding>&);
-void lock_timeout_missing(const Operation&, const Settings&, std::vector<Finding>&);
-void unbatched_backfill(const Operation&, const Settings&, std::vector<Finding>&);
-void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
-                                             std::vector<Finding>&);
-}  // namespace rules
 
 }  // namespace mg

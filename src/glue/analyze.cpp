@@ -49,16 +49,16 @@ extern "C" {
 #include "utils/typcache.h"
 }
 
-/* Effects, equal to mg::Effect. */
+/* Short names for the effects of c_api.h (MgEffect). */
 enum
 {
-	EFFECT_NONE = 0,
-	EFFECT_METADATA,
-	EFFECT_SCAN,
-	EFFECT_INDEX_BUILD,
-	EFFECT_REWRITE,
-	EFFECT_TRUNCATE,
-	EFFECT_DROP
+	EFFECT_NONE = MG_EFFECT_NONE,
+	EFFECT_METADATA = MG_EFFECT_METADATA,
+	EFFECT_SCAN = MG_EFFECT_SCAN,
+	EFFECT_INDEX_BUILD = MG_EFFECT_INDEX_BUILD,
+	EFFECT_REWRITE = MG_EFFECT_REWRITE,
+	EFFECT_TRUNCATE = MG_EFFECT_TRUNCATE,
+	EFFECT_DROP = MG_EFFECT_DROP
 };
 
 /* ---------- building the model ---------- */

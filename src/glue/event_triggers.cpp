@@ -52,7 +52,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 	Oid			relid;
 
 	require_event_trigger(fcinfo, "migration_guard.on_table_rewrite()");
-	if (mg_mode == 0 || IsBinaryUpgrade)
+	if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade)
 		PG_RETURN_VOID();
 
 	trigdata = (EventTriggerData *) fcinfo->context;
@@ -81,7 +81,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 	const char *command;
 
 	require_event_trigger(fcinfo, "migration_guard.on_sql_drop()");
-	if (mg_mode == 0 || IsBinaryUpgrade)
+	if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade)
 		PG_RETURN_VOID();
 	trigdata = (EventTriggerData *) fcinfo->context;
 	command = GetCommandTagName(trigdata->tag);

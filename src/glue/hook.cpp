@@ -215,7 +215,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 * schema); the sub-statements of a CREATE TABLE or ALTER TABLE
 			 * (their table is new, or the parent statement was judged).
 			 */
-			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
+			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
 			model = judge(pstmt, queryString);
 
@@ -265,7 +265,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 * domains and types); DROP OWNED judged by sql_drop.
 			 */
 	record_only:
-			if (mg_mode == 0 || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
+			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
 			if (recording() || IsA(parsetree, DropOwnedStmt))
 				model = bare_model(pstmt, queryString);

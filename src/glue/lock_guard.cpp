@@ -369,7 +369,7 @@ mg_guard_locks(const MgModel *m)
 		return;
 	/* In log mode, a warning goes to the server log only, like every finding. */
 	raise_conflict(m, blockers,
-				   mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : (mg_mode == 1 ? LOG : WARNING),
+				   mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : (mg_mode == MG_MODE_LOG ? LOG : WARNING),
 				   false);
 }
 
@@ -395,7 +395,7 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 	nestlevel = NewGUCNestLevel();
 	(void) set_config_option("lock_timeout", psprintf("%d", mg_lock_timeout_ms), PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	ereport(mg_mode == 1 ? LOG : NOTICE,
+	ereport(mg_mode == MG_MODE_LOG ? LOG : NOTICE,
 			(errmsg("migration_guard: %s runs with lock_timeout = %d ms", m->command,
 					mg_lock_timeout_ms),
 			 errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
@@ -558,7 +558,7 @@ static void
 mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	/* Application traffic: one comparison, nothing else. */
-	if (ntracked > 0 && !mg_running_internal_sql && holding_tracked_locks() && mg_mode != 0 &&
+	if (ntracked > 0 && !mg_running_internal_sql && holding_tracked_locks() && mg_mode != MG_MODE_OFF &&
 		!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && queryDesc->operation != CMD_SELECT &&
 		queryDesc->plannedstmt && queryDesc->plannedstmt->resultRelations != NIL)
 	{

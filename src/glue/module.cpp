@@ -20,9 +20,7 @@ void _PG_init(void);
 PG_FUNCTION_INFO_V1(mg_is_preloaded);
 }
 
-/* Values of mg_mode: equal to mg::Mode. */
-enum { MG_MODE_OFF = 0, MG_MODE_LOG, MG_MODE_WARN, MG_MODE_ENFORCE };
-
+/* Values of mg_mode: MgMode (c_api.h). */
 static const struct config_enum_entry conflict_options[] = {
 	{"wait", 0, false},
 	{"warn", 1, false},

@@ -40,3 +40,20 @@ extern "C" {
 }
 
 #include "core/c_api.h"
+
+// The glue's side of the codes defined in c_api.h: PostgreSQL's own values
+// cross the door unchanged (the core's side is in core/c_convert.cpp).
+static_assert(MG_LOCK_NONE == NoLock, "lock modes");
+static_assert(MG_LOCK_ACCESS_SHARE == AccessShareLock, "lock modes");
+static_assert(MG_LOCK_ROW_SHARE == RowShareLock, "lock modes");
+static_assert(MG_LOCK_ROW_EXCLUSIVE == RowExclusiveLock, "lock modes");
+static_assert(MG_LOCK_SHARE_UPDATE_EXCLUSIVE == ShareUpdateExclusiveLock, "lock modes");
+static_assert(MG_LOCK_SHARE == ShareLock, "lock modes");
+static_assert(MG_LOCK_SHARE_ROW_EXCLUSIVE == ShareRowExclusiveLock, "lock modes");
+static_assert(MG_LOCK_EXCLUSIVE == ExclusiveLock, "lock modes");
+static_assert(MG_LOCK_ACCESS_EXCLUSIVE == AccessExclusiveLock, "lock modes");
+static_assert(MG_LOCK_ACCESS_EXCLUSIVE == MaxLockMode, "no lock mode beyond ACCESS EXCLUSIVE");
+static_assert(MG_REWRITE_PERSISTENCE == AT_REWRITE_ALTER_PERSISTENCE, "rewrite reasons");
+static_assert(MG_REWRITE_DEFAULT == AT_REWRITE_DEFAULT_VAL, "rewrite reasons");
+static_assert(MG_REWRITE_COLUMN == AT_REWRITE_COLUMN_REWRITE, "rewrite reasons");
+static_assert(MG_REWRITE_ACCESS_METHOD == AT_REWRITE_ACCESS_METHOD, "rewrite reasons");

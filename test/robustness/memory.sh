@@ -112,6 +112,8 @@ log_min_messages = warning"
 	# The blockers test and the isolation spec depend on timing (sleeps of a
 	# second, a 300 ms lock_wait_max) that valgrind's slowdown breaks: left out.
 	vg_regress=$(make -s -C "$REPO_DIR" -f Makefile -f - print-regress <<<'print-regress: ; @echo $(REGRESS)' 2>/dev/null | sed 's/\bblockers\b//')
+	# pg_regress does not create the subdirectory of results/rules/<id>.out.
+	mkdir -p "$SCRATCH/vgout/results/rules"
 	(cd "$REPO_DIR" && timeout 5400 make installcheck PGPORT=$VPORT PGHOST="$SCRATCH/sock" PGUSER=postgres \
 		REGRESS="$vg_regress" ISOLATION= \
 		REGRESS_OPTS="--load-extension=plpgsql --outputdir=$SCRATCH/vgout" >"$SCRATCH/vg.installcheck" 2>&1)

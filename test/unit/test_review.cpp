@@ -1,6 +1,7 @@
-// The review of a whole script: per-statement findings, the script-level
-// rules, risk and type, the rollback plan, the recommended migration, the
-// Markdown and JSON reports, and mg_review() through the C door.
+// The review of a whole script: per-statement findings, risk and type, the
+// rollback plan, the recommended migration, the Markdown and JSON reports,
+// and mg_review() through the C door.  The script-level rules have their own
+// tests in test/unit/rules/.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -11,11 +12,13 @@
 
 #include "core/c_api.h"
 #include "core/review.hpp"
+#include "script_support.hpp"
 #include "test_support.hpp"
 
 namespace mg {
 namespace {
 
+using namespace script_test;
 using test::kMiB;
 
 // ------------------------------------------------------------ JSON checking
@@ -174,113 +177,6 @@ TEST(JsonChecker, AcceptsAndRefuses) {
   EXPECT_FALSE(JsonChecker("{\"a\":\"\\x\"}").valid());
 }
 
-// ------------------------------------------------------------ script builders
-
-TableFacts big(const std::string& name) { return test::table("public", name, 40000000, 2146 * kMiB); }
-
-LockedRelation rel(TableFacts t, LockMode lock, Effect effect, std::string cause = "") {
-  LockedRelation r;
-  r.table = std::move(t);
-  r.lock = lock;
-  r.effect = effect;
-  r.cause = std::move(cause);
-  return r;
-}
-
-ScriptStatement stmt(int no, std::string text, std::string command, int tx = 0) {
-  ScriptStatement st;
-  st.no = no;
-  st.text = std::move(text);
-  st.command = std::move(command);
-  st.tx = tx;
-  st.modelled = true;
-  return st;
-}
-
-ScriptStatement control(int no, const std::string& word, int tx) {
-  ScriptStatement st = stmt(no, word + ";", word, tx);
-  st.transaction_control = true;
-  st.modelled = false;
-  return st;
-}
-
-ScriptStatement dml(int no, std::string text, std::string command, int tx = 0) {
-  ScriptStatement st = stmt(no, std::move(text), std::move(command), tx);
-  st.modelled = false;
-  return st;
-}
-
-ScriptStatement add_column(int no, TableFacts t, const std::string& column, int tx = 0) {
-  ScriptStatement st = stmt(no, "ALTER TABLE " + t.name.name + " ADD COLUMN " + column + " text",
-                            "ALTER TABLE", tx);
-  st.rels.push_back(rel(t, LockMode::AccessExclusive, Effect::Metadata));
-  Operation op = test::operation(OpKind::AddColumn, t);
-  op.add_column.column = column;
-  op.add_column.type_sql = "text";
-  op.in_transaction_block = tx > 0;
-  st.ops.push_back(op);
-  return st;
-}
-
-ScriptStatement create_index(int no, TableFacts t, const std::string& name, bool concurrently,
-                             int tx = 0) {
-  std::string text = "CREATE INDEX " + name + " ON " + t.name.name + " (created_at)";
-  if (concurrently) text = "CREATE INDEX CONCURRENTLY " + name + " ON " + t.name.name + " (created_at)";
-  ScriptStatement st = stmt(no, text + ";", "CREATE INDEX", tx);
-  st.rels.push_back(rel(t, concurrently ? LockMode::ShareUpdateExclusive : LockMode::Share,
-                        Effect::IndexBuild));
-  Operation op = test::operation(OpKind::CreateIndex, t);
-  op.create_index.statement = text;
-  op.create_index.concurrently_at = 12;
-  op.create_index.index_name = name;
-  op.create_index.concurrently = concurrently;
-  op.in_transaction_block = tx > 0;
-  st.ops.push_back(op);
-  return st;
-}
-
-ScriptStatement add_check(int no, TableFacts t, const std::string& name, bool not_valid,
-                          int tx = 0) {
-  ScriptStatement st =
-      stmt(no,
-           "ALTER TABLE " + t.name.name + " ADD CONSTRAINT " + name + " CHECK (total >= 0)" +
-               (not_valid ? " NOT VALID" : ""),
-           "ALTER TABLE", tx);
-  st.rels.push_back(
-      rel(t, LockMode::AccessExclusive, not_valid ? Effect::Metadata : Effect::Scan));
-  Operation op = test::operation(OpKind::AddConstraint, t);
-  op.constraint.type = 'c';
-  op.constraint.name = name;
-  op.constraint.definition = "CHECK (total >= 0)";
-  op.constraint.not_valid = not_valid;
-  st.ops.push_back(op);
-  return st;
-}
-
-ScriptStatement validate(int no, TableFacts t, const std::string& name, int tx = 0) {
-  ScriptStatement st =
-      stmt(no, "ALTER TABLE " + t.name.name + " VALIDATE CONSTRAINT " + name, "ALTER TABLE", tx);
-  st.rels.push_back(rel(t, LockMode::ShareUpdateExclusive, Effect::Scan, "constraint validation"));
-  Operation op = test::operation(OpKind::ValidateConstraint, t);
-  op.constraint.name = name;
-  st.ops.push_back(op);
-  return st;
-}
-
-std::vector<const Finding*> findings_of(const ScriptReview& r, const std::string& rule) {
-  std::vector<const Finding*> out;
-  for (const ReviewedStatement& rs : r.statements)
-    for (const Finding& f : rs.findings)
-      if (f.rule == rule) out.push_back(&f);
-  return out;
-}
-
-const ReviewedStatement& statement(const ScriptReview& r, int no) {
-  for (const ReviewedStatement& rs : r.statements)
-    if (rs.stmt.no == no) return rs;
-  throw std::out_of_range("no such statement");
-}
-
 // ------------------------------------------------------------ the safe recipe
 
 TEST(Review, SafeMultiStatementRecipeIsClean) {
@@ -313,119 +209,6 @@ TEST(Review, IdenticalFindingsOfOneStatementAreReportedOnce) {
   st.ops.push_back(st.ops.front());
   ScriptReview r = review_script({st}, Settings{});
   EXPECT_EQ(findings_of(r, "index_not_concurrent").size(), 1u);
-}
-
-// ------------------------------------------------ lock_held_across_statements
-
-std::vector<ScriptStatement> lock_then_build(int tx) {
-  return {control(1, "BEGIN", tx), add_column(2, big("customers"), "tier", tx),
-          create_index(3, big("orders"), "orders_created_idx", false, tx),
-          control(4, "COMMIT", tx)};
-}
-
-TEST(LockHeldAcrossStatements, ReportedOnTheLongStatement) {
-  ScriptReview r = review_script(lock_then_build(1), Settings{});
-  auto f = findings_of(r, "lock_held_across_statements");
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0]->severity, Severity::Warning);
-  EXPECT_EQ(f[0]->relation, "public.customers");
-  EXPECT_EQ(f[0]->message,
-            "statement 3 runs while the ACCESS EXCLUSIVE lock on \"public.customers\" taken by "
-            "statement 2 is held");
-  MG_EXPECT_HAS(f[0]->detail, "builds an index on \"public.orders\" (2146 MB)");
-  // 2146 MB at 50 MB/s: the lock is held about 43 s, statements 2 to 4.
-  MG_EXPECT_HAS(f[0]->detail,
-                "Estimated time the lock is held (statements 2 to 4): about 43 s; the figure is "
-                "an estimate.");
-  MG_EXPECT_HAS(f[0]->hint, "COMMIT;\nBEGIN;\nCREATE INDEX orders_created_idx ON orders");
-  EXPECT_EQ(f[0]->safe_sql, "COMMIT;\nBEGIN;\nCREATE INDEX orders_created_idx ON orders (created_at);");
-  // Found on statement 3, after its own finding.
-  const ReviewedStatement& s3 = statement(r, 3);
-  ASSERT_EQ(s3.findings.size(), 2u);
-  EXPECT_EQ(s3.findings[0].rule, "index_not_concurrent");
-  EXPECT_EQ(s3.findings[1].rule, "lock_held_across_statements");
-  EXPECT_TRUE(statement(r, 2).findings.empty());
-}
-
-TEST(LockHeldAcrossStatements, SilentOutsideTransactionsAndForShortOrInvisibleWork) {
-  // Each statement commits on its own.
-  EXPECT_TRUE(findings_of(review_script(lock_then_build(0), Settings{}),
-                          "lock_held_across_statements")
-                  .empty());
-  // The later statement is short: a small table.
-  auto small = lock_then_build(1);
-  small[2] = create_index(3, test::small_table(), "orders_created_idx", false, 1);
-  EXPECT_TRUE(findings_of(review_script(small, Settings{}), "lock_held_across_statements").empty());
-  // The locked table was created by the transaction: nobody else sees it.
-  auto created = lock_then_build(1);
-  created[1].rels[0].table.created_in_transaction = true;
-  EXPECT_TRUE(
-      findings_of(review_script(created, Settings{}), "lock_held_across_statements").empty());
-  // The lock is weaker than ACCESS EXCLUSIVE.
-  auto weaker = lock_then_build(1);
-  weaker[1].rels[0].lock = LockMode::ShareUpdateExclusive;
-  EXPECT_TRUE(findings_of(review_script(weaker, Settings{}), "lock_held_across_statements").empty());
-  // The catalog entry does nothing for a single operation.
-  const RuleInfo* info = find_rule("lock_held_across_statements");
-  ASSERT_NE(info, nullptr);
-  std::vector<Finding> out;
-  info->check(lock_then_build(1)[2].ops[0], Settings{}, out);
-  EXPECT_TRUE(out.empty());
-}
-
-TEST(LockHeldAcrossStatements, LongByEffectOnALargeTableWithoutARate) {
-  Settings s;
-  s.index_build_rate = 0;  // no estimate: the effect on a large table decides
-  ScriptReview r = review_script(lock_then_build(1), s);
-  auto f = findings_of(r, "lock_held_across_statements");
-  ASSERT_EQ(f.size(), 1u);
-  MG_EXPECT_LACKS(f[0]->detail, "Estimated time");
-}
-
-// ---------------------------------------- not_valid_validated_in_same_transaction
-
-TEST(NotValidValidatedInSameTransaction, FlaggedInOneTransaction) {
-  TableFacts orders = big("orders");
-  ScriptReview r = review_script(
-      {control(1, "BEGIN", 1), add_check(2, orders, "orders_total_positive", true, 1),
-       validate(3, orders, "orders_total_positive", 1), control(4, "COMMIT", 1)},
-      Settings{});
-  auto f = findings_of(r, "not_valid_validated_in_same_transaction");
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0]->severity, Severity::Warning);
-  EXPECT_EQ(f[0]->relation, "public.orders");
-  MG_EXPECT_HAS(f[0]->message, "validating constraint \"orders_total_positive\"");
-  MG_EXPECT_HAS(f[0]->message, "(statement 2)");
-  MG_EXPECT_HAS(f[0]->message, "ACCESS EXCLUSIVE");
-  MG_EXPECT_HAS(f[0]->detail, "Estimated duration: about 11 s");
-  MG_EXPECT_HAS(f[0]->hint,
-                "COMMIT;\nBEGIN;\nALTER TABLE public.orders VALIDATE CONSTRAINT "
-                "orders_total_positive;");
-  EXPECT_EQ(f[0]->safe_sql,
-            "COMMIT;\nBEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;");
-  // Not reported twice by lock_held_across_statements.
-  EXPECT_TRUE(findings_of(r, "lock_held_across_statements").empty());
-  EXPECT_EQ(r.risk, Risk::Medium);
-}
-
-TEST(NotValidValidatedInSameTransaction, SilentAcrossTransactionsOrForAnotherConstraint) {
-  TableFacts orders = big("orders");
-  ScriptReview apart = review_script(
-      {control(1, "BEGIN", 1), add_check(2, orders, "c", true, 1), control(3, "COMMIT", 1),
-       control(4, "BEGIN", 2), validate(5, orders, "c", 2), control(6, "COMMIT", 2)},
-      Settings{});
-  EXPECT_TRUE(findings_of(apart, "not_valid_validated_in_same_transaction").empty());
-  ScriptReview other = review_script(
-      {add_check(1, orders, "c", true, 1), validate(2, orders, "d", 1)}, Settings{});
-  EXPECT_TRUE(findings_of(other, "not_valid_validated_in_same_transaction").empty());
-  ScriptReview small = review_script(
-      {add_check(1, test::small_table(), "c", true, 1), validate(2, test::small_table(), "c", 1)},
-      Settings{});
-  EXPECT_TRUE(findings_of(small, "not_valid_validated_in_same_transaction").empty());
-  std::vector<Finding> out;
-  find_rule("not_valid_validated_in_same_transaction")
-      ->check(validate(2, orders, "c", 1).ops[0], Settings{}, out);
-  EXPECT_TRUE(out.empty());
 }
 
 // ------------------------------------------------------------ risk and type

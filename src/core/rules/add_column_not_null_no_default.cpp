@@ -16,18 +16,16 @@
 
 namespace mg::rules {
 
-void add_column_not_null_no_default(const Operation& op, const Settings& s,
-                                    std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AddColumn) return;
   const AddColumnOp& ac = op.add_column;
   if (!ac.not_null || ac.has_default || ac.fills_values) return;
   const TableFacts& t = op.table;
   if (!has_rows(t)) return;
 
-  Finding f;
-  f.rule = "add_column_not_null_no_default";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(add_column_not_null_no_default, t.name);
   f.message = fmt::format(
       "adding NOT NULL column \"{}\" without a default fails on table \"{}\", which has rows",
       ac.column, f.relation);
@@ -60,5 +58,34 @@ void add_column_not_null_no_default(const Operation& op, const Settings& s,
                            ac.type_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule add_column_not_null_no_default = {
+    "add_column_not_null_no_default",
+    Severity::Error,
+    kNoFlags,
+    effect_bit(Effect::Scan),
+    // summary
+    "ADD COLUMN ... NOT NULL without a default fails on a table that has rows, after taking "
+    "an ACCESS EXCLUSIVE lock",
+    // explanation
+    "A NOT NULL column added without a default would hold NULL in every existing row, so "
+    "ALTER TABLE fails with a not-null violation, but only after it has queued for and taken "
+    "an ACCESS EXCLUSIVE lock: the deploy stops half-way and every query that queued behind "
+    "the lock waited for nothing. A constant default needs no rewrite since PostgreSQL 11.",
+    // recipe
+    "ALTER TABLE <table> ADD COLUMN <column> <type> NOT NULL DEFAULT <value>;\n"
+    "-- or:\n"
+    "ALTER TABLE <table> ADD COLUMN <column> <type>;\n"
+    "UPDATE <table> SET <column> = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> "
+    "WHERE <column> IS NULL LIMIT 10000));  -- repeat\n"
+    "ALTER TABLE <table> ADD CONSTRAINT <check> CHECK (<column> IS NOT NULL) NOT VALID;\n"
+    "ALTER TABLE <table> VALIDATE CONSTRAINT <check>;\n"
+    "ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL;\n"
+    "ALTER TABLE <table> DROP CONSTRAINT <check>;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -106,19 +106,14 @@ std::string bound_condition(std::string_view bound) {
   return placeholder;
 }
 
-}  // namespace
-
-void attach_partition_scan(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AttachPartition || !op.partition.scan_needed) return;
   const PartitionOp& p = op.partition;
   const TableFacts& part = p.partition;
   if (!visible_to_others(part)) return;
   if (!is_large(part.rows, part.bytes, s)) return;
 
-  Finding f;
-  f.rule = "attach_partition_scan";
-  f.severity = Severity::Error;
-  f.relation = display_name(part.name);
+  Finding f = make_finding(attach_partition_scan, part.name);
   f.message = fmt::format(
       "attaching large partition \"{}\" to \"{}\" scans it under an ACCESS EXCLUSIVE lock",
       f.relation, display_name(op.table.name));
@@ -159,5 +154,32 @@ void attach_partition_scan(const Operation& op, const Settings& s, std::vector<F
       f.safe_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule attach_partition_scan = {
+    "attach_partition_scan",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::Scan),
+    // summary
+    "ATTACH PARTITION scans a large partition under ACCESS EXCLUSIVE when no constraint "
+    "implies its bound",
+    // explanation
+    "ATTACH PARTITION checks that every row of the new partition fits its bound, reading the "
+    "whole partition under an ACCESS EXCLUSIVE lock on it (the parent only gets SHARE UPDATE "
+    "EXCLUSIVE since PostgreSQL 12), unless a valid CHECK constraint of the partition implies "
+    "the bound. A default partition is scanned too, under ACCESS EXCLUSIVE, for rows that "
+    "belong in the new partition. A CHECK constraint added NOT VALID and validated under "
+    "SHARE UPDATE EXCLUSIVE beforehand makes the attachment instant.",
+    // recipe
+    "ALTER TABLE <partition> ADD CONSTRAINT <partition>_bound CHECK (<condition implying the "
+    "bound>) NOT VALID;\n"
+    "ALTER TABLE <partition> VALIDATE CONSTRAINT <partition>_bound;\n"
+    "ALTER TABLE <parent> ATTACH PARTITION <partition> <bound>;\n"
+    "ALTER TABLE <partition> DROP CONSTRAINT <partition>_bound;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

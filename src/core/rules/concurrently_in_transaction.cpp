@@ -45,10 +45,7 @@ std::string statement_sql(const Operation& op, const Settings& s) {
   }
 }
 
-}  // namespace
-
-void concurrently_in_transaction(const Operation& op, const Settings& s,
-                                 std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (!op.in_transaction_block) return;
   const char* command = nullptr;
   switch (op.kind) {
@@ -69,10 +66,7 @@ void concurrently_in_transaction(const Operation& op, const Settings& s,
   }
   if (!command) return;
 
-  Finding f;
-  f.rule = "concurrently_in_transaction";
-  f.severity = Severity::Error;
-  f.relation = display_name(op.table.name);
+  Finding f = make_finding(concurrently_in_transaction, op.table.name);
   f.message = fmt::format("{} cannot run inside a transaction block", command);
   f.detail = fmt::format(
       "{} An explicit transaction block is open. {} commits between its phases, so the server "
@@ -89,5 +83,27 @@ void concurrently_in_transaction(const Operation& op, const Settings& s,
   f.safe_sql = statement_sql(op, s);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule concurrently_in_transaction = {
+    "concurrently_in_transaction",
+    Severity::Error,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "a CONCURRENTLY statement inside a transaction block always fails",
+    // explanation
+    "CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH "
+    "PARTITION CONCURRENTLY commit between their phases, so the server refuses them inside a "
+    "transaction block: the migration stops with an error and everything done before it in "
+    "the transaction is rolled back. Migration tools that wrap each migration in a "
+    "transaction must be told not to for this one.",
+    // recipe
+    "-- outside BEGIN/COMMIT, in a migration of its own:\n"
+    "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

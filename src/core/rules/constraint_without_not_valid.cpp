@@ -125,10 +125,7 @@ std::string default_name(const Operation& op) {
                                          : fmt::format("{}_{}_check", table, col));
 }
 
-}  // namespace
-
-void constraint_without_not_valid(const Operation& op, const Settings& s,
-                                  std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AddConstraint) return;
   const ConstraintOp& c = op.constraint;
   if ((c.type != 'c' && c.type != 'f') || c.not_valid) return;
@@ -138,10 +135,7 @@ void constraint_without_not_valid(const Operation& op, const Settings& s,
 
   const bool fk = c.type == 'f';
   const std::string name = c.name.empty() ? default_name(op) : c.name;
-  Finding f;
-  f.rule = "constraint_without_not_valid";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(constraint_without_not_valid, t.name);
   f.message = fmt::format(
       "adding {} constraint \"{}\" without NOT VALID checks every row of large table \"{}\" "
       "under {} lock",
@@ -197,5 +191,29 @@ void constraint_without_not_valid(const Operation& op, const Settings& s,
   }
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule constraint_without_not_valid = {
+    "constraint_without_not_valid",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::Scan),
+    // summary
+    "ADD CONSTRAINT CHECK or FOREIGN KEY without NOT VALID checks every row of a large table "
+    "under a lock that blocks writes",
+    // explanation
+    "Adding a CHECK constraint reads every row to check it under an ACCESS EXCLUSIVE lock, "
+    "which blocks reads and writes; adding a FOREIGN KEY checks every row under SHARE ROW "
+    "EXCLUSIVE locks on both the table and the referenced table, which block their writes. "
+    "With NOT VALID the constraint is added at once and enforced for new rows; VALIDATE "
+    "CONSTRAINT then checks the existing rows under SHARE UPDATE EXCLUSIVE (ROW SHARE on the "
+    "referenced table), which lets reads and writes go on.",
+    // recipe
+    "ALTER TABLE <table> ADD CONSTRAINT <name> <definition> NOT VALID;\n"
+    "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

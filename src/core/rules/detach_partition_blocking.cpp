@@ -18,8 +18,9 @@
 
 namespace mg::rules {
 
-void detach_partition_blocking(const Operation& op, const Settings& s,
-                               std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::DetachPartition || op.concurrently) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
@@ -28,10 +29,7 @@ void detach_partition_blocking(const Operation& op, const Settings& s,
   const PartitionOp& p = op.partition;
   const std::string part_display =
       p.partition.name.name.empty() ? "<partition>" : display_name(p.partition.name);
-  Finding f;
-  f.rule = "detach_partition_blocking";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(detach_partition_blocking, t.name);
   f.message = fmt::format(
       "detaching partition \"{}\" without CONCURRENTLY locks large partitioned table \"{}\" "
       "against all access",
@@ -72,5 +70,28 @@ void detach_partition_blocking(const Operation& op, const Settings& s,
   }
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule detach_partition_blocking = {
+    "detach_partition_blocking",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on a large partitioned "
+    "table",
+    // explanation
+    "DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the partitioned table and on the "
+    "partition. It is quick, but it waits for every running query on the parent, and every "
+    "query that arrives after it waits behind it. DETACH PARTITION CONCURRENTLY (PostgreSQL "
+    "14+) takes SHARE UPDATE EXCLUSIVE on the parent and runs in two transactions.",
+    // recipe
+    "ALTER TABLE <parent> DETACH PARTITION <partition> CONCURRENTLY;  -- outside BEGIN/COMMIT\n"
+    "-- if it was interrupted:\n"
+    "ALTER TABLE <parent> DETACH PARTITION <partition> FINALIZE;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

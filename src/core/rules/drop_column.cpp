@@ -17,17 +17,16 @@
 
 namespace mg::rules {
 
-void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::DropColumn) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!has_rows(t)) return;
   const ColumnOp& c = op.column;
   if (c.empty) return;  // every value NULL: nothing is lost
-  Finding f;
-  f.rule = "drop_column";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(drop_column, t.name);
   f.message =
       op.dependent
           ? fmt::format("{} also drops column \"{}\" of table \"{}\", which destroys its values",
@@ -67,5 +66,28 @@ void drop_column(const Operation& op, const Settings& s, std::vector<Finding>& o
       f.safe_sql;
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule drop_column = {
+    "drop_column",
+    Severity::Error,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "DROP COLUMN on a table that has rows destroys the column's values, and breaks "
+    "application versions that still use it",
+    // explanation
+    "DROP COLUMN is quick, but the values of the column are gone once the transaction "
+    "commits, and every application version still running that reads or writes the column "
+    "fails from that moment. It also takes an ACCESS EXCLUSIVE lock, which queues behind "
+    "running queries. The safe order is: release an application version that no longer uses "
+    "the column, keep a copy of its values, then drop it.",
+    // recipe
+    "CREATE TABLE <table>_<column>_backup AS SELECT <key>, <column> FROM <table>;\n"
+    "ALTER TABLE <table> DROP COLUMN <column>;  -- after the application stopped using it",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -16,17 +16,15 @@
 
 namespace mg::rules {
 
-void drop_index_not_concurrent(const Operation& op, const Settings& s,
-                               std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::DropIndex || op.concurrently) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!is_large(t.rows, t.bytes, s)) return;
 
-  Finding f;
-  f.rule = "drop_index_not_concurrent";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(drop_index_not_concurrent, t.name);
   f.message = fmt::format(
       "dropping index \"{}\" without CONCURRENTLY locks large table \"{}\" against all access",
       op.object_name, f.relation);
@@ -61,5 +59,27 @@ void drop_index_not_concurrent(const Operation& op, const Settings& s,
   }
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule drop_index_not_concurrent = {
+    "drop_index_not_concurrent",
+    Severity::Warning,
+    kNoFlags,
+    effect_bit(Effect::Drop),
+    // summary
+    "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on a large table",
+    // explanation
+    "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index and on its table. The drop itself "
+    "is quick, but the lock request waits for every running query on the table, and every "
+    "query that arrives after it, plain SELECT included, waits behind it: one long report "
+    "query turns a harmless drop into an outage. DROP INDEX CONCURRENTLY takes SHARE UPDATE "
+    "EXCLUSIVE and waits for running transactions instead of blocking new ones.",
+    // recipe
+    "DROP INDEX CONCURRENTLY <schema>.<index>;  -- outside BEGIN/COMMIT, one index, no "
+    "CASCADE",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

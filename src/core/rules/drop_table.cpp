@@ -18,16 +18,15 @@
 
 namespace mg::rules {
 
-void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::DropTable) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!has_rows(t)) return;
 
-  Finding f;
-  f.rule = "drop_table";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(drop_table, t.name);
   f.message = op.dependent
                   ? fmt::format("{} also drops table \"{}\", which destroys its rows",
                                 op.command, f.relation)
@@ -73,5 +72,28 @@ void drop_table(const Operation& op, const Settings& s, std::vector<Finding>& ou
                               op.cascade ? " CASCADE" : "")));
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule drop_table = {
+    "drop_table",
+    Severity::Error,
+    kDataLoss,
+    effect_bit(Effect::Drop),
+    // summary
+    "DROP TABLE on a table that has rows destroys them: after COMMIT only a backup brings "
+    "them back",
+    // explanation
+    "DROP TABLE deletes the table's rows for good once the transaction commits, and any "
+    "application version still running that uses the table starts failing at once. With "
+    "CASCADE it drops the views and foreign keys that depend on it too. Renaming the table "
+    "away first and dropping it in a later release, after a backup, keeps a way back.",
+    // recipe
+    "ALTER TABLE <table> RENAME TO <table>_deprecated;\n"
+    "-- a later release, after pg_dump --table=<table>_deprecated:\n"
+    "DROP TABLE <table>_deprecated;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

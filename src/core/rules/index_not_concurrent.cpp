@@ -81,9 +81,7 @@ std::string partitioned_recipe(const Operation& op, const Settings& s, std::stri
   return intro + ":\n" + out;
 }
 
-}  // namespace
-
-void index_not_concurrent(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::CreateIndex || op.create_index.concurrently) return;
   const TableFacts& t = op.table;
   // A materialized view has no writers to block but REFRESH; a table nobody
@@ -93,10 +91,7 @@ void index_not_concurrent(const Operation& op, const Settings& s, std::vector<Fi
   if (!is_large(t.rows, t.bytes, s)) return;
 
   const CreateIndexOp& ci = op.create_index;
-  Finding f;
-  f.rule = "index_not_concurrent";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(index_not_concurrent, t.name);
   f.message =
       ci.index_name.empty()
           ? fmt::format("creating an index on large table \"{}\" without CONCURRENTLY blocks "
@@ -112,5 +107,31 @@ void index_not_concurrent(const Operation& op, const Settings& s, std::vector<Fi
   f.hint = t.kind == 'p' ? partitioned_recipe(op, s, f.safe_sql) : plain_recipe(ci, f.safe_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule index_not_concurrent = {
+    "index_not_concurrent",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::IndexBuild),
+    // summary
+    "CREATE INDEX without CONCURRENTLY on a large table blocks every write for the whole "
+    "build",
+    // explanation
+    "CREATE INDEX takes a SHARE lock on the table, and on every partition of a partitioned "
+    "table, and keeps it until the index is built: every INSERT, UPDATE, DELETE and MERGE "
+    "waits for the whole build, which on a large table takes minutes to hours. CREATE INDEX "
+    "CONCURRENTLY takes SHARE UPDATE EXCLUSIVE instead, which lets reads and writes go on, "
+    "at the price of two table scans and of waiting for running transactions.",
+    // recipe
+    "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);  -- outside BEGIN/COMMIT\n"
+    "-- partitioned table:\n"
+    "CREATE INDEX <index> ON ONLY <parent> (<columns>);\n"
+    "CREATE INDEX CONCURRENTLY <partition_index> ON <partition> (<columns>);\n"
+    "ALTER INDEX <index> ATTACH PARTITION <partition_index>;  -- for each partition",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

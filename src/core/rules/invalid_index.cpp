@@ -38,10 +38,7 @@ void create_index_finding(const Operation& op, const Settings& s, std::vector<Fi
   const std::string& invalid = same_name ? ci.invalid_same_name : ci.invalid_same_definition;
   const QualifiedName invalid_name{t.name.schema, invalid};
 
-  Finding f;
-  f.rule = "invalid_index";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(invalid_index, t.name);
   f.message =
       same_name
           ? fmt::format("index \"{}\" already exists on table \"{}\" as an INVALID index",
@@ -66,9 +63,7 @@ void create_index_finding(const Operation& op, const Settings& s, std::vector<Fi
   out.push_back(std::move(f));
 }
 
-}  // namespace
-
-void invalid_index(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind == OpKind::CreateIndex) {
     const CreateIndexOp& ci = op.create_index;
     if (ci.concurrently && (!ci.invalid_same_name.empty() || !ci.invalid_same_definition.empty()))
@@ -98,10 +93,8 @@ void invalid_index(const Operation& op, const Settings& s, std::vector<Finding>&
     drops += fmt::format("DROP INDEX CONCURRENTLY {};",
                          sql_name(QualifiedName{t.name.schema, names[i]}, s));
   }
-  Finding f;
-  f.rule = "invalid_index";
+  Finding f = make_finding(invalid_index, t.name);
   f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
   f.message = fmt::format("table \"{}\" has {} INVALID index{}", f.relation,
                           names.size() == 1 ? "an" : std::to_string(names.size()),
                           names.size() == 1 ? "" : "es");
@@ -116,9 +109,33 @@ void invalid_index(const Operation& op, const Settings& s, std::vector<Finding>&
       "needed):\n{}",
       names.size() == 1 ? "it" : "them", names.size() == 1 ? "it" : "them",
       names.size() == 1 ? "it is" : "they are", drops);
-  // To run before the statement, which stays: see review.cpp.
+  // To run before the statement, which stays: the INVALID index is not the
+  // statement's fault.
   f.safe_sql = drops;
+  f.safe_sql_before = true;
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule invalid_index = {
+    "invalid_index",
+    Severity::Error,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "an INVALID index left by a failed CREATE INDEX CONCURRENTLY costs every write and is "
+    "never used",
+    // explanation
+    "When CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY fails, it leaves an INVALID "
+    "index behind: the planner never uses it, but every INSERT and UPDATE still maintains "
+    "it. Building again under the same name fails (or, with IF NOT EXISTS, silently keeps "
+    "the invalid one). Drop it, concurrently, before building again.",
+    // recipe
+    "DROP INDEX CONCURRENTLY <schema>.<invalid_index>;\n"
+    "CREATE INDEX CONCURRENTLY <index> ON <table> (<columns>);",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

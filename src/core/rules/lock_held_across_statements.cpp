@@ -7,8 +7,8 @@
 // slowest statement after it.  Committing before the long statement releases
 // the lock first.
 //
-// A script-level rule: review_script() runs it over the statements; its
-// catalog check does nothing for a single operation.  Reported on the long
+// Judged twice: over a reviewed script by script_check (review_script()),
+// and at execution time by check, on the HeldLock operation the hook makes.  Reported on the long
 // statement, once per locked relation (the earliest statement that locked
 // it).  Not reported when the long statement itself takes ACCESS EXCLUSIVE on
 // that relation (its own rules speak for it), nor when
@@ -25,11 +25,12 @@
 
 namespace mg::rules {
 
+namespace {
+
 // At execution time the hook sees one statement at a time; it reports, as a
 // HeldLock operation, a statement touching many rows in a transaction that
 // earlier DDL left holding a strong lock on a large table.
-void lock_held_across_statements(const Operation& op, const Settings& s,
-                                 std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::HeldLock) return;
   const HeldLockOp& h = op.held_lock;
   const TableFacts& locked = op.table;
@@ -39,10 +40,7 @@ void lock_held_across_statements(const Operation& op, const Settings& s,
                                  : is_large(h.target.rows, h.target.bytes, s);
   if (!long_statement) return;
 
-  Finding f;
-  f.rule = "lock_held_across_statements";
-  f.severity = Severity::Warning;
-  f.relation = display_name(locked.name);
+  Finding f = make_finding(lock_held_across_statements, locked.name);
   f.message = fmt::format(
       "{} runs while this transaction holds an {} lock on \"{}\"", h.command,
       lock_sql_name(h.held), f.relation);
@@ -61,8 +59,6 @@ void lock_held_across_statements(const Operation& op, const Settings& s,
   f.safe_sql = "COMMIT;";
   out.push_back(std::move(f));
 }
-
-namespace {
 
 // "rewrites \"public.big\" (2146 MB)": the longest work of the statement.
 std::string work_phrase(const ScriptStatement& st, const Settings& s) {
@@ -98,11 +94,9 @@ bool has_finding(const std::vector<Finding>& findings, const char* rule,
   });
 }
 
-}  // namespace
-
-void script_lock_held_across_statements(const std::vector<ScriptStatement>& statements,
-                                        const Settings& s,
-                                        std::vector<std::vector<Finding>>& findings) {
+// Over a whole script (review_script).
+void script_check(const std::vector<ScriptStatement>& statements, const Settings& s,
+                  std::vector<std::vector<Finding>>& findings) {
   for (std::size_t j = 0; j < statements.size(); ++j) {
     const ScriptStatement& later = statements[j];
     if (later.tx <= 0 || later.transaction_control) continue;
@@ -134,10 +128,7 @@ void script_lock_held_across_statements(const std::vector<ScriptStatement>& stat
           last = statements[k].no;
         }
 
-        Finding f;
-        f.rule = "lock_held_across_statements";
-        f.severity = Severity::Warning;
-        f.relation = relation;
+        Finding f = make_finding(lock_held_across_statements, relation);
         f.message = fmt::format(
             "statement {} runs while the ACCESS EXCLUSIVE lock on \"{}\" taken by statement {} "
             "is held",
@@ -167,5 +158,34 @@ void script_lock_held_across_statements(const std::vector<ScriptStatement>& stat
     }
   }
 }
+
+}  // namespace
+
+const Rule lock_held_across_statements = {
+    "lock_held_across_statements",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "inside a transaction, a long statement runs while an earlier statement's ACCESS "
+    "EXCLUSIVE lock is still held",
+    // explanation
+    "A lock is held until the end of the transaction that took it, not of the statement. "
+    "When a migration takes an ACCESS EXCLUSIVE lock on a table (ALTER TABLE, DROP, RENAME, "
+    "even a quick one) and then, in the same transaction, runs a long statement (an index "
+    "build, a rewrite, a scan of a large table, on any table), the first table stays locked "
+    "against every read and write for the whole of the long statement: a harmless catalog "
+    "change becomes an outage as long as the slowest statement after it. Committing before "
+    "the long statement releases the lock first.",
+    // recipe
+    "BEGIN;\n"
+    "ALTER TABLE <table> ...;  -- takes ACCESS EXCLUSIVE\n"
+    "COMMIT;  -- releases it before the long statement\n"
+    "BEGIN;\n"
+    "<long statement>;\n"
+    "COMMIT;",
+    check,
+    script_check,
+};
 
 }  // namespace mg::rules

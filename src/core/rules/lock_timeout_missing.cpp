@@ -15,7 +15,9 @@
 
 namespace mg::rules {
 
-void lock_timeout_missing(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::LockRequest) return;
   // SHARE and stronger block writes; SHARE UPDATE EXCLUSIVE and weaker block
   // neither reads nor writes.
@@ -26,10 +28,7 @@ void lock_timeout_missing(const Operation& op, const Settings& s, std::vector<Fi
       s.auto_lock_timeout_ms > 0)
     return;
 
-  Finding f;
-  f.rule = "lock_timeout_missing";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(lock_timeout_missing, t.name);
   f.message = fmt::format("{} lock on table \"{}\" requested without a lock_timeout",
                           lock_sql_name(op.lock), f.relation);
   f.detail = fmt::format(
@@ -45,5 +44,28 @@ void lock_timeout_missing(const Operation& op, const Settings& s, std::vector<Fi
   f.safe_sql = "SET lock_timeout = '5s';";
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule lock_timeout_missing = {
+    "lock_timeout_missing",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "a lock that blocks reads or writes of a table in use is requested with no lock_timeout",
+    // explanation
+    "A DDL statement that needs a strong lock waits for every transaction that holds a "
+    "conflicting lock on the table, however long, and while it waits every new query on the "
+    "table queues behind it: a millisecond ALTER TABLE behind one long report freezes the "
+    "table. With lock_timeout, the statement gives up after a few seconds and the migration "
+    "can be retried; migration_guard.lock_timeout sets one automatically for such "
+    "statements, and migration_guard.on_lock_conflict can refuse to queue at all.",
+    // recipe
+    "SET lock_timeout = '5s';\n"
+    "<the DDL statement>;  -- retry it when it times out",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -5,8 +5,8 @@
 // every row, so the recipe gains nothing.  COMMIT between them and the scan
 // runs under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.
 //
-// A script-level rule: review_script() runs it over the statements; its
-// catalog check does nothing for a single operation.  Silent for a table
+// A script-level rule: review_script() runs its script_check over the
+// statements; it has no check for a single operation.  Silent for a table
 // nobody else can see and for a small one, like the blocking rules.
 #include <fmt/format.h>
 
@@ -18,12 +18,10 @@
 
 namespace mg::rules {
 
-void not_valid_validated_in_same_transaction(const Operation&, const Settings&,
-                                             std::vector<Finding>&) {}
+namespace {
 
-void script_not_valid_validated_in_same_transaction(
-    const std::vector<ScriptStatement>& statements, const Settings& s,
-    std::vector<std::vector<Finding>>& findings) {
+void script_check(const std::vector<ScriptStatement>& statements, const Settings& s,
+                  std::vector<std::vector<Finding>>& findings) {
   for (std::size_t j = 0; j < statements.size(); ++j) {
     const ScriptStatement& later = statements[j];
     if (later.tx <= 0) continue;
@@ -47,10 +45,7 @@ void script_not_valid_validated_in_same_transaction(
           for (const LockedRelation& r : earlier.rels)
             if (display_name(r.table.name) == relation && r.lock != LockMode::None) lock = r.lock;
 
-          Finding f;
-          f.rule = "not_valid_validated_in_same_transaction";
-          f.severity = Severity::Warning;
-          f.relation = relation;
+          Finding f = make_finding(not_valid_validated_in_same_transaction, relation);
           f.message = fmt::format(
               "validating constraint \"{}\" in the transaction that added it NOT VALID "
               "(statement {}) keeps the {} lock on \"{}\" through the whole scan",
@@ -79,5 +74,30 @@ void script_not_valid_validated_in_same_transaction(
     }
   }
 }
+
+}  // namespace
+
+const Rule not_valid_validated_in_same_transaction = {
+    "not_valid_validated_in_same_transaction",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "VALIDATE CONSTRAINT in the same transaction as ADD CONSTRAINT ... NOT VALID keeps the "
+    "strong lock through the validation scan",
+    // explanation
+    "ADD CONSTRAINT ... NOT VALID followed by VALIDATE CONSTRAINT avoids a long lock only "
+    "when the two run in separate transactions: ADD CONSTRAINT takes an ACCESS EXCLUSIVE "
+    "lock (SHARE ROW EXCLUSIVE for a foreign key) and keeps it until the end of its "
+    "transaction. Validated in the same transaction, the scan of every row runs while that "
+    "lock is still held, exactly as if NOT VALID had not been written. Committed in between, "
+    "the validation takes only SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",
+    // recipe
+    "ALTER TABLE <table> ADD CONSTRAINT <name> <definition> NOT VALID;\n"
+    "COMMIT;  -- release the lock before the validation\n"
+    "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
+    nullptr,  // nothing to judge in a single statement
+    script_check,
+};
 
 }  // namespace mg::rules

@@ -18,18 +18,16 @@
 
 namespace mg::rules {
 
-void refresh_matview_blocking(const Operation& op, const Settings& s,
-                              std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::RefreshMatview || op.concurrently) return;
   const TableFacts& t = op.table;
   if (t.kind != 'm') return;
   if (!visible_to_others(t)) return;
   if (!is_large(t.rows, t.bytes, s)) return;
 
-  Finding f;
-  f.rule = "refresh_matview_blocking";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(refresh_matview_blocking, t.name);
   f.message = fmt::format(
       "refreshing large materialized view \"{}\" without CONCURRENTLY blocks its readers",
       f.relation);
@@ -50,5 +48,27 @@ void refresh_matview_blocking(const Operation& op, const Settings& s,
       lock_sql_name(LockMode::Exclusive), f.safe_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule refresh_matview_blocking = {
+    "refresh_matview_blocking",
+    Severity::Warning,
+    kReportsDuration,
+    effect_bit(Effect::Rewrite),
+    // summary
+    "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of a large "
+    "materialized view for the whole refresh",
+    // explanation
+    "REFRESH MATERIALIZED VIEW takes an ACCESS EXCLUSIVE lock on the materialized view and "
+    "holds it while the query runs and the new contents are written: every read of the view "
+    "waits for the whole refresh. REFRESH ... CONCURRENTLY takes an EXCLUSIVE lock, which "
+    "lets reads go on, and needs a unique index on the view covering all rows.",
+    // recipe
+    "CREATE UNIQUE INDEX CONCURRENTLY <view>_key ON <view> (<unique columns>);  -- once\n"
+    "REFRESH MATERIALIZED VIEW CONCURRENTLY <view>;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

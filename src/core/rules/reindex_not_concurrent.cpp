@@ -16,17 +16,16 @@
 
 namespace mg::rules {
 
-void reindex_not_concurrent(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::Reindex || op.concurrently) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!is_large(t.rows, t.bytes, s)) return;
 
   const bool whole_table = op.object_name.empty();
-  Finding f;
-  f.rule = "reindex_not_concurrent";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(reindex_not_concurrent, t.name);
   f.message =
       whole_table
           ? fmt::format("reindexing large table \"{}\" without CONCURRENTLY blocks writes and "
@@ -56,5 +55,28 @@ void reindex_not_concurrent(const Operation& op, const Settings& s, std::vector<
   f.safe_sql = fmt::format("REINDEX {};", target);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule reindex_not_concurrent = {
+    "reindex_not_concurrent",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::Scan) | effect_bit(Effect::IndexBuild),
+    // summary
+    "REINDEX without CONCURRENTLY blocks writes, and nearly every read, of a large table for "
+    "the whole rebuild",
+    // explanation
+    "REINDEX holds a SHARE lock on the table, which blocks every write, and an ACCESS "
+    "EXCLUSIVE lock on each index it rebuilds. The planner locks every index of a table when "
+    "it plans a query on it, so nearly every query on the table waits too, for the whole "
+    "rebuild. REINDEX CONCURRENTLY (PostgreSQL 12+) builds a new copy of the index next to "
+    "the old one under SHARE UPDATE EXCLUSIVE and swaps them.",
+    // recipe
+    "REINDEX INDEX CONCURRENTLY <index>;  -- outside BEGIN/COMMIT\n"
+    "REINDEX TABLE CONCURRENTLY <table>;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

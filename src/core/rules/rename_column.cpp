@@ -17,16 +17,15 @@
 
 namespace mg::rules {
 
-void rename_column(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::RenameColumn) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
 
   const ColumnOp& c = op.column;
-  Finding f;
-  f.rule = "rename_column";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(rename_column, t.name);
   f.message = fmt::format(
       "renaming column \"{}\" of table \"{}\" to \"{}\" breaks queries that use the old name",
       c.column, f.relation, c.new_name);
@@ -62,5 +61,28 @@ void rename_column(const Operation& op, const Settings& s, std::vector<Finding>&
       sql_comment(fmt::format("ALTER TABLE {} DROP COLUMN {};", table, old_col)));
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule rename_column = {
+    "rename_column",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "RENAME COLUMN breaks every running application version that uses the old name",
+    // explanation
+    "The rename itself is instant (an ACCESS EXCLUSIVE lock held for a moment), but from "
+    "COMMIT on every query that still uses the old name fails, and the application version "
+    "running during a deploy still does. The expand/contract recipe adds the new column, "
+    "keeps both in step, switches the application, and drops the old one later.",
+    // recipe
+    "ALTER TABLE <table> ADD COLUMN <new> <type>;\n"
+    "UPDATE <table> SET <new> = <old> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> WHERE "
+    "<new> IS NULL AND <old> IS NOT NULL LIMIT 10000));  -- repeat\n"
+    "ALTER TABLE <table> DROP COLUMN <old>;  -- after the application uses <new>",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

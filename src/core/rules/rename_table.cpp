@@ -16,16 +16,15 @@
 
 namespace mg::rules {
 
-void rename_table(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::RenameTable) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
 
   const QualifiedName renamed{t.name.schema, op.object_name};
-  Finding f;
-  f.rule = "rename_table";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(rename_table, t.name);
   f.message = fmt::format(
       "renaming table \"{}\" to \"{}\" breaks queries that use the old name", f.relation,
       op.object_name);
@@ -57,5 +56,29 @@ void rename_table(const Operation& op, const Settings& s, std::vector<Finding>& 
       sql_comment(fmt::format("in a later release: DROP VIEW {};", old_sql)));
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule rename_table = {
+    "rename_table",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "RENAME TABLE breaks every running application version that uses the old name",
+    // explanation
+    "The rename itself is instant (an ACCESS EXCLUSIVE lock held for a moment), but from "
+    "COMMIT on every query that still uses the old name fails. A simple view with the old "
+    "name, created in the same transaction, is automatically updatable and keeps the old "
+    "name working until no application version uses it.",
+    // recipe
+    "BEGIN;\n"
+    "ALTER TABLE <old> RENAME TO <new>;\n"
+    "CREATE VIEW <old> AS SELECT * FROM <new>;\n"
+    "COMMIT;\n"
+    "DROP VIEW <old>;  -- later",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

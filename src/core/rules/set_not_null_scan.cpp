@@ -17,17 +17,16 @@
 
 namespace mg::rules {
 
-void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::SetNotNull || !op.partition.scan_needed) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!is_large(t.rows, t.bytes, s)) return;
 
   const std::string& column = op.column.column;
-  Finding f;
-  f.rule = "set_not_null_scan";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(set_not_null_scan, t.name);
   f.message = fmt::format(
       "setting column \"{}\" NOT NULL scans large table \"{}\" under an ACCESS EXCLUSIVE lock",
       column, f.relation);
@@ -45,5 +44,31 @@ void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Findi
       lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule set_not_null_scan = {
+    "set_not_null_scan",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::Scan),
+    // summary
+    "SET NOT NULL scans a large table under ACCESS EXCLUSIVE unless a valid CHECK constraint "
+    "proves it",
+    // explanation
+    "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock and, unless a valid CHECK "
+    "(column IS NOT NULL) constraint already proves there is no NULL, reads every row to "
+    "check it while holding that lock: no one can read or write the table for the whole "
+    "scan. Since PostgreSQL 12 the proof by a CHECK constraint skips the scan, and such a "
+    "constraint can be validated under SHARE UPDATE EXCLUSIVE, which lets reads and writes "
+    "go on.",
+    // recipe
+    "ALTER TABLE <table> ADD CONSTRAINT <check> CHECK (<column> IS NOT NULL) NOT VALID;\n"
+    "ALTER TABLE <table> VALIDATE CONSTRAINT <check>;\n"
+    "ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL;\n"
+    "ALTER TABLE <table> DROP CONSTRAINT <check>;",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -66,10 +66,7 @@ void event_finding(const Operation& op, std::vector<Finding>& out) {
   }
   if (causes.empty()) causes = "a change the server cannot make in place";
 
-  Finding f;
-  f.rule = "table_rewrite";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(table_rewrite, t.name);
   f.message = fmt::format("{} rewrites large table \"{}\"",
                           op.table_rewrite.command.empty() ? "ALTER TABLE"
                                                            : op.table_rewrite.command,
@@ -248,9 +245,7 @@ void cluster_finding(const Operation& op, const Settings& s, Finding& f) {
                   shell_table(op.table.name, s)));
 }
 
-}  // namespace
-
-void table_rewrite(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   void (*predicted)(const Operation&, const Settings&, Finding&) = nullptr;
   switch (op.kind) {
     case OpKind::TableRewrite:
@@ -287,12 +282,43 @@ void table_rewrite(const Operation& op, const Settings& s, std::vector<Finding>&
     event_finding(op, out);
     return;
   }
-  Finding f;
-  f.rule = "table_rewrite";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(table_rewrite, t.name);
   predicted(op, s, f);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule table_rewrite = {
+    "table_rewrite",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::Rewrite),
+    // summary
+    "a rewrite of a large table holds ACCESS EXCLUSIVE until the table and all its indexes "
+    "have been written again",
+    // explanation
+    "Some statements write a whole new copy of the table and rebuild every index on it: a "
+    "column type change that is not binary coercible (or has USING), a column added with a "
+    "volatile default, SET LOGGED or SET UNLOGGED, SET ACCESS METHOD, VACUUM FULL and "
+    "CLUSTER. The copy is made under an ACCESS EXCLUSIVE lock, which blocks every read and "
+    "write of the table until the end of the transaction, and needs free disk space for the "
+    "new copy and its WAL. The rule fires both on the prediction made from the statement and "
+    "on the server's own table_rewrite event.",
+    // recipe
+    "-- type change: expand and contract\n"
+    "ALTER TABLE <table> ADD COLUMN <new_column> <new_type>;\n"
+    "-- keep <new_column> in step (trigger or application), backfill in batches:\n"
+    "UPDATE <table> SET <new_column> = <column>::<new_type> WHERE ctid = ANY (ARRAY(SELECT "
+    "ctid FROM <table> WHERE <new_column> IS NULL AND <column> IS NOT NULL LIMIT 10000));\n"
+    "BEGIN;\n"
+    "ALTER TABLE <table> RENAME COLUMN <column> TO <old_column>;\n"
+    "ALTER TABLE <table> RENAME COLUMN <new_column> TO <column>;\n"
+    "COMMIT;\n"
+    "ALTER TABLE <table> DROP COLUMN <old_column>;\n"
+    "-- VACUUM FULL / CLUSTER: pg_repack --table=<table> <database>",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -15,16 +15,15 @@
 
 namespace mg::rules {
 
-void truncate_table(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::Truncate) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!has_rows(t)) return;
 
-  Finding f;
-  f.rule = "truncate_table";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(truncate_table, t.name);
   f.message = fmt::format("truncating table \"{}\" removes all its rows{}", f.relation,
                           op.cascade ? " and those of the tables referencing it" : "");
   f.detail = fmt::format(
@@ -48,5 +47,26 @@ void truncate_table(const Operation& op, const Settings& s, std::vector<Finding>
       table);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule truncate_table = {
+    "truncate_table",
+    Severity::Error,
+    kDataLoss,
+    effect_bit(Effect::Truncate),
+    // summary
+    "TRUNCATE on a table that has rows removes them all under an ACCESS EXCLUSIVE lock",
+    // explanation
+    "TRUNCATE removes every row at once: after COMMIT only a backup brings them back, and "
+    "with CASCADE the rows of every table referencing it go too. It takes an ACCESS "
+    "EXCLUSIVE lock, which blocks every read and write of the table. Deleting in batches "
+    "takes only ROW EXCLUSIVE and lets the application go on.",
+    // recipe
+    "DELETE FROM <table> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> LIMIT 10000));  "
+    "-- repeat",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -71,19 +71,14 @@ std::string does_not_fit(const std::string& col, const std::string& type) {
   return "";
 }
 
-}  // namespace
-
-void type_change_narrowing(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AlterColumnType || !op.alter_type.narrowing) return;
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!has_rows(t)) return;
 
   const AlterColumnTypeOp& at = op.alter_type;
-  Finding f;
-  f.rule = "type_change_narrowing";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(type_change_narrowing, t.name);
   f.message = fmt::format(
       "changing column \"{}\" of table \"{}\" from {} to {} can fail or lose data", at.column,
       f.relation, at.old_type, at.new_type);
@@ -130,5 +125,27 @@ void type_change_narrowing(const Operation& op, const Settings& s, std::vector<F
       f.safe_sql);
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule type_change_narrowing = {
+    "type_change_narrowing",
+    Severity::Error,
+    kDataLoss,
+    0,  // speaks for no effect of its own
+    // summary
+    "a column type change to a narrower type can fail half-way or lose data",
+    // explanation
+    "When the new type is narrower than the old one (a shorter varchar, a smaller integer, "
+    "less numeric precision or scale, or a cast that can fail), ALTER TABLE converts every "
+    "existing row under an ACCESS EXCLUSIVE lock: a single value that does not fit makes the "
+    "statement fail after all that work, and a cast that rounds or truncates changes the "
+    "data without any error.",
+    // recipe
+    "SELECT count(*) FROM <table> WHERE <values of the column that do not fit>;\n"
+    "-- or expand and contract: add a column of the new type, backfill, swap, drop",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

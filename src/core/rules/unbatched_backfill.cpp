@@ -12,7 +12,9 @@
 
 namespace mg::rules {
 
-void unbatched_backfill(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+namespace {
+
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::HeldLock) return;
   const HeldLockOp& h = op.held_lock;
   if (!h.is_dml || !h.no_where) return;
@@ -21,10 +23,7 @@ void unbatched_backfill(const Operation& op, const Settings& s, std::vector<Find
   if (!is_large(t.rows, t.bytes, s) && !(h.rows >= 0 && h.rows >= s.large_table_rows)) return;
 
   const std::string table = sql_name(t.name, s);
-  Finding f;
-  f.rule = "unbatched_backfill";
-  f.severity = Severity::Warning;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(unbatched_backfill, t.name);
   f.message = fmt::format("{} of every row of large table \"{}\" in a transaction that did DDL",
                           h.command, f.relation);
   f.detail = fmt::format(
@@ -43,5 +42,28 @@ void unbatched_backfill(const Operation& op, const Settings& s, std::vector<Find
   f.safe_sql = "COMMIT;";
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule unbatched_backfill = {
+    "unbatched_backfill",
+    Severity::Warning,
+    kNoFlags,
+    0,  // speaks for no effect of its own
+    // summary
+    "an UPDATE or DELETE of every row of a large table runs in a transaction that did DDL",
+    // explanation
+    "A backfill written as one UPDATE of the whole table locks every row until COMMIT, "
+    "writes the whole table again at once (bloat, a burst of WAL, replication lag) and, "
+    "inside the migration's transaction, keeps the strong lock of its DDL for all that "
+    "time. Commit the DDL first, then update in batches of a few thousand rows, each in a "
+    "transaction of its own.",
+    // recipe
+    "COMMIT;  -- the DDL\n"
+    "UPDATE <table> SET <column> = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM <table> "
+    "WHERE <column> IS NULL LIMIT 10000));  -- repeat until 0 rows",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -68,10 +68,7 @@ void not_null_proof(const Operation& op, const Settings& s, std::string& before,
   }
 }
 
-}  // namespace
-
-void unique_constraint_builds_index(const Operation& op, const Settings& s,
-                                    std::vector<Finding>& out) {
+void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AddConstraint) return;
   const ConstraintOp& c = op.constraint;
   if ((c.type != 'u' && c.type != 'p' && c.type != 'x') || c.using_index) return;
@@ -81,10 +78,7 @@ void unique_constraint_builds_index(const Operation& op, const Settings& s,
 
   const std::string name = c.name.empty() ? default_name(op) : c.name;
   const char* word = constraint_word(c.type);
-  Finding f;
-  f.rule = "unique_constraint_builds_index";
-  f.severity = Severity::Error;
-  f.relation = display_name(t.name);
+  Finding f = make_finding(unique_constraint_builds_index, t.name);
   f.message = fmt::format(
       "adding {} constraint \"{}\" builds its index on large table \"{}\" under an ACCESS "
       "EXCLUSIVE lock",
@@ -165,5 +159,31 @@ void unique_constraint_builds_index(const Operation& op, const Settings& s,
   }
   out.push_back(std::move(f));
 }
+
+}  // namespace
+
+const Rule unique_constraint_builds_index = {
+    "unique_constraint_builds_index",
+    Severity::Error,
+    kReportsDuration,
+    effect_bit(Effect::IndexBuild),
+    // summary
+    "ADD CONSTRAINT UNIQUE, PRIMARY KEY or EXCLUDE builds its index on a large table under "
+    "ACCESS EXCLUSIVE",
+    // explanation
+    "A UNIQUE, PRIMARY KEY or EXCLUDE constraint is backed by an index, and ALTER TABLE "
+    "builds that index while holding an ACCESS EXCLUSIVE lock: no one can read or write the "
+    "table for the whole build, longer than a plain CREATE INDEX, which at least lets reads "
+    "go on. Building the unique index first with CREATE INDEX CONCURRENTLY and then adding "
+    "the constraint with USING INDEX needs the strong lock only for a moment. A PRIMARY KEY "
+    "also makes its columns NOT NULL, which scans the table unless a CHECK constraint proves "
+    "it.",
+    // recipe
+    "CREATE UNIQUE INDEX CONCURRENTLY <name>_idx ON <table> (<columns>);\n"
+    "ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE USING INDEX <name>_idx;\n"
+    "-- or PRIMARY KEY USING INDEX, after proving NOT NULL on the columns",
+    check,
+    nullptr,  // no script-level check
+};
 
 }  // namespace mg::rules

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/rules.hpp"
+#include "rules/rule_test.hpp"
 #include "test_support.hpp"
 
 namespace mg {
@@ -158,6 +159,19 @@ TEST(AddColumnNotNullNoDefault, OnlyThisRuleFiresForAPlainNotNullColumn) {
   auto all = evaluate(add_status(), Settings{});
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].rule, kRule);
+}
+
+// Only this rule fires, on a small table too.
+TEST(RuleCatalog, ExistingRulesUnchangedForTheirOperations) {
+  using namespace rule_test;
+  Operation op = op_of(OpKind::AddColumn, small());
+  op.add_column.column = "status";
+  op.add_column.type_sql = "text";
+  op.add_column.not_null = true;
+  auto all = evaluate(op, Settings{});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].rule, "add_column_not_null_no_default");
+  EXPECT_CONTAINS(all[0].hint, ("UPDATE public.orders SET status = <value> WHERE ctid"));
 }
 
 }  // namespace

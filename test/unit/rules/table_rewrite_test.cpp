@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/rules.hpp"
+#include "rules/rule_test.hpp"
 #include "test_support.hpp"
 
 namespace mg {
@@ -214,6 +215,124 @@ TEST(TableRewritePredicted, SilentOnSmallOrInvisibleTables) {
     EXPECT_TRUE(findings_of(kRule, test::operation(kind, t)).empty());
   }
 }
+
+// ------------------------------------------- predicted rewrites, each cause
+
+namespace predicted {
+
+using namespace rule_test;
+
+Operation type_change(TableFacts t, bool rewrite = true) {
+  Operation op = op_of(OpKind::AlterColumnType, std::move(t));
+  op.alter_type.column = "id";
+  op.alter_type.old_type = "integer";
+  op.alter_type.new_type = "bigint";
+  op.alter_type.rewrite = rewrite;
+  return op;
+}
+
+TEST(TableRewrite, PredictedTypeChange) {
+  Operation op = type_change(large());
+  auto f = run(op, "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::Error);
+  EXPECT_CONTAINS(f[0].message, ("changing the type of column \"id\" rewrites large table"));
+  EXPECT_CONTAINS(f[0].detail, ("from integer to bigint"));
+  EXPECT_CONTAINS(f[0].detail, ("ACCESS EXCLUSIVE"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders ADD COLUMN id_new bigint;"));
+  EXPECT_CONTAINS(f[0].hint, ("UPDATE public.orders SET id_new = CAST(id AS bigint) WHERE "
+                                   "ctid = ANY (ARRAY(SELECT ctid FROM public.orders WHERE id_new "
+                                   "IS NULL AND id IS NOT NULL LIMIT 10000));"));
+  EXPECT_CONTAINS(f[0].hint, ("CREATE TRIGGER orders_id_sync BEFORE INSERT OR UPDATE ON "
+                                   "public.orders"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders RENAME COLUMN id TO id_old;"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders RENAME COLUMN id_new TO id;"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders DROP COLUMN id_old;"));
+  expect_well_formed(f[0], op.table);
+}
+
+TEST(TableRewrite, PredictedTypeChangeSilent) {
+  EXPECT_TRUE(run(type_change(large(), false), "table_rewrite").empty());
+  EXPECT_TRUE(run(type_change(small()), "table_rewrite").empty());
+  Operation op = type_change(large());
+  op.table.created_in_transaction = true;
+  EXPECT_TRUE(run(op, "table_rewrite").empty());
+}
+
+TEST(TableRewrite, VolatileDefault) {
+  Operation op = op_of(OpKind::AddColumn, large());
+  op.add_column.column = "token";
+  op.add_column.type_sql = "uuid";
+  op.add_column.has_default = true;
+  op.add_column.volatile_default = true;
+  op.add_column.default_sql = "gen_random_uuid()";
+  auto f = run(op, "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("volatile default gen_random_uuid()"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders ADD COLUMN token uuid;"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders ALTER COLUMN token SET DEFAULT gen_random_uuid();"));
+  EXPECT_CONTAINS(f[0].hint, ("UPDATE public.orders SET token = gen_random_uuid() WHERE"));
+  EXPECT_LACKS(f[0].hint, ("SET NOT NULL"));
+  op.add_column.not_null = true;
+  f = run(op, "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].hint, ("CHECK (token IS NOT NULL) NOT VALID;"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER COLUMN token SET NOT NULL;"));
+
+  op.add_column.volatile_default = false;
+  EXPECT_TRUE(run(op, "table_rewrite").empty());
+}
+
+TEST(TableRewrite, OtherPredictedCauses) {
+  auto f = run(op_of(OpKind::SetPersistence, large()), "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("persistence"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders SET <LOGGED or UNLOGGED>;"));
+
+  f = run(op_of(OpKind::SetAccessMethod, large()), "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].hint, ("SET ACCESS METHOD"));
+
+  f = run(op_of(OpKind::VacuumFull, large()), "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("VACUUM FULL rewrites large table \"public.orders\""));
+  EXPECT_CONTAINS(f[0].hint, ("pg_repack --no-order --table=public.orders"));
+  EXPECT_CONTAINS(f[0].hint, ("VACUUM (VERBOSE) public.orders;"));
+
+  f = run(op_of(OpKind::Cluster, large()), "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("CLUSTER rewrites large table"));
+  EXPECT_CONTAINS(f[0].hint, ("pg_repack --table=public.orders"));
+  EXPECT_CONTAINS(f[0].hint, ("CLUSTER public.orders;"));
+
+  for (OpKind k : {OpKind::SetPersistence, OpKind::SetAccessMethod, OpKind::VacuumFull,
+                   OpKind::Cluster}) {
+    EXPECT_TRUE(run(op_of(k, small()), "table_rewrite").empty());
+    TableFacts t = large();
+    t.temporary = true;
+    EXPECT_TRUE(run(op_of(k, t), "table_rewrite").empty());
+  }
+}
+
+TEST(TableRewrite, EventKeepsItsWordingAndSkipsPredicted) {
+  Operation op = op_of(OpKind::TableRewrite, table("big", 5000, 229376));
+  op.table_rewrite.command = "ALTER TABLE";
+  op.table_rewrite.reason = kRewriteColumn;
+  Settings s;
+  s.large_table_rows = 1000;
+  auto f = run(op, "table_rewrite", s);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].message, "ALTER TABLE rewrites large table \"public.big\"");
+  EXPECT_EQ(f[0].detail,
+            "Table \"public.big\" holds about 5000 rows (224 kB). The rewrite is caused by a "
+            "column type change. It writes a new copy of the table and of all its indexes under "
+            "an ACCESS EXCLUSIVE lock, which blocks every other access to it, plain SELECT "
+            "included, until the end of the transaction.");
+  op.table_rewrite.predicted = true;
+  EXPECT_TRUE(run(op, "table_rewrite", s).empty());
+}
+
+}  // namespace predicted
 
 }  // namespace
 }  // namespace mg

@@ -1,6 +1,8 @@
--- Locks held across a transaction, at execution time: a statement that
--- touches many rows in a transaction whose DDL holds a strong lock on a
--- large table.
+-- lock_held_across_statements: a long statement runs while an earlier
+-- statement's strong lock is still held.  At execution time: a statement
+-- that touches many rows in a transaction whose DDL holds a strong lock on a
+-- large table (an UPDATE or DELETE of every row is also unbatched_backfill's);
+-- then in a reviewed script.
 SET migration_guard.large_table_rows = 1000;
 SET migration_guard.mode = off;
 CREATE TABLE accounts (id int PRIMARY KEY, plan text);
@@ -48,6 +50,28 @@ ALTER TABLE events ADD COLUMN kind text;
 EXPLAIN (COSTS OFF) UPDATE events SET kind = 'k';
 DELETE FROM events;
 ROLLBACK;
+
+-- In a reviewed script: a strong lock taken early in a transaction is held
+-- through the long statements that follow; committing first is clean.
+SET migration_guard.mode = warn;
+SELECT stmt_no, rule, severity, message
+  FROM migration_guard.review($$
+    BEGIN;
+    ALTER TABLE tiny ADD COLUMN flag boolean;
+    ALTER TABLE accounts ADD COLUMN vip boolean;
+    CREATE INDEX CONCURRENTLY events_id_idx ON events (id);
+    CREATE INDEX events_account_idx ON events (account_id);
+    COMMIT;
+  $$);
+SELECT stmt_no, rule
+  FROM migration_guard.review($$
+    BEGIN;
+    ALTER TABLE accounts ADD COLUMN vip boolean;
+    COMMIT;
+    BEGIN;
+    CREATE INDEX events_account_idx ON events (account_id);
+    COMMIT;
+  $$);
 
 CALL quietly('DROP TABLE accounts, events, tiny');
 RESET ALL;

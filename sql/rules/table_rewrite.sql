@@ -34,3 +34,28 @@ COMMIT;
 
 CALL quietly('DROP TABLE big, small, fresh');
 RESET ALL;
+
+-- VACUUM FULL and CLUSTER rewrite too (the hook sees both).
+SET migration_guard.large_table_rows = 1000;
+SET migration_guard.mode = off;
+CREATE TABLE customers (id int PRIMARY KEY, email text);
+INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 5000) g;
+CREATE TABLE orders (id int, note varchar(40));
+INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 5000) g;
+CREATE TABLE small (id int, note varchar(40));
+INSERT INTO small SELECT g, 'n' FROM generate_series(1, 10) g;
+ANALYZE customers, orders, small;
+SET migration_guard.mode = enforce;
+VACUUM FULL orders;
+VACUUM FULL small;
+CLUSTER customers USING customers_pkey;
+-- ... and a rewrite no prediction saw, reported by the table_rewrite event:
+-- ALTER TYPE on the composite type of a typed table.
+CREATE TYPE order_row AS (id int, total int);
+CREATE TABLE typed_orders OF order_row;
+INSERT INTO typed_orders SELECT g, g FROM generate_series(1, 5000) g;
+ALTER TYPE order_row ALTER ATTRIBUTE total TYPE bigint CASCADE;
+
+CALL quietly('DROP TABLE customers, orders, small, typed_orders');
+CALL quietly('DROP TYPE order_row');
+RESET ALL;

@@ -1,0 +1,25 @@
+-- constraint_without_not_valid: ADD CONSTRAINT CHECK or FOREIGN KEY without
+-- NOT VALID checks every row of a large table under a lock that blocks writes.
+SET migration_guard.large_table_rows = 1000;
+SET migration_guard.mode = off;
+CREATE TABLE customers (id int PRIMARY KEY, email text);
+INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 5000) g;
+CREATE TABLE orders (id int, customer_id int, amount numeric(10,2));
+INSERT INTO orders SELECT g, g, g FROM generate_series(1, 5000) g;
+CREATE TABLE small (id int, note varchar(40));
+INSERT INTO small SELECT g, 'n' FROM generate_series(1, 10) g;
+ANALYZE customers, orders, small;
+SET migration_guard.mode = enforce;
+
+-- CHECK and FOREIGN KEY on a large table: flagged; a small table: silent.
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);
+ALTER TABLE small ADD CONSTRAINT small_id_positive CHECK (id > 0);
+-- The recipe: NOT VALID, then VALIDATE, is silent.
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
+
+CALL quietly('DROP TABLE orders, customers, small');
+RESET ALL;

@@ -1,0 +1,34 @@
+-- lock_timeout_missing: a lock that blocks reads or writes of a table in use,
+-- requested with no lock_timeout (a warning: the statement runs).  The other
+-- test files run with a lock_timeout set for the database; this one clears it.
+SET lock_timeout = 0;
+SET statement_timeout = 0;
+SET migration_guard.mode = off;
+CREATE TABLE busy (id int PRIMARY KEY, note text);
+INSERT INTO busy SELECT g, 'n' FROM generate_series(1, 50) g;
+CREATE TABLE idle (id int);
+SET migration_guard.mode = warn;
+
+-- A lock that blocks reads or writes of a non-empty table, with no timeout.
+ALTER TABLE busy ADD COLUMN a int;
+CREATE INDEX busy_id_idx ON busy (id);
+-- Silent: an empty table; a lock that blocks neither reads nor writes.
+ALTER TABLE idle ADD COLUMN a int;
+CREATE INDEX CONCURRENTLY busy_note_idx ON busy (note);
+COMMENT ON TABLE busy IS 'busy';
+-- CREATE TABLE is judged when it locks another table: a foreign key takes
+-- SHARE ROW EXCLUSIVE on the referenced one (flagged); a plain CREATE TABLE
+-- locks nothing anyone waits for (silent).
+CREATE TABLE busy_child (id int, busy_id int REFERENCES busy);
+CREATE TABLE busy_child2 (id int, busy_id int, FOREIGN KEY (busy_id) REFERENCES busy);
+CREATE TABLE lonely (id int, note text);
+-- Silent: a lock_timeout, or a statement_timeout, bounds the wait.
+SET lock_timeout = '5s';
+ALTER TABLE busy ADD COLUMN b int;
+SET lock_timeout = 0;
+SET statement_timeout = '1min';
+ALTER TABLE busy ADD COLUMN c int;
+SET statement_timeout = 0;
+
+CALL quietly('DROP TABLE busy_child, busy_child2, lonely, busy, idle');
+RESET ALL;

@@ -1,0 +1,17 @@
+-- rename_table: RENAME TABLE breaks the running application version (a
+-- warning: the statement runs); silent for a table nobody else sees.
+SET migration_guard.large_table_rows = 1000;
+SET migration_guard.mode = off;
+CREATE TABLE orders (id int, note varchar(40));
+INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 5000) g;
+ANALYZE orders;
+SET migration_guard.mode = enforce;
+
+ALTER TABLE orders RENAME TO purchase_orders;
+BEGIN;
+CREATE TABLE scratch (a int);
+ALTER TABLE scratch RENAME TO scratch2;
+COMMIT;
+
+CALL quietly('DROP TABLE purchase_orders, scratch2');
+RESET ALL;

@@ -1,0 +1,14 @@
+-- truncate_table: TRUNCATE on a table that has rows removes them all, even on
+-- a small table; an empty one is silent.
+SET migration_guard.mode = off;
+CREATE TABLE small (id int, note varchar(40));
+INSERT INTO small SELECT g, 'n' FROM generate_series(1, 10) g;
+CREATE TABLE empty (id int, note text);
+ANALYZE small, empty;
+SET migration_guard.mode = enforce;
+
+TRUNCATE small;
+TRUNCATE empty;
+
+CALL quietly('DROP TABLE small, empty');
+RESET ALL;

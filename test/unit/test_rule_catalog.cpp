@@ -1,0 +1,156 @@
+// Unit tests of the rule catalog as a whole: every descriptor complete, ids
+// unique, one line of list.def per rule, a documentation page and a test
+// file per rule, the flags as the review and the duration estimate expect
+// them.  Each rule's own cases are in test/unit/rules/<id>_test.cpp.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/rules.hpp"
+#include "rules/rule_test.hpp"
+
+#ifndef MG_SOURCE_DIR
+#error "MG_SOURCE_DIR (the top of the source tree) must be defined by the build"
+#endif
+
+namespace mg {
+namespace {
+
+using namespace rule_test;
+
+const std::string kRoot = MG_SOURCE_DIR "/";
+
+bool file_exists(const std::string& path) { return std::ifstream(kRoot + path).good(); }
+
+// ---------------------------------------------------------------- catalog
+
+TEST(RuleCatalog, EveryRuleIsCompleteAndUnique) {
+  std::set<std::string> ids;
+  for (const Rule* rp : rule_catalog()) {
+    const Rule& r = *rp;
+    EXPECT_TRUE(ids.insert(r.id).second) << r.id;
+    // Something to judge: one operation, or a whole script.
+    EXPECT_TRUE(r.check != nullptr || r.script_check != nullptr) << r.id;
+    ASSERT_NE(r.summary, nullptr) << r.id;
+    ASSERT_NE(r.explanation, nullptr) << r.id;
+    ASSERT_NE(r.recipe, nullptr) << r.id;
+    EXPECT_GT(std::string(r.summary).size(), 20u) << r.id;
+    EXPECT_GT(std::string(r.explanation).size(), 100u) << r.id;
+    EXPECT_GT(std::string(r.recipe).size(), 20u) << r.id;
+    EXPECT_EQ(find_rule(r.id), &r);
+  }
+  for (const char* id :
+       {"index_not_concurrent", "add_column_not_null_no_default", "table_rewrite",
+        "drop_index_not_concurrent", "reindex_not_concurrent", "set_not_null_scan",
+        "constraint_without_not_valid", "unique_constraint_builds_index", "attach_partition_scan",
+        "detach_partition_blocking", "refresh_matview_blocking", "type_change_narrowing",
+        "drop_table", "drop_column", "truncate_table", "rename_column", "rename_table",
+        "concurrently_in_transaction", "invalid_index"})
+    EXPECT_TRUE(ids.count(id)) << id;
+  EXPECT_EQ(find_rule("no_such_rule"), nullptr);
+  EXPECT_EQ(find_rule(""), nullptr);
+}
+
+// The name on each line of list.def is the descriptor's id, and the catalog
+// holds the lines in their order.
+TEST(RuleCatalog, OneLineOfListDefPerRule) {
+  std::vector<std::string> listed;
+#define MG_RULE(name) \
+  listed.push_back(#name); \
+  EXPECT_STREQ(rules::name.id, #name);
+#include "core/rules/list.def"
+#undef MG_RULE
+  ASSERT_EQ(listed.size(), rule_catalog().size());
+  for (std::size_t i = 0; i < listed.size(); ++i) EXPECT_EQ(listed[i], rule_catalog()[i]->id);
+}
+
+TEST(RuleCatalog, EveryRuleIsDocumented) {
+  ASSERT_TRUE(file_exists("README.md")) << "source tree not found at " << kRoot;
+  for (const Rule* r : rule_catalog()) {
+    const std::string page = std::string("docs/rules/") + r->id + ".md";
+    EXPECT_TRUE(file_exists(page)) << page;
+  }
+}
+
+TEST(RuleCatalog, EveryRuleHasItsOwnTests) {
+  ASSERT_TRUE(file_exists("README.md")) << "source tree not found at " << kRoot;
+  for (const Rule* r : rule_catalog()) {
+    const std::string unit = std::string("test/unit/rules/") + r->id + "_test.cpp";
+    EXPECT_TRUE(file_exists(unit)) << unit;
+    const std::string regress = std::string("sql/rules/") + r->id + ".sql";
+    EXPECT_TRUE(file_exists(regress)) << regress;
+    const std::string expected = std::string("expected/rules/") + r->id + ".out";
+    EXPECT_TRUE(file_exists(expected)) << expected;
+  }
+}
+
+// The flags that replaced the lists of rule names in rules.cpp and review.cpp.
+TEST(RuleCatalog, Flags) {
+  std::set<std::string> duration, data_loss, script;
+  for (const Rule* r : rule_catalog()) {
+    if (r->reports_duration()) duration.insert(r->id);
+    if (r->data_loss()) data_loss.insert(r->id);
+    if (r->script_check) script.insert(r->id);
+  }
+  EXPECT_EQ(duration, (std::set<std::string>{
+                          "index_not_concurrent", "reindex_not_concurrent", "table_rewrite",
+                          "set_not_null_scan", "constraint_without_not_valid",
+                          "unique_constraint_builds_index", "attach_partition_scan",
+                          "refresh_matview_blocking"}));
+  EXPECT_EQ(data_loss,
+            (std::set<std::string>{"drop_table", "truncate_table", "type_change_narrowing"}));
+  EXPECT_EQ(script, (std::set<std::string>{"lock_held_across_statements",
+                                           "not_valid_validated_in_same_transaction"}));
+}
+
+// Every costly effect a statement can have on a relation has a rule that
+// speaks for it.
+TEST(RuleCatalog, EveryCostlyEffectHasARule) {
+  for (Effect e : {Effect::Scan, Effect::IndexBuild, Effect::Rewrite, Effect::Truncate,
+                   Effect::Drop}) {
+    bool owned = false;
+    for (const Rule* r : rule_catalog()) owned = owned || r->owns(e);
+    EXPECT_TRUE(owned) << effect_name(e);
+  }
+  EXPECT_TRUE(find_rule("table_rewrite")->owns(Effect::Rewrite));
+  EXPECT_FALSE(find_rule("table_rewrite")->owns(Effect::Scan));
+}
+
+// A finding carries the id and the default severity of its descriptor.
+TEST(RuleCatalog, FindingsAreMadeFromTheDescriptor) {
+  Finding f = make_finding(rules::drop_index_not_concurrent, QualifiedName{"public", "orders"});
+  EXPECT_EQ(f.rule, "drop_index_not_concurrent");
+  EXPECT_EQ(f.severity, Severity::Warning);
+  EXPECT_EQ(f.relation, "public.orders");
+  EXPECT_FALSE(f.safe_sql_before);
+}
+
+TEST(RuleHelpers, HasRowsAndVisibility) {
+  EXPECT_TRUE(has_rows(table("t", 1)));
+  EXPECT_FALSE(has_rows(table("t", 0, 8192)));
+  EXPECT_TRUE(has_rows(table("t", -1, 8192)));
+  EXPECT_FALSE(has_rows(table("t", -1, 0)));
+  EXPECT_FALSE(has_rows(table("t", -1, -1)));
+  TableFacts t = large();
+  EXPECT_TRUE(visible_to_others(t));
+  t.temporary = true;
+  EXPECT_FALSE(visible_to_others(t));
+  t.temporary = false;
+  t.created_in_transaction = true;
+  EXPECT_FALSE(visible_to_others(t));
+}
+
+TEST(RuleHelpers, ColumnLists) {
+  EXPECT_EQ(split_column_list("(a, \"B, c\", lower(d))"),
+            (std::vector<std::string>{"a", "\"B, c\"", "lower(d)"}));
+  EXPECT_TRUE(split_column_list("a, b").empty());
+  EXPECT_EQ(identifier_value("\"Mixed\"\"Case\""), "Mixed\"Case");
+  EXPECT_EQ(identifier_value("Folded"), "folded");
+  EXPECT_EQ(trim_sentence(" it is shorter. "), "it is shorter");
+}
+
+}  // namespace
+}  // namespace mg
