@@ -5,6 +5,7 @@ SET migration_guard.large_table_rows = 1000;
 SET migration_guard.mode = off;
 CREATE TABLE ledger (id int, amount int);
 INSERT INTO ledger SELECT g, g FROM generate_series(1, 5000) g;
+SELECT pg_stat_force_next_flush() \gset
 ANALYZE ledger;
 CREATE ROLE regress_mg_app;
 CREATE ROLE regress_mg_deploy;

@@ -27,6 +27,7 @@ extern "C" {
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_tablespace_d.h"
+#include "pgstat.h"
 #include "utils/fmgroids.h"
 }
 
@@ -161,6 +162,32 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes)
 	}
 	*rows = (int64) rint(density * blocks);
 	*bytes = main_bytes;
+
+	/*
+	 * pg_class's density can be lowered without removing a row: ANALYZE in a
+	 * transaction that deleted every row and then rolled back leaves
+	 * reltuples = 0 behind (its catalog update is in place, not rolled back).
+	 * The cumulative statistics' live rows cannot: every commit and abort
+	 * keeps them (an aborted DELETE removes none), and resetting them needs
+	 * privilege.  The larger of the two counts; a table full of dead rows
+	 * that no VACUUM or ANALYZE has seen yet may look populated (the safe
+	 * side).  See docs/security.md.
+	 */
+	{
+		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(relid);
+
+		if (tab != NULL)
+		{
+#if PG_VERSION_NUM >= 160000
+			int64		live = (int64) tab->live_tuples;
+#else
+			int64		live = (int64) tab->n_live_tuples;
+#endif
+
+			if (live > *rows)
+				*rows = live;
+		}
+	}
 
 	/* The TOAST table's data is part of what a rewrite copies. */
 	if (OidIsValid(cls->reltoastrelid))
