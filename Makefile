@@ -4,7 +4,8 @@
 
 EXTENSION  = migration_guard
 MODULE_big = migration_guard
-DATA       = migration_guard--0.2.0.sql migration_guard--0.1.0.sql migration_guard--0.1.0--0.2.0.sql
+DATA       = migration_guard--0.3.0.sql migration_guard--0.1.0.sql migration_guard--0.1.0--0.2.0.sql \
+             migration_guard--0.2.0.sql migration_guard--0.2.0--0.3.0.sql
 PGFILEDESC = "migration_guard - guards schema migrations"
 
 CORE_SRCS = $(wildcard src/core/*.cpp src/core/rules/*.cpp)
