@@ -91,7 +91,6 @@ void mg_evaluate(const MgOperation* ops, int nops, const MgSettings* settings,
     for (mg::Finding& f : all) {
       MgFinding& c = findings[n++];
       const mg::Action action = mg::decide_finding(f.rule, f.severity, s);
-      mg::point_to_tool_docs(f);
       if (action == mg::Action::Reject) mg::present_rejection(f, s);
       c.severity = static_cast<int>(f.severity);
       c.action = static_cast<int>(action);

@@ -28,6 +28,7 @@ void present_rejection(Finding& f, const Settings& s) {
     f.detail +=
         " No transaction block is open: what the statements before this one did is committed "
         "already, and this rejection does not undo it.";
+  point_to_tool_docs(f);
   const std::string rule_hint = f.hint;
   const std::string ack = acknowledgement_sql(f.rule, s.outside_transaction_block);
   f.hint = rule_hint.empty() ? ack : rule_hint + "\n" + ack;

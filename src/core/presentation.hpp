@@ -17,8 +17,9 @@ namespace mg {
 std::string acknowledgement_sql(const std::string& rule, bool outside_transaction_block);
 
 // Completes a finding the policy rejects: the DETAIL says that statements
-// already committed stay (outside a transaction block), the HINT ends with
-// the acknowledgement, and under ErrorFormat::Inline the primary message
+// already committed stay (outside a transaction block), the HINT points to
+// the tools' switches when its SQL uses CONCURRENTLY and ends with the
+// acknowledgement, and under ErrorFormat::Inline the primary message
 // carries the rule id, the facts, the safe SQL and the acknowledgement.
 void present_rejection(Finding& f, const Settings& s);
 
