@@ -126,7 +126,7 @@ names_excluded(List *names, int keep)
 {
 	if (keep < 1 || keep > 3 || list_length(names) < keep)
 		return false;
-	return relation_excluded(makeRangeVarFromNameList(list_copy_head(names, keep)));
+	return relation_excluded(makeRangeVarFromNameList(list_truncate(list_copy(names), keep)));
 }
 
 bool

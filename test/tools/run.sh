@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real migration tools against a throwaway cluster that preloads the library
 # (test/with-cluster or pg_virtualenv provide PGHOST, PGPORT, PGUSER): psql
-# (-1 and -f), Django and Alembic (Debian's packages, /usr/bin/python3), knex
-# and node-pg-migrate (npm, installed by test/tools/install-deps).  Each tool
+# (-1 and -f), Django and Alembic (Debian's packages, /usr/bin/python3), knex,
+# node-pg-migrate, sequelize-cli and TypeORM (npm, installed by
+# test/tools/install-deps).  Each tool
 # runs the same two migrations on a 5000-row table (large_table_rows = 1000):
 #   bad:  CREATE TABLE audit_log; CREATE INDEX (blocks writes); DROP COLUMN
 #   good: CREATE TABLE audit_log; CREATE INDEX CONCURRENTLY, in the tool's
@@ -233,6 +234,48 @@ else
   skip "node-pg-migrate: not installed in $cache (test/tools/install-deps)"
 fi
 
+# ------------------------------------------------------------------ sequelize-cli
+SEQ=$cache/node_modules/.bin/sequelize-cli
+if [ -x "$SEQ" ] && command -v node >/dev/null; then
+  cd "$here/sequelize"
+  export NODE_PATH=$cache/node_modules
+  newdb mg_tools_seq warn
+  run env MG_DB=mg_tools_seq "$SEQ" db:migrate --config config.js --migrations-path migrations_bad
+  expect "sequelize-cli warn: the migration runs (its CLI shows no WARNING)" status_is 0
+  findings_check mg_tools_seq sequelize-cli sequelize-cli
+
+  newdb mg_tools_seq enforce
+  run env MG_DB=mg_tools_seq "$SEQ" db:migrate --config config.js --migrations-path migrations_bad
+  expect "sequelize-cli enforce: rejected, the safe SQL in the message (error_format = inline)" \
+    eval 'fails && says "(migration_guard rule index_not_concurrent)" && says "CREATE INDEX CONCURRENTLY \"accounts_note_idx\" ON \"accounts\" (\"note\");"'
+  expect "sequelize-cli enforce: the migration wrapped in a transaction left nothing behind" lacks_table mg_tools_seq audit_log
+  run env MG_DB=mg_tools_seq "$SEQ" db:migrate --config config.js --migrations-path migrations_good
+  expect "sequelize-cli enforce: the unwrapped migration runs CREATE INDEX CONCURRENTLY" eval 'status_is 0 && index_valid mg_tools_seq'
+else
+  skip "sequelize-cli: not installed in $cache (test/tools/install-deps)"
+fi
+
+# ------------------------------------------------------------------ TypeORM
+TYPEORM=$cache/node_modules/.bin/typeorm
+if [ -x "$TYPEORM" ] && command -v node >/dev/null; then
+  cd "$here/typeorm"
+  export NODE_PATH=$cache/node_modules
+  newdb mg_tools_typeorm warn
+  run env MG_DB=mg_tools_typeorm MG_SET=bad "$TYPEORM" migration:run -d datasource.js
+  expect "TypeORM warn: the migration runs (its CLI shows no WARNING)" status_is 0
+  findings_check mg_tools_typeorm TypeORM typeorm
+
+  newdb mg_tools_typeorm enforce
+  run env MG_DB=mg_tools_typeorm MG_SET=bad "$TYPEORM" migration:run -d datasource.js
+  expect "TypeORM enforce: rejected, the safe SQL in the message (error_format = inline)" \
+    eval 'fails && says "(migration_guard rule index_not_concurrent)" && says "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);"'
+  expect "TypeORM enforce: the migration's transaction left nothing behind (no audit_log)" lacks_table mg_tools_typeorm audit_log
+  run env MG_DB=mg_tools_typeorm MG_SET=good "$TYPEORM" migration:run -d datasource.js
+  expect "TypeORM enforce: transaction = false runs CREATE INDEX CONCURRENTLY" eval 'status_is 0 && index_valid mg_tools_typeorm'
+else
+  skip "TypeORM: not installed in $cache (test/tools/install-deps)"
+fi
+
 # ------------------------------------------------------------------ restart
 # The store is saved at a clean shutdown and read back at start: the
 # cluster of test/with-cluster (its data directory beside the socket), or
@@ -265,7 +308,8 @@ case $? in
   *) expect "the cluster restarts" false; cat "$tmp/restart" ;;
 esac
 
-for db in mg_tools_template mg_tools_psql mg_tools_django mg_tools_alembic mg_tools_knex mg_tools_pgm; do
+for db in mg_tools_template mg_tools_psql mg_tools_django mg_tools_alembic mg_tools_knex mg_tools_pgm \
+  mg_tools_seq mg_tools_typeorm; do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 done
 if [ "$skipped" -gt 0 ]; then
