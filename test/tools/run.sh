@@ -146,6 +146,30 @@ expect "findings --since: the rejections of rolled-back transactions are kept (e
 run "$CLI" findings --dsn dbname=mg_tools_psql --since 2999-01-01
 expect "findings --since a future time: none (exit 0)" eval 'status_is 0 && says "no findings"'
 
+# ------------------------------------------------------------------ sqitch
+if command -v sqitch >/dev/null && perl -MDBD::Pg -e 1 2>/dev/null; then
+  export SQITCH_FULLNAME="migration_guard tests" SQITCH_EMAIL=tests@example.com
+  newdb mg_tools_sqitch warn migration_guard.history_exclude=sqitch
+  cd "$here/sqitch/bad"
+  run env PGAPPNAME=sqitch sqitch deploy db:pg:mg_tools_sqitch
+  expect "sqitch warn: the migration runs, the WARNING and its safe SQL are shown (psql)" \
+    eval 'status_is 0 && says "WARNING:  creating index \"accounts_note_idx\"" && says "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);"'
+  findings_check mg_tools_sqitch sqitch sqitch
+  expect "sqitch warn: history_exclude = sqitch keeps its registry out of the history" \
+    eval '[ "$(q mg_tools_sqitch "SELECT count(*) FILTER (WHERE statement ~ '"'sqitch'"') = 0 AND count(*) FILTER (WHERE statement ~ '"'audit_log'"') = 1 FROM migration_guard.history")" = t ]'
+
+  newdb mg_tools_sqitch enforce
+  run env PGAPPNAME=sqitch sqitch deploy db:pg:mg_tools_sqitch
+  expect "sqitch enforce: rejected, with the message and the safe SQL" \
+    eval 'fails && says "ERROR:  creating index \"accounts_note_idx\"" && says "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);"'
+  expect "sqitch enforce: the change's BEGIN/COMMIT left nothing behind (no audit_log)" lacks_table mg_tools_sqitch audit_log
+  cd "$here/sqitch/good"
+  run env PGAPPNAME=sqitch sqitch deploy db:pg:mg_tools_sqitch
+  expect "sqitch enforce: a change without BEGIN/COMMIT runs CREATE INDEX CONCURRENTLY" eval 'status_is 0 && index_valid mg_tools_sqitch'
+else
+  skip "sqitch: sqitch or libdbd-pg-perl not installed"
+fi
+
 # ------------------------------------------------------------------ Django
 if "$PY" -c 'import django, psycopg2' 2>/dev/null; then
   cd "$here/django"
@@ -309,7 +333,7 @@ case $? in
 esac
 
 for db in mg_tools_template mg_tools_psql mg_tools_django mg_tools_alembic mg_tools_knex mg_tools_pgm \
-  mg_tools_seq mg_tools_typeorm; do
+  mg_tools_seq mg_tools_typeorm mg_tools_sqitch mg_tools_rails; do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 done
 if [ "$skipped" -gt 0 ]; then
