@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Real migration tools against a throwaway cluster that preloads the library
 # (test/with-cluster or pg_virtualenv provide PGHOST, PGPORT, PGUSER): psql
-# (-1 and -f), Django and Alembic (Debian's packages, /usr/bin/python3), knex,
-# node-pg-migrate, sequelize-cli and TypeORM (npm, installed by
-# test/tools/install-deps).  Each tool
+# (-1 and -f), sqitch, Rails ActiveRecord, Django and Alembic (Debian's
+# packages; Python's for /usr/bin/python3), knex, node-pg-migrate,
+# sequelize-cli and TypeORM (npm, installed by test/tools/install-deps).  Each tool
 # runs the same two migrations on a 5000-row table (large_table_rows = 1000):
 #   bad:  CREATE TABLE audit_log; CREATE INDEX (blocks writes); DROP COLUMN
 #   good: CREATE TABLE audit_log; CREATE INDEX CONCURRENTLY, in the tool's
@@ -168,6 +168,26 @@ if command -v sqitch >/dev/null && perl -MDBD::Pg -e 1 2>/dev/null; then
   expect "sqitch enforce: a change without BEGIN/COMMIT runs CREATE INDEX CONCURRENTLY" eval 'status_is 0 && index_valid mg_tools_sqitch'
 else
   skip "sqitch: sqitch or libdbd-pg-perl not installed"
+fi
+
+# ------------------------------------------------------------------ Rails ActiveRecord
+if command -v ruby >/dev/null && ruby -e 'require "active_record"; require "pg"' 2>/dev/null; then
+  cd "$here/rails"
+  newdb mg_tools_rails warn
+  run env MG_DB=mg_tools_rails MG_SET=bad ruby migrate.rb
+  expect "ActiveRecord warn: the migration runs, the WARNING and its safe SQL are shown (notice processor)" \
+    eval 'status_is 0 && says "WARNING:  creating index \"accounts_note_idx\"" && says "CREATE INDEX CONCURRENTLY \"accounts_note_idx\" ON \"accounts\" (\"note\");"'
+  findings_check mg_tools_rails ActiveRecord rails
+
+  newdb mg_tools_rails enforce
+  run env MG_DB=mg_tools_rails MG_SET=bad ruby migrate.rb
+  expect "ActiveRecord enforce: rejected, the message and the safe SQL reach the user" \
+    eval 'fails && says "creating index \"accounts_note_idx\" on large table" && says "CREATE INDEX CONCURRENTLY \"accounts_note_idx\" ON \"accounts\" (\"note\");"'
+  expect "ActiveRecord enforce: the migration's transaction left nothing behind (no audit_log)" lacks_table mg_tools_rails audit_log
+  run env MG_DB=mg_tools_rails MG_SET=good ruby migrate.rb
+  expect "ActiveRecord enforce: disable_ddl_transaction! runs CREATE INDEX CONCURRENTLY" eval 'status_is 0 && index_valid mg_tools_rails'
+else
+  skip "ActiveRecord: ruby-activerecord or ruby-pg not installed"
 fi
 
 # ------------------------------------------------------------------ Django
