@@ -271,6 +271,13 @@ store_startup(void)
 void
 mg_findings_store_init(void)
 {
+	/*
+	 * Only while shared_preload_libraries is processed: shared memory cannot
+	 * be had later, and the server refuses (FATAL) a PGC_POSTMASTER setting
+	 * defined after startup.
+	 */
+	if (!process_shared_preload_libraries_in_progress)
+		return;
 	DefineCustomIntVariable("migration_guard.findings_max",
 							"How many findings migration_guard.findings keeps; the oldest go first.",
 							"Each takes about 2 kB of shared memory. Needs a restart.",
@@ -280,8 +287,6 @@ mg_findings_store_init(void)
 							PGC_POSTMASTER,
 							0,
 							NULL, NULL, NULL);
-	if (!process_shared_preload_libraries_in_progress)
-		return;
 #if PG_VERSION_NUM >= 150000
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = store_request;

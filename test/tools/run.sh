@@ -352,6 +352,25 @@ case $? in
   *) expect "the cluster restarts" false; cat "$tmp/restart" ;;
 esac
 
+# Without shared_preload_libraries: a session that LOADs the library is judged
+# as usual, nothing is kept, and the view says why.
+if [ -n "${after:-}" ]; then
+  # (plpgsql: a library that is not ours; an empty list would be written as '""')
+  q postgres "ALTER SYSTEM SET shared_preload_libraries = 'plpgsql'" >/dev/null
+  if restart >"$tmp/restart" 2>&1; then
+    for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q && break; sleep 0.5; done
+    run psql -X -d mg_tools_psql -c "LOAD 'migration_guard'" -c "SET migration_guard.mode = warn" \
+      -c "CREATE INDEX not_preloaded_idx ON accounts (id)" -c "SELECT count(*) FROM migration_guard.findings"
+    expect "not preloaded: LOAD judges the statement; the view says it needs shared_preload_libraries" \
+      eval 'says "WARNING:  creating index \"not_preloaded_idx\"" && says "ERROR:  migration_guard.findings needs migration_guard in shared_preload_libraries"'
+  else
+    expect "the cluster restarts without shared_preload_libraries" false; cat "$tmp/restart"
+  fi
+  q postgres "ALTER SYSTEM RESET shared_preload_libraries" >/dev/null
+  restart >/dev/null 2>&1
+  for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q && break; sleep 0.5; done
+fi
+
 for db in mg_tools_template mg_tools_psql mg_tools_django mg_tools_alembic mg_tools_knex mg_tools_pgm \
   mg_tools_seq mg_tools_typeorm mg_tools_sqitch mg_tools_rails; do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
