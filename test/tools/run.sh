@@ -326,7 +326,7 @@ fi
 # pg_virtualenv's (pg_ctlcluster VERSION regress).
 restart() {
   if [ -n "${PGVERSION:-}" ] && [ -n "${PG_CLUSTER_CONF_ROOT:-}" ] && command -v pg_ctlcluster >/dev/null; then
-    pg_ctlcluster "$PGVERSION" regress restart -m fast
+    pg_ctlcluster -m fast "$PGVERSION" regress restart
   elif [ -d "${PGHOST:-}/data" ]; then
     local pg_ctl
     pg_ctl="$("$PG_CONFIG" --bindir)/pg_ctl"
