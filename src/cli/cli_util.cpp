@@ -113,6 +113,8 @@ ParseResult parse_args(const std::vector<std::string>& args) {
 std::string usage() {
   return "Usage: migration-guard review [--dsn DSN] [--format markdown|json] [--in-transaction] "
          "FILE...\n"
+         "       migration-guard findings [--dsn DSN] [--since TIMESTAMP] [--fail-on "
+         "warning|error] [--format text|json] (see migration-guard findings --help)\n"
          "\n"
          "Reviews migration scripts with the migration_guard extension of a PostgreSQL\n"
          "server, without running them: each FILE (- for standard input) is judged by\n"

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cli_util.hpp"
+#include "findings_args.hpp"
 
 namespace {
 
@@ -220,6 +221,8 @@ class Reviewer {
 };
 
 int run(const std::vector<std::string>& args) {
+  // migration-guard findings: the findings the server kept (findings_cmd.cpp).
+  if (is_findings_command(args)) return run_findings(args);
   ParseResult parsed = parse_args(args);
   if (!parsed.ok) {
     complain(parsed.error);

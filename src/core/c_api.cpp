@@ -12,7 +12,9 @@
 #include <string>
 
 #include "core/c_convert.hpp"
+#include "core/name_list.hpp"
 #include "core/overrides.hpp"
+#include "core/presentation.hpp"
 #include "core/quote.hpp"
 #include "core/review.hpp"
 #include "core/rules.hpp"
@@ -86,10 +88,12 @@ void mg_evaluate(const MgOperation* ops, int nops, const MgSettings* settings,
     if (all.empty()) return;
     findings = static_cast<MgFinding*>(std::calloc(all.size(), sizeof(MgFinding)));
     if (!findings) throw std::bad_alloc();
-    for (const mg::Finding& f : all) {
+    for (mg::Finding& f : all) {
       MgFinding& c = findings[n++];
+      const mg::Action action = mg::decide_finding(f.rule, f.severity, s);
+      if (action == mg::Action::Reject) mg::present_rejection(f, s);
       c.severity = static_cast<int>(f.severity);
-      c.action = static_cast<int>(mg::decide_finding(f.rule, f.severity, s));
+      c.action = static_cast<int>(action);
       c.rule = dup(f.rule);
       c.relation = dup(f.relation);
       c.message = dup(f.message);
@@ -269,5 +273,26 @@ size_t mg_one_line(const char* in, char* out, size_t outsize) noexcept {
     return line.size();
   } catch (...) {
     return 0;
+  }
+}
+
+bool mg_name_list_valid(const char* list, char* errbuf, int errbuflen) noexcept {
+  try {
+    std::string error;
+    if (mg::parse_name_list(list ? list : "", &error)) return true;
+    std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "%s", error.c_str());
+    return false;
+  } catch (...) {
+    std::snprintf(errbuf, static_cast<std::size_t>(errbuflen), "out of memory");
+    return false;
+  }
+}
+
+bool mg_name_list_covers(const char* list, const char* qualified) noexcept {
+  try {
+    auto names = mg::parse_name_list(list ? list : "", nullptr);
+    return names && qualified && mg::name_list_covers(*names, qualified);
+  } catch (...) {
+    return false;
   }
 }

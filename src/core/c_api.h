@@ -223,6 +223,11 @@ typedef struct MgSettings {
   /* migration_guard.rules and migration_guard.allow (NULL: empty) */
   const char *rule_overrides;
   const char *allow;
+  /* The statement runs outside a transaction block (autocommit): what ran
+   * before it is committed, and SET LOCAL has no effect (presentation.hpp). */
+  bool outside_transaction_block;
+  /* migration_guard.error_format: 0 standard, 1 inline (presentation.hpp) */
+  int error_format;
 } MgSettings;
 
 typedef struct MgFinding {
@@ -325,6 +330,15 @@ bool mg_check_rule_list(char kind, const char *from, const char *to, bool *weake
  * length of the whole result; on failure out is the empty string.
  */
 size_t mg_one_line(const char *in, char *out, size_t outsize) noexcept;
+
+/*
+ * migration_guard.history_exclude (name_list.hpp): whether the list is valid
+ * (false with a message in errbuf), and whether it covers the object named
+ * qualified ("schema.table", or "schema" for a schema itself), quoted as in
+ * SQL.  A list that does not parse covers nothing.
+ */
+bool mg_name_list_valid(const char *list, char *errbuf, int errbuflen) noexcept;
+bool mg_name_list_covers(const char *list, const char *qualified) noexcept;
 
 /* Installs the server's keyword test used for identifier quoting. */
 void mg_set_keyword_predicate(bool (*is_keyword)(const char *word)) noexcept;

@@ -208,6 +208,8 @@ Settings settings_of(const MgSettings& in) {
   s.auto_lock_timeout_ms = in.auto_lock_timeout_ms;
   s.rule_overrides = str(in.rule_overrides);
   s.allow = str(in.allow);
+  s.outside_transaction_block = in.outside_transaction_block;
+  s.error_format = in.error_format == 1 ? ErrorFormat::Inline : ErrorFormat::Standard;
   return s;
 }
 

@@ -16,6 +16,11 @@ enum class Severity { Info = 0, Warning, Error };
 // migration_guard.allow: the statement runs, and who acknowledged it is logged.
 enum class Action { Ignore = 0, Log, Warn, Reject, Acknowledge };
 
+// migration_guard.error_format: standard (facts in DETAIL, SQL in HINT), or
+// inline (everything in the primary message of a rejection, for clients that
+// print nothing else).
+enum class ErrorFormat { Standard = 0, Inline };
+
 struct Settings {
   Mode mode = Mode::Warn;
   int64_t large_table_rows = 100000;
@@ -38,6 +43,10 @@ struct Settings {
   // glue's check hooks; parsed again by evaluate()).
   std::string rule_overrides;
   std::string allow;
+  // How a rejection is told to the client (presentation.hpp): the statement
+  // runs outside a transaction block; migration_guard.error_format.
+  bool outside_transaction_block = false;
+  ErrorFormat error_format = ErrorFormat::Standard;
 };
 
 std::string_view severity_name(Severity s);

@@ -67,7 +67,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 
 	mg_current_settings(&settings);
 	mg_evaluate(&op, 1, &settings, &result);
-	mg_report_findings(&result);
+	mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
 	PG_RETURN_VOID();
 }
 
@@ -156,7 +156,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 
 		mg_current_settings(&settings);
 		mg_evaluate(ops, nops, &settings, &result);
-		mg_report_findings(&result);
+		mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
 	}
 	PG_RETURN_VOID();
 }

@@ -46,7 +46,9 @@ void mg_foreach_constraint(Oid relid, void (*fn)(HeapTuple contup, TupleDesc des
 
 // Turns the core's findings into ereport() calls: LOG, WARNING, and at the
 // end ERROR for the first finding the policy rejects.  Frees *result.
-void mg_report_findings(MgResult *result);
+// statement: the text kept with each finding in the findings store (NULL: the
+// client's query string).
+void mg_report_findings(MgResult *result, const char *statement);
 
 void mg_install_hook(void);
 
@@ -162,3 +164,36 @@ void		mg_record_history(const MgModel *m, const MgUndo *undo);
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);
+
+/* The findings store (findings_store.cpp): shared memory, read by migration_guard.findings. */
+typedef struct MgStoredInput
+{
+	const char *rule;
+	const char *relation;
+	const char *message;
+	const char *statement;
+	int			severity;		/* mg::Severity */
+	int			action;			/* MG_ACTION_* */
+} MgStoredInput;
+extern int	mg_findings_max;
+void		mg_findings_store_init(void);
+bool		mg_findings_store_active(void);
+/* Keeps one finding; nothing when the library was not preloaded.  Never raises an error. */
+void		mg_store_finding(const MgStoredInput *in);
+
+/* Settings for migration tools (tool_settings.cpp). */
+extern int	mg_error_format;	/* 0 standard, 1 inline */
+extern char *mg_migration_id;
+extern char *mg_history_exclude;
+void		mg_define_tool_settings(void);
+/* Whether DDL on every one of these relations (schema-qualified names) is left out of the history. */
+bool		mg_history_excludes(List *qualified_names);
+/* Whether the history leaves out DDL on objects of this schema (alone). */
+bool		mg_history_excludes_schema(const char *schema);
+/* Whether a statement without relations (CREATE SCHEMA, COMMENT, GRANT) is on excluded objects. */
+bool		mg_history_excludes_statement(Node *parsetree);
+
+/* A lock timeout in a judged statement: the blockers named in the error (lock_guard.cpp). */
+bool		mg_explains_lock_timeouts(int timeout_nestlevel);
+/* In a PG_CATCH: raises the error again with the blockers, or returns (the caller re-throws). */
+void		mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us);

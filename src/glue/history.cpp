@@ -1051,12 +1051,12 @@ enum
 {
 	COL_ID, COL_EXECUTED_AT, COL_TRANSACTION_ID, COL_USERNAME, COL_APPLICATION_NAME,
 	COL_STATEMENT, COL_COMMAND, COL_RELATIONS, COL_FINDINGS, COL_DECISION,
-	COL_ROLLBACK_SQL, COL_REVERSIBLE, COL_IRREVERSIBLE_REASON, NCOLS
+	COL_ROLLBACK_SQL, COL_REVERSIBLE, COL_IRREVERSIBLE_REASON, COL_MIGRATION_ID, NCOLS
 };
 static const char *const column_names_of_history[NCOLS] = {
 	"id", "executed_at", "transaction_id", "username", "application_name", "statement",
 	"command", "relations", "findings", "decision", "rollback_sql", "reversible",
-	"irreversible_reason"
+	"irreversible_reason", "migration_id"
 };
 static struct
 {
@@ -1287,6 +1287,12 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 				relations = lappend(relations, lfirst(lc));
 		}
 	}
+	/* Tool bookkeeping (migration_guard.history_exclude) is not a migration. */
+	if (mg_history_excludes(relations))
+	{
+		table_close(rel, RowExclusiveLock);
+		return;
+	}
 	username = GetUserNameFromId(GetUserId(), true);
 	namestrcpy(&user, username ? username : "?");
 
@@ -1298,6 +1304,9 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	set_column(values, nulls, desc->natts, COL_USERNAME, NameGetDatum(&user), false);
 	set_column(values, nulls, desc->natts, COL_APPLICATION_NAME,
 			   CStringGetTextDatum(application_name ? application_name : ""), false);
+	set_column(values, nulls, desc->natts, COL_MIGRATION_ID,
+			   mg_migration_id && mg_migration_id[0] ? CStringGetTextDatum(mg_migration_id) : (Datum) 0,
+			   !(mg_migration_id && mg_migration_id[0]));
 	set_column(values, nulls, desc->natts, COL_STATEMENT,
 			   CStringGetTextDatum(m->text ? m->text : ""), false);
 	set_column(values, nulls, desc->natts, COL_COMMAND,

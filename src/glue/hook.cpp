@@ -100,7 +100,7 @@ judge(PlannedStmt *pstmt, const char *queryString)
 		return model;
 	mg_current_settings(&settings);
 	mg_evaluate(model->ops, model->nops, &settings, &result);
-	mg_report_findings(&result);
+	mg_report_findings(&result, model->text);
 	return model;
 }
 
@@ -269,7 +269,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 				break;
 			if (recording() || IsA(parsetree, DropOwnedStmt))
 				model = bare_model(pstmt, queryString);
-			if (model && recording())
+			if (model && recording() && !mg_history_excludes_statement(parsetree))
 				undo = mg_prepare_undo(model, parsetree);
 			break;
 		default:
@@ -376,6 +376,7 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 {
 	Node	   *parsetree = pstmt->utilityStmt;
 	const MgModel *saved_model = mg_running_model;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	if (run->capture)
 	{
@@ -404,6 +405,9 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 	PG_CATCH();
 	{
 		end_judged(run, saved_model, true);
+		/* A lock timeout: the error names who was in the way. */
+		if (mg_explains_lock_timeouts(run->timeout_nestlevel))
+			mg_explain_lock_timeout(run->model, cxt, run->timeout_nestlevel >= 0);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();

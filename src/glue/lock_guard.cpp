@@ -126,7 +126,7 @@ transaction_age_ms(LocalPgBackendStatus *local, TimestampTz now)
  * modes the statement requests, older than max_blocker_age.
  */
 static List *
-find_blockers(const MgModel *m)
+find_blockers(const MgModel *m, int min_age_ms)
 {
 	LockData   *data;
 
@@ -168,7 +168,7 @@ find_blockers(const MgModel *m)
 		if (held == NoLock && waiting == NoLock)
 			continue;
 		age = transaction_age_ms(backend_of(lock->pid), now);
-		if (age >= 0 && age < mg_max_blocker_age_ms)
+		if (age >= 0 && age < min_age_ms)
 			continue;
 		b = (Blocker *) palloc(sizeof(Blocker));
 		b->pid = lock->pid;
@@ -355,7 +355,7 @@ mg_guard_locks(const MgModel *m)
 	{
 		if (poll_for_locks(m))
 			return;
-		blockers = find_blockers(m);
+		blockers = find_blockers(m, mg_max_blocker_age_ms);
 		if (blockers == NIL)
 			ereport(ERROR,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
@@ -364,13 +364,79 @@ mg_guard_locks(const MgModel *m)
 					 errhint("Retry later.")));
 		raise_conflict(m, blockers, ERROR, true);
 	}
-	blockers = find_blockers(m);
+	blockers = find_blockers(m, mg_max_blocker_age_ms);
 	if (blockers == NIL)
 		return;
 	/* In log mode, a warning goes to the server log only, like every finding. */
 	raise_conflict(m, blockers,
 				   mg_on_lock_conflict == MG_CONFLICT_FAIL ? ERROR : (mg_mode == MG_MODE_LOG ? LOG : WARNING),
 				   false);
+}
+
+/*
+ * Lock timeouts explained.  A judged statement that gives up on a lock
+ * timeout migration_guard.lock_timeout applied, or under on_lock_conflict =
+ * fail or poll, fails with the server's "canceling statement due to lock
+ * timeout" and nothing else: who was in the way went nowhere.  The hook
+ * catches that error (the server has already left the lock queue) and raises
+ * it again, same SQLSTATE, with the blockers: in the DETAIL, and in the
+ * primary message too under error_format = inline.
+ */
+bool
+mg_explains_lock_timeouts(int timeout_nestlevel)
+{
+	return timeout_nestlevel >= 0 || mg_on_lock_conflict == MG_CONFLICT_FAIL ||
+		mg_on_lock_conflict == MG_CONFLICT_POLL;
+}
+
+void
+mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
+{
+	ErrorData  *edata;
+	List	   *volatile blockers = NIL;
+	char	   *volatile detail = NULL;
+	char	   *volatile relation = NULL;
+	int			timeout_ms = LockTimeout;
+	volatile bool failed = false;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE || edata->message_id == NULL ||
+		strcmp(edata->message_id, "canceling statement due to lock timeout") != 0 || m == NULL)
+		return;					/* the caller re-throws it as it is */
+	FlushErrorState();
+	PG_TRY();
+	{
+		/* Every session in the way now, however young its transaction. */
+		blockers = find_blockers(m, 0);
+		if (blockers != NIL)
+		{
+			detail = describe_blockers(blockers);
+			relation = first_blocked_relation(blockers);
+		}
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		failed = true;
+	}
+	PG_END_TRY();
+	if (failed || blockers == NIL)
+		ReThrowError(edata);
+	ereport(ERROR,
+			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+			 mg_error_format == 1
+			 ? errmsg("canceling statement due to lock timeout: %s waited %d ms for locks held by %d other session%s on %s:\n%s",
+					  m->command, timeout_ms, list_length(blockers),
+					  list_length(blockers) == 1 ? "" : "s", (char *) relation, (char *) detail)
+			 : errmsg("canceling statement due to lock timeout: %s waited %d ms for locks held by %d other session%s on %s",
+					  m->command, timeout_ms, list_length(blockers),
+					  list_length(blockers) == 1 ? "" : "s", (char *) relation),
+			 errdetail("%s", (char *) detail),
+			 applied_by_us
+			 ? errhint("migration_guard.lock_timeout applied this lock_timeout so that the statement gives up instead of making every query on the table queue behind it. Nothing was changed: retry when these transactions have ended, or end them with SELECT pg_terminate_backend(pid).")
+			 : errhint("Nothing was changed: retry when these transactions have ended, or end them with SELECT pg_terminate_backend(pid).")));
 }
 
 /* migration_guard.lock_timeout, applied when the session has no timeout. */
@@ -488,7 +554,8 @@ mg_track_held_locks(const MgModel *m)
  * unknown) against the locks this transaction holds.
  */
 static void
-judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool no_where)
+judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool no_where,
+				 const char *statement)
 {
 	MgOperation *ops = (MgOperation *) palloc0(sizeof(MgOperation) * MG_MAX_TRACKED);
 	MgTable		target_facts;
@@ -519,7 +586,7 @@ judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool 
 		return;
 	mg_current_settings(&settings);
 	mg_evaluate(ops, nops, &settings, &result);
-	mg_report_findings(&result);
+	mg_report_findings(&result, statement);
 }
 
 /* A judged DDL statement about to run: is it long, with strong locks held? */
@@ -537,7 +604,7 @@ mg_check_held_locks_ddl(const MgModel *m)
 			best = i;
 	if (best < 0)
 		return;
-	judge_held_locks(m->command, m->relids[best], m->rels[best].table.rows, false, false);
+	judge_held_locks(m->command, m->relids[best], m->rels[best].table.rows, false, false, m->text);
 }
 
 /* UPDATE/DELETE whose scan of the target has no qual: no WHERE clause. */
@@ -577,7 +644,7 @@ mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
 
 		/* A small batch is the safe pattern: no facts to gather for it. */
 		if (rte && rte->rtekind == RTE_RELATION && (every_row || rows >= mg_large_table_rows))
-			judge_held_locks(command, rte->relid, rows, true, every_row);
+			judge_held_locks(command, rte->relid, rows, true, every_row, queryDesc->sourceText);
 	}
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);

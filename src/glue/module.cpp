@@ -12,6 +12,7 @@
 
 extern "C" {
 #include "storage/proc.h"
+#include "tcop/tcopprot.h"
 }
 
 extern "C" {
@@ -229,6 +230,9 @@ _PG_init(void)
 							GUC_UNIT_MIN,
 							NULL, NULL, NULL);
 
+	mg_define_tool_settings();
+	mg_findings_store_init();
+
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
 #else
@@ -260,6 +264,8 @@ mg_current_settings(MgSettings *settings)
 	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
 	settings->rule_overrides = mg_rule_overrides;
 	settings->allow = mg_allow;
+	settings->outside_transaction_block = !IsTransactionBlock();
+	settings->error_format = mg_error_format;
 }
 
 /*
@@ -272,6 +278,8 @@ mg_current_settings(MgSettings *settings)
 typedef struct PgFinding
 {
 	int			action;
+	int			severity;
+	char	   *relation;
 	char	   *rule;
 	char	   *message;
 	char	   *detail;
@@ -296,7 +304,7 @@ copy_or_null(const char *s)
 }
 
 void
-mg_report_findings(MgResult *result)
+mg_report_findings(MgResult *result, const char *statement)
 {
 	PgFinding  *copies = NULL;
 	int			n = result->nfindings;
@@ -321,12 +329,14 @@ mg_report_findings(MgResult *result)
 			MgFinding  *f = &result->findings[i];
 
 			copies[i].action = f->action;
+			copies[i].severity = f->severity;
+			copies[i].relation = copy_or_null(f->relation);
 			copies[i].rule = copy_or_null(f->rule);
 			copies[i].message = copy_or_null(f->message);
 			copies[i].detail = copy_or_null(f->detail);
 			copies[i].hint = copy_or_null(f->hint);
 			out_of_memory = !copies[i].rule || !copies[i].message || !copies[i].detail ||
-				!copies[i].hint;
+				!copies[i].hint || !copies[i].relation;
 		}
 	}
 	mg_result_free(result);
@@ -340,6 +350,25 @@ mg_report_findings(MgResult *result)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("migration_guard could not analyze the statement: %s", core_error)));
+
+	/*
+	 * Kept in the findings store first: before any of them is raised, so that
+	 * a rejection is kept although its transaction rolls back.
+	 */
+	for (int i = 0; i < n; i++)
+	{
+		MgStoredInput in;
+
+		if (copies[i].action == MG_ACTION_IGNORE)
+			continue;
+		in.rule = copies[i].rule;
+		in.relation = copies[i].relation;
+		in.message = copies[i].message;
+		in.statement = statement ? statement : debug_query_string;
+		in.severity = copies[i].severity;
+		in.action = copies[i].action;
+		mg_store_finding(&in);
+	}
 
 	for (int i = 0; i < n; i++)
 	{

@@ -1,0 +1,186 @@
+/*
+ * Settings for migration tools (docs/tools.md):
+ *
+ *   migration_guard.error_format  standard | inline: a rejection's facts, safe
+ *                                 SQL and rule id in its primary message, for
+ *                                 clients that print nothing else;
+ *   migration_guard.migration_id  any text a tool sets for the migration it
+ *                                 runs, kept with each history row and finding;
+ *   migration_guard.history_exclude  schemas and tables whose DDL the history
+ *                                 does not record (tool bookkeeping).  Policy:
+ *                                 superuser, or GRANT SET ON PARAMETER.
+ */
+#include "glue/glue.hpp"
+
+int			mg_error_format = 0;
+char	   *mg_migration_id = NULL;
+char	   *mg_history_exclude = NULL;
+
+static const struct config_enum_entry error_format_options[] = {
+	{"standard", 0, false},
+	{"inline", 1, false},
+	{NULL, 0, false},
+};
+
+/* The list must parse; who may set it is decided by its context (PGC_SUSET). */
+static bool
+valid_name_list(char **newval)
+{
+	char		errbuf[256];
+
+	if (mg_name_list_valid(*newval, errbuf, sizeof(errbuf)))
+		return true;
+	GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+	GUC_check_errdetail("%s", errbuf);
+	GUC_check_errhint("Give a comma-separated list of schemas and schema-qualified tables, e.g. 'sqitch, public.django_migrations'.");
+	return false;
+}
+
+static bool
+check_history_exclude(char **newval, void **extra, GucSource source)
+{
+	(void) extra;
+	(void) source;
+	return valid_name_list(newval);
+}
+
+void
+mg_define_tool_settings(void)
+{
+	DefineCustomEnumVariable("migration_guard.error_format",
+							 "How a rejection is worded for the client.",
+							 "standard: facts in DETAIL, safe SQL in HINT; inline: the facts, the safe SQL "
+							 "and the rule id in the primary message too, for clients that print nothing else.",
+							 &mg_error_format,
+							 0,
+							 error_format_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomStringVariable("migration_guard.migration_id",
+							   "The migration running now, as the tool names it: kept with each history row and finding.",
+							   NULL,
+							   &mg_migration_id,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("migration_guard.history_exclude",
+							   "Schemas and tables whose DDL is not recorded in migration_guard.history, e.g. 'sqitch, public.django_migrations'.",
+							   "For the bookkeeping tables of migration tools. Changing it needs superuser or the SET privilege on it.",
+							   &mg_history_exclude,
+							   "",
+							   PGC_SUSET,
+							   GUC_LIST_INPUT,
+							   check_history_exclude, NULL, NULL);
+}
+
+static bool
+excluding(void)
+{
+	return mg_history_exclude != NULL && mg_history_exclude[0] != '\0';
+}
+
+bool
+mg_history_excludes(List *qualified_names)
+{
+	ListCell   *lc;
+
+	if (!excluding() || qualified_names == NIL)
+		return false;
+	foreach(lc, qualified_names)
+		if (!mg_name_list_covers(mg_history_exclude, (const char *) lfirst(lc)))
+			return false;
+	return true;
+}
+
+bool
+mg_history_excludes_schema(const char *schema)
+{
+	return excluding() && schema != NULL &&
+		mg_name_list_covers(mg_history_exclude, quote_identifier(schema));
+}
+
+/* Whether the list covers the relation rv names (looked up without a lock when unqualified). */
+static bool
+relation_excluded(RangeVar *rv)
+{
+	const char *schema = rv->schemaname;
+
+	if (schema == NULL)
+	{
+		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+		if (!OidIsValid(relid))
+			return false;
+		schema = get_namespace_name(get_rel_namespace(relid));
+	}
+	return schema != NULL && mg_history_excludes(list_make1(quote_qualified_identifier(schema, rv->relname)));
+}
+
+/* A qualified name list (schema, table[, more]) cut to its first `keep` parts. */
+static bool
+names_excluded(List *names, int keep)
+{
+	if (keep < 1 || keep > 3 || list_length(names) < keep)
+		return false;
+	return relation_excluded(makeRangeVarFromNameList(list_truncate(list_copy(names), keep)));
+}
+
+bool
+mg_history_excludes_statement(Node *parsetree)
+{
+	if (!excluding())
+		return false;
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateSchemaStmt:
+			return mg_history_excludes_schema(((CreateSchemaStmt *) parsetree)->schemaname);
+		case T_CommentStmt:
+			{
+				CommentStmt *c = (CommentStmt *) parsetree;
+
+				switch (c->objtype)
+				{
+					case OBJECT_SCHEMA:
+						return mg_history_excludes_schema(strVal(c->object));
+					case OBJECT_TABLE:
+					case OBJECT_VIEW:
+					case OBJECT_MATVIEW:
+					case OBJECT_SEQUENCE:
+					case OBJECT_INDEX:
+					case OBJECT_FOREIGN_TABLE:
+						return names_excluded(castNode(List, c->object),
+											  list_length(castNode(List, c->object)));
+					case OBJECT_COLUMN:
+					case OBJECT_TABCONSTRAINT:
+					case OBJECT_TRIGGER:
+					case OBJECT_POLICY:
+					case OBJECT_RULE:
+						/* the relation's name, then the object's */
+						return names_excluded(castNode(List, c->object),
+											  list_length(castNode(List, c->object)) - 1);
+					default:
+						return false;
+				}
+			}
+		case T_GrantStmt:
+			{
+				GrantStmt  *g = (GrantStmt *) parsetree;
+				ListCell   *lc;
+
+				if (g->targtype != ACL_TARGET_OBJECT ||
+					(g->objtype != OBJECT_TABLE && g->objtype != OBJECT_SEQUENCE) ||
+					g->objects == NIL)
+					return false;
+				foreach(lc, g->objects)
+					if (!relation_excluded(lfirst_node(RangeVar, lc)))
+						return false;
+				return true;
+			}
+		default:
+			return false;
+	}
+}

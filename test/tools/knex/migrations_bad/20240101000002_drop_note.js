@@ -1,0 +1,4 @@
+exports.up = async (knex) => {
+  await knex.schema.alterTable('accounts', (t) => t.dropColumn('note'));
+};
+exports.down = async () => {};

@@ -1,0 +1,3 @@
+exports.up = (pgm) => {
+  pgm.dropColumn('accounts', 'note');
+};

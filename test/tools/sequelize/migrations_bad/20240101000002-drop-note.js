@@ -1,0 +1,4 @@
+module.exports = {
+  up: (queryInterface) => queryInterface.removeColumn('accounts', 'note'),
+  down: async () => {},
+};

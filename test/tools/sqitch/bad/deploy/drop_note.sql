@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE accounts DROP COLUMN note;
+COMMIT;

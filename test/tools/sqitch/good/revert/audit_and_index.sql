@@ -1,0 +1,2 @@
+DROP INDEX CONCURRENTLY accounts_note_idx;
+DROP TABLE audit_log;
