@@ -303,6 +303,23 @@ copy_or_null(const char *s)
 	return copy;
 }
 
+/*
+ * Text for the one parseable line of the server log: on one line whatever a
+ * name in it holds, so that no role can forge a line of its own.
+ */
+static const char *
+log_line(const char *text)
+{
+	size_t		size = strlen(text) * 4 + 1;
+	char	   *line = (char *) MemoryContextAllocExtended(CurrentMemoryContext, size,
+														   MCXT_ALLOC_NO_OOM);
+
+	if (line == NULL)
+		return "?";
+	(void) mg_one_line(text, line, size);
+	return line;
+}
+
 void
 mg_report_findings(MgResult *result, const char *statement)
 {
@@ -399,7 +416,7 @@ mg_report_findings(MgResult *result, const char *statement)
 			/* One parseable line in the server log: who acknowledged what. */
 			ereport(LOG,
 					(errmsg("migration_guard: acknowledged rule=%s user=%s: %s",
-							f->rule, user ? user : "?", f->message),
+							f->rule, log_line(user ? user : "?"), log_line(f->message)),
 					 errhidecontext(true)));
 			continue;
 		}
@@ -422,7 +439,7 @@ mg_report_findings(MgResult *result, const char *statement)
 		 */
 		ereport(LOG,
 				(errmsg("migration_guard: rejected rule=%s user=%s: %s",
-						f->rule, user ? user : "?", f->message),
+						f->rule, log_line(user ? user : "?"), log_line(f->message)),
 				 errhidecontext(true)));
 
 		ereport(ERROR,
