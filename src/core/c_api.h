@@ -196,6 +196,10 @@ typedef struct MgOperation {
    * value of the column is NULL */
   bool dependent;
   bool column_empty;
+  /* MG_OP_ADD_CONSTRAINT / MG_OP_SET_NOT_NULL made by ALTER DOMAIN: the
+   * domain (as SQL) and the table's columns of that domain (for the DETAIL) */
+  const char *domain;
+  const char *domain_columns;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

@@ -156,6 +156,11 @@ struct ConstraintOp {
   std::string columns;       // "(a, b)" for unique/primary key, as written
   TableFacts referenced;     // FOREIGN KEY: the referenced table
   LockMode referenced_lock = LockMode::None;
+  // ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL: the domain (as SQL) that
+  // the table's columns (domain_columns, for messages) use; the table is one
+  // of those the statement checks, under a SHARE lock.
+  std::string domain;
+  std::string domain_columns;
 };
 
 struct PartitionOp {

@@ -172,6 +172,19 @@ static void run_judged(PlannedStmt *pstmt, const char *queryString,
 static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
 							LocalTransactionId timeout_lxid);
 
+/* Statements that commit and start transactions of their own, one per table. */
+static bool
+runs_own_transactions(Node *parsetree)
+{
+	if (IsA(parsetree, VacuumStmt))
+		return true;
+	if (IsA(parsetree, ClusterStmt))
+		return ((ClusterStmt *) parsetree)->relation == NULL;
+	if (IsA(parsetree, ReindexStmt))
+		return ((ReindexStmt *) parsetree)->relation == NULL;
+	return false;
+}
+
 static void
 process_utility(PlannedStmt *pstmt, const char *queryString,
 #if PG_VERSION_NUM >= 140000
@@ -209,6 +222,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_ReindexStmt:
 		case T_RefreshMatViewStmt:
 		case T_ClusterStmt:
+		case T_AlterDomainStmt:
 
 			/*
 			 * Not judged: mode off; a binary upgrade (pg_upgrade replays the
@@ -221,10 +235,11 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 
 			/*
 			 * The statement is allowed: now keep it from freezing the table
-			 * behind other sessions' locks.  VACUUM runs in transactions of
-			 * its own, where neither applies.
+			 * behind other sessions' locks.  VACUUM, and CLUSTER and REINDEX
+			 * of many tables, run in transactions of their own, where
+			 * neither applies.
 			 */
-			if (model && !IsA(parsetree, VacuumStmt))
+			if (model && !runs_own_transactions(parsetree))
 			{
 				if (recording())
 					undo = mg_prepare_undo(model, parsetree);
@@ -243,7 +258,6 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_AlterExtensionStmt:
 		case T_CreateTrigStmt:
 		case T_CreateDomainStmt:
-		case T_AlterDomainStmt:
 		case T_CreateEnumStmt:
 		case T_AlterEnumStmt:
 		case T_CompositeTypeStmt:

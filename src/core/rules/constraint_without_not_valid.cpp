@@ -125,6 +125,37 @@ std::string default_name(const Operation& op) {
                                          : fmt::format("{}_{}_check", table, col));
 }
 
+// ALTER DOMAIN ... ADD CONSTRAINT ... CHECK without NOT VALID: the server
+// checks every row of every table that uses the domain (validateDomain-
+// Constraint), each under a SHARE lock, which blocks its writes.  A domain's
+// VALIDATE CONSTRAINT takes the same lock, so NOT VALID only moves the scan
+// to a moment of one's choosing.
+void domain_check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
+  const ConstraintOp& c = op.constraint;
+  const TableFacts& t = op.table;
+  const std::string name = c.name.empty() ? "<name>" : c.name;
+  Finding f = make_finding(constraint_without_not_valid, t.name);
+  f.message = fmt::format(
+      "adding CHECK constraint \"{}\" to domain {} without NOT VALID checks every row of large "
+      "table \"{}\" under a SHARE lock",
+      name, c.domain, f.relation);
+  f.detail = fmt::format(
+      "{} Its column{} {} of domain {}. ALTER DOMAIN checks every existing value in each table "
+      "that uses the domain while it holds a {} lock on that table, which blocks {}.",
+      table_facts_sentence(t), c.domain_columns.find(',') == std::string::npos ? " is" : "s are",
+      c.domain_columns, c.domain, lock_sql_name(LockMode::Share), lock_blocks(LockMode::Share));
+  const std::string con = ident(name, s);
+  const std::string def = c.definition.empty() ? "<definition>" : c.definition;
+  f.safe_sql = fmt::format("ALTER DOMAIN {} ADD CONSTRAINT {} {} NOT VALID;", c.domain, con, def);
+  f.hint = fmt::format(
+      "Add it NOT VALID, which is instant and checks new and updated values only; validating "
+      "it later (ALTER DOMAIN ... VALIDATE CONSTRAINT) takes the same {} lock on every table "
+      "that uses the domain, so run that in a quiet period, or leave the constraint NOT VALID "
+      "once a query has shown that no existing value breaks it:\n{}",
+      lock_sql_name(LockMode::Share), f.safe_sql);
+  out.push_back(std::move(f));
+}
+
 void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::AddConstraint) return;
   const ConstraintOp& c = op.constraint;
@@ -132,6 +163,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   const TableFacts& t = op.table;
   if (!visible_to_others(t)) return;
   if (!is_large(t.rows, t.bytes, s)) return;
+  if (!c.domain.empty()) return domain_check(op, s, out);
 
   const bool fk = c.type == 'f';
   const std::string name = c.name.empty() ? default_name(op) : c.name;

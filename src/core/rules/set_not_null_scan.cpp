@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
+#include "core/quote.hpp"
 #include "core/rules.hpp"
 
 namespace mg::rules {
@@ -27,6 +28,31 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
 
   const std::string& column = op.column.column;
   Finding f = make_finding(set_not_null_scan, t.name);
+  if (!op.constraint.domain.empty()) {
+    // ALTER DOMAIN ... SET NOT NULL: every table that uses the domain is
+    // checked under a SHARE lock; a NOT VALID CHECK (VALUE IS NOT NULL) on
+    // the domain enforces it for new values without the scan.
+    const std::string& domain = op.constraint.domain;
+    f.message = fmt::format(
+        "setting domain {} NOT NULL scans large table \"{}\" under a SHARE lock", domain,
+        f.relation);
+    f.detail = fmt::format(
+        "{} Its column{} {} of domain {}. ALTER DOMAIN reads every row of each table that uses "
+        "the domain while it holds a {} lock on that table, which blocks {}. If a NULL is "
+        "found, the statement fails after the scan.",
+        table_facts_sentence(t),
+        op.constraint.domain_columns.find(',') == std::string::npos ? " is" : "s are",
+        op.constraint.domain_columns, domain, lock_sql_name(LockMode::Share),
+        lock_blocks(LockMode::Share));
+    f.safe_sql = fmt::format("ALTER DOMAIN {} ADD CONSTRAINT {} CHECK (VALUE IS NOT NULL) NOT VALID;",
+                             domain, ident(truncate_identifier(op.constraint.name.empty() ? "<name>" : op.constraint.name), s));
+    f.hint = fmt::format(
+        "Enforce it for new and updated values without the scan, with a NOT VALID CHECK "
+        "constraint on the domain (validating it later takes the same {} lock on every table):\n{}",
+        lock_sql_name(LockMode::Share), f.safe_sql);
+    out.push_back(std::move(f));
+    return;
+  }
   f.message = fmt::format(
       "setting column \"{}\" NOT NULL scans large table \"{}\" under an ACCESS EXCLUSIVE lock",
       column, f.relation);
