@@ -4,7 +4,8 @@
 
 EXTENSION  = migration_guard
 MODULE_big = migration_guard
-DATA       = migration_guard--0.2.0.sql migration_guard--0.1.0.sql migration_guard--0.1.0--0.2.0.sql
+DATA       = migration_guard--0.3.0.sql migration_guard--0.2.0.sql migration_guard--0.1.0.sql \
+             migration_guard--0.1.0--0.2.0.sql migration_guard--0.2.0--0.3.0.sql
 PGFILEDESC = "migration_guard - guards schema migrations"
 
 CORE_SRCS = $(wildcard src/core/*.cpp src/core/rules/*.cpp)
@@ -12,7 +13,8 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes rules plan review locks blockers held_locks policy history cascade upgrade accuracy
+               table_rewrite hook modes rules plan review locks blockers held_locks policy history cascade upgrade accuracy \
+               facts_override statement_locations
 REGRESS_OPTS = --load-extension=plpgsql
 # Isolation tests (specs/): sessions holding locks while a DDL runs.
 ISOLATION      = lock_conflicts

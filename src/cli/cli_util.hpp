@@ -11,7 +11,7 @@
 
 namespace mg::cli {
 
-inline constexpr const char* kVersion = "0.2.0";
+inline constexpr const char* kVersion = "0.3.0";
 // Larger files are refused: a migration script is not a data dump.
 inline constexpr std::size_t kMaxFileBytes = 64u * 1024u * 1024u;
 

@@ -129,7 +129,7 @@ expect "--help exits 0" status_is 0
 expect "--help prints the usage" out_has "Usage: migration-guard review"
 
 cli --version
-expect "--version prints \"migration-guard 0.2.0\"" grep -qx "migration-guard 0.2.0" "$tmp/out"
+expect "--version prints \"migration-guard 0.3.0\"" grep -qx "migration-guard 0.3.0" "$tmp/out"
 
 cli
 expect "no arguments: exit 2" status_is 2
