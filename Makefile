@@ -59,8 +59,11 @@ install-test-fixtures:
 # not part of the module.  Built by "all", installed into bindir.
 CLI_SRCS = $(wildcard src/cli/*.cpp)
 CLI_HDRS = $(wildcard src/cli/*.hpp)
+# MG_PG_BINDIR: where review --production finds initdb and pg_ctl for its
+# shadow server when they are not next to the program.
 migration-guard: $(CLI_SRCS) $(CLI_HDRS)
 	$(CXX) -std=c++17 -Wall -Wextra -O2 -I$(shell $(PG_CONFIG) --includedir) \
+	  -DMG_PG_BINDIR='"$(shell $(PG_CONFIG) --bindir)"' \
 	  -o $@ $(CLI_SRCS) -L$(shell $(PG_CONFIG) --libdir) -lpq
 all: migration-guard
 .PHONY: install-cli
