@@ -896,12 +896,8 @@ class ProductionExtras : public ReviewExtras {
  private:
   std::vector<std::string> header_notes() const {
     std::vector<std::string> out;
-    int prod_major = s_.server_version_num / 10000, shadow_major = shadow_version_num_ / 10000;
-    if (prod_major != shadow_major)
-      out.push_back("production runs PostgreSQL " + std::to_string(prod_major) +
-                    " and the shadow server " + std::to_string(shadow_major) +
-                    ": the migration was judged by what PostgreSQL " + std::to_string(shadow_major) +
-                    " does (locks, rewrites), which may differ");
+    std::string major = major_version_note(s_.server_version_num, shadow_version_num_);
+    if (!major.empty()) out.push_back(major);
     if (!s_.reads_all_stats)
       out.push_back("the production role is not a member of pg_read_all_stats: other roles' "
                     "sessions show without their state and query");

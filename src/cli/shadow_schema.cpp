@@ -979,7 +979,7 @@ std::vector<Step> shadow_steps(const Snapshot& s, const ShadowEnv& env,
   std::vector<Step> steps;
   const Lookups& lk = s.lookups;
   auto add = [&](std::string what, std::string sql, std::string fallback = "",
-                 std::string fallback_note = "", bool dup = false) {
+                 std::string fallback_note = "", bool dup = true) {
     Step st;
     st.what = std::move(what);
     st.sql = std::move(sql);
@@ -1349,6 +1349,15 @@ Facts index_facts(const Index& i, long bs) {
   f.rows = i.reltuples >= 0 ? static_cast<long long>(i.reltuples) : -1;
   f.bytes = static_cast<long long>(i.relpages) * bs;
   return f;
+}
+
+std::string major_version_note(int production, int shadow) {
+  int p = production / 10000, s = shadow / 10000;
+  if (p == s) return "";
+  return "production runs PostgreSQL " + std::to_string(p) + " and the shadow server " +
+         std::to_string(s) + ": the migration was judged by what PostgreSQL " + std::to_string(s) +
+         " does (its locks, rewrites and scans), which may differ from what " + std::to_string(p) +
+         " will do";
 }
 
 // ------------------------------------------------------------ locks

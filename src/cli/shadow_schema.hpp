@@ -266,7 +266,7 @@ struct Step {
   std::string sql;
   std::string fallback_sql;   // tried when sql fails
   std::string fallback_note;  // said when the fallback was used
-  bool ignore_duplicate = false;  // "already exists" is no failure (an extension created it)
+  bool ignore_duplicate = true;  // "already exists" is no failure (an extension created it)
 };
 
 // The statements that recreate the snapshot's schema in an empty database,
@@ -281,6 +281,10 @@ struct Facts {
 };
 Facts relation_facts(const Relation& r, long block_size);
 Facts index_facts(const Index& i, long block_size);
+
+// The note when production and the shadow run different majors ("" when the
+// same): the shadow judges by what its own major does.
+std::string major_version_note(int production_version_num, int shadow_version_num);
 
 // ------------------------------------------------------------ locks
 

@@ -352,6 +352,13 @@ TEST(ShadowSteps, WhatCannotBeRecreatedIsSaid) {
   EXPECT_TRUE(standin);
 }
 
+TEST(Versions, ADifferentMajorIsSaid) {
+  EXPECT_EQ(major_version_note(150004, 150020), "");
+  std::string n = major_version_note(170002, 150020);
+  EXPECT_NE(n.find("production runs PostgreSQL 17 and the shadow server 15"), std::string::npos) << n;
+  EXPECT_NE(n.find("judged by what PostgreSQL 15 does"), std::string::npos) << n;
+}
+
 TEST(Quoting, IdentifiersAndLiterals) {
   EXPECT_EQ(quote_ident("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(quote_literal("it's"), "'it''s'");
