@@ -797,35 +797,41 @@ struct Blocker {
 class ProductionExtras : public ReviewExtras {
  public:
   ProductionExtras(const Snapshot& s, std::string read_at, std::string shadow_version,
-                   int shadow_version_num, std::map<long, long> production_oid,
-                   std::vector<std::string> notes)
+                   int shadow_version_num, std::vector<std::string> notes)
       : s_(s),
         read_at_(std::move(read_at)),
         shadow_version_(std::move(shadow_version)),
         shadow_version_num_(shadow_version_num),
-        production_oid_(std::move(production_oid)),
         notes_(std::move(notes)) {}
 
   bool after_file(PGconn* conn, const Options& opts, const Input& in, FileReview& fr) override {
     std::vector<Blocker> blockers;
     if (!s_.lock_holders.empty()) {
+      // The locks each statement requests, as the review saw them (the
+      // review follows the script: tables it creates, functions the shadow
+      // lacks in a DEFAULT), by relation name.
       Result res = exec(conn,
-                        "SELECT stmt_no, relid, lock_mode FROM migration_guard.plan_locks($1::text)"
-                        " WHERE lock_mode IS NOT NULL ORDER BY stmt_no",
-                        {in.file.content.c_str()});
+                        "SELECT (s.value->>'stmt_no')::int, r.value->>'relation', r.value->>'lock_mode'"
+                        "  FROM jsonb_array_elements(migration_guard.report($1::text, 'json', $2::boolean)"
+                        "                            ::jsonb -> 'statements') s,"
+                        "       jsonb_array_elements(s.value -> 'relations') r"
+                        " WHERE r.value->>'lock_mode' IS NOT NULL ORDER BY 1",
+                        {in.file.content.c_str(), opts.in_transaction ? "true" : "false"});
       if (!ok(res)) {
         complain(in.name + ": " + one_line(server_error(res.get(), conn)));
         return false;
       }
+      std::map<std::string, const Relation*> by_name;
+      for (const Relation& r : s_.relations) by_name[r.schema + "." + r.name] = &r;
       for (int i = 0; i < PQntuples(res.get()); ++i) {
-        auto it = production_oid_.find(std::atol(value(res.get(), i, 1).c_str()));
-        if (it == production_oid_.end()) continue;
-        const Relation* rel = s_.relation(it->second);
+        auto it = by_name.find(value(res.get(), i, 1));
+        if (it == by_name.end()) continue;
+        const Relation* rel = it->second;
         std::string requested = value(res.get(), i, 2);
         for (const LockHolder& h : s_.lock_holders)
-          if (h.relation_oid == it->second && lock_conflicts(h.mode, requested))
+          if (h.relation_oid == rel->oid && lock_conflicts(h.mode, requested))
             blockers.push_back(Blocker{std::atoi(value(res.get(), i, 0).c_str()),
-                                       rel ? rel->schema + "." + rel->name : "?", requested, &h});
+                                       rel->schema + "." + rel->name, requested, &h});
       }
     }
     switch (opts.format) {
@@ -994,7 +1000,6 @@ class ProductionExtras : public ReviewExtras {
   std::string read_at_;
   std::string shadow_version_;
   int shadow_version_num_;
-  std::map<long, long> production_oid_;  // shadow relation -> production relation
   std::vector<std::string> notes_;
 };
 
@@ -1035,7 +1040,7 @@ bool build_schema(PGconn* conn, const std::vector<Step>& steps, std::vector<std:
   return shadow_exec(conn, "COMMIT");
 }
 
-bool set_facts(PGconn* conn, const Snapshot& s, std::map<long, long>& production_oid) {
+bool set_facts(PGconn* conn, const Snapshot& s) {
   // The shadow's relations by name.
   std::vector<std::string> schemas(s.schemas.begin(), s.schemas.end());
   std::string sa = text_array(schemas);
@@ -1064,7 +1069,6 @@ bool set_facts(PGconn* conn, const Snapshot& s, std::map<long, long>& production
   for (const Relation& r : s.relations) {
     auto it = shadow_oid.find({r.schema, r.name});
     if (it == shadow_oid.end()) continue;
-    production_oid[it->second] = r.oid;
     if (r.kind == 'r' || r.kind == 'm') add(it->second, relation_facts(r, s.block_size));
     for (const Index& i : r.indexes) {
       auto ii = shadow_oid.find({r.schema, i.name});
@@ -1185,8 +1189,7 @@ int review_production(const Options& opts) {
   for (const char* set : {"RESET migration_guard.mode", "RESET migration_guard.history",
                           "RESET check_function_bodies", "RESET client_min_messages"})
     if (!shadow_exec(conn, set)) return kExitFailure;
-  std::map<long, long> production_oid;
-  if (!set_facts(conn, snap, production_oid)) return kExitFailure;
+  if (!set_facts(conn, snap)) return kExitFailure;
 
   // 3. The review, in production's session settings.
   for (const auto& kv : std::vector<std::pair<std::string, std::string>>{
@@ -1200,7 +1203,7 @@ int review_production(const Options& opts) {
   if (!apply_settings(conn, opts)) return kExitFailure;
   const char* shadow_version = PQparameterStatus(conn, "server_version");
   ProductionExtras extras(snap, read_at, shadow_version ? shadow_version : "?", PQserverVersion(conn),
-                          production_oid, notes);
+                          notes);
   if (opts.format == Format::Sarif || opts.format == Format::Github) extras.say_notes();
   int status = review_inputs(conn, opts, inputs, &extras);
   shadow.finish();

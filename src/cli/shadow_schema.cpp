@@ -751,6 +751,29 @@ struct Deparser {
       }
       return true;
     }
+    if (k == "CASEEXPR") {
+      // Searched CASE only: CASE x WHEN ... compares against a placeholder node.
+      const Node* arg = n.field("arg");
+      if (arg && arg->kind != Node::Kind::Null) return fail("CASE with an operand");
+      const Node* whens = n.field("args");
+      if (!whens || whens->kind != Node::Kind::List || whens->items.empty()) return fail("CASE");
+      out = "CASE";
+      for (const auto& w : whens->items) {
+        const Node* e = w->field("expr");
+        const Node* r = w->field("result");
+        std::string es, rs;
+        if (w->atom != "CASEWHEN" || !e || !r || !expr(*e, es) || !expr(*r, rs)) return fail("CASE");
+        out += " WHEN " + es + " THEN " + rs;
+      }
+      const Node* d = n.field("defresult");
+      if (d && d->kind != Node::Kind::Null) {
+        std::string ds;
+        if (!expr(*d, ds)) return false;
+        out += " ELSE " + ds;
+      }
+      out += " END";
+      return true;
+    }
     if (k == "COALESCEEXPR" || k == "MINMAXEXPR") {
       std::vector<std::string> a;
       if (!args(n, a) || a.empty()) return fail(k);

@@ -55,6 +55,16 @@ INSERT INTO archive SELECT g, repeat('x', 100) FROM generate_series(1, 4000) g;
 CREATE TABLE small_lookup (code text PRIMARY KEY, label text);
 INSERT INTO small_lookup VALUES ('a', 'A'), ('b', 'B');
 
+-- A type of another extension, an expression the program reads back (CASE)
+-- and one it does not (a row comparison: a stand-in, said), a function with a
+-- SQL-standard body (not read: said).
+CREATE EXTENSION citext;
+CREATE TABLE gadgets (id int PRIMARY KEY, a int, b int, nick citext, label text);
+INSERT INTO gadgets SELECT g, g % 10, g % 7, 'n' || g, 'l' FROM generate_series(1, 2000) g;
+CREATE INDEX gadgets_case_idx ON gadgets ((CASE WHEN a > 5 THEN 'hi' ELSE label END));
+CREATE INDEX gadgets_row_idx ON gadgets (a) WHERE (a, b) > (1, 2);
+CREATE FUNCTION gadget_default() RETURNS int LANGUAGE sql STABLE BEGIN ATOMIC SELECT 1; END;
+
 CREATE MATERIALIZED VIEW order_totals AS
   SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;
 CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);

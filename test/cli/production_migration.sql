@@ -24,6 +24,8 @@ ALTER TABLE customers ALTER COLUMN email TYPE varchar(20);
 REINDEX TABLE customers;
 VACUUM FULL customers;
 REFRESH MATERIALIZED VIEW order_totals;
+CREATE INDEX gadgets_nick_idx ON gadgets (nick);
+ALTER TABLE gadgets ADD COLUMN w int DEFAULT gadget_default();
 BEGIN;
 ALTER TABLE customers ADD CONSTRAINT customers_tier_chk2 CHECK (tier > 0) NOT VALID;
 ALTER TABLE customers VALIDATE CONSTRAINT customers_tier_chk2;

@@ -123,6 +123,20 @@ TEST(NodeTree, DeparsesWhatIndexesAndChecksHold) {
   EXPECT_EQ(b, "\"pg_catalog\".\"lower\"(\"s\")");
 }
 
+TEST(NodeTree, SearchedCase) {
+  const char* tree =
+      "{CASEEXPR :casetype 25 :casecollid 100 :arg <> :args ({CASEWHEN :expr {OPEXPR :opno 521 "
+      ":opfuncid 147 :opresulttype 16 :opretset false :opcollid 0 :inputcollid 0 :args ({VAR :varno "
+      "1 :varattno 1 :vartype 23 :vartypmod -1 :varcollid 0 :varlevelsup 0 :varnosyn 1 :varattnosyn "
+      "1 :location 37} {CONST :consttype 23 :consttypmod -1 :constcollid 0 :constlen 4 :constbyval "
+      "true :constisnull false :location 41 :constvalue 4 [ 1 0 0 0 0 0 0 0 ]}) :location 39} "
+      ":result {CONST :consttype 25 :consttypmod -1 :constcollid 100 :constlen -1 :constbyval false "
+      ":constisnull false :location 48 :constvalue 5 [ 20 0 0 0 120 ]} :location 32}) :defresult "
+      "{VAR :varno 1 :varattno 3 :vartype 25 :vartypmod -1 :varcollid 100 :varlevelsup 0 :varnosyn 1 "
+      ":varattnosyn 3 :location 81} :location 27}";
+  EXPECT_EQ(sql_of(tree), "CASE WHEN (\"id\" > 1) THEN 'x'::text ELSE \"s\" END");
+}
+
 TEST(NodeTree, UnknownNodesAreRefusedNotGuessed) {
   std::unique_ptr<Node> n = parse_node_tree(
       "{SUBLINK :subLinkType 0 :subLinkId 0 :testexpr <> :operName <> :subselect <> :location 1}");
