@@ -60,6 +60,8 @@ SET migration_guard.mode = off;
 SELECT migration_guard.override_facts(ARRAY['fo_small']::regclass[], ARRAY[1, 2], ARRAY[1]);
 SELECT migration_guard.override_facts(ARRAY['fo_small']::regclass[], ARRAY[-1], ARRAY[1]);
 SELECT migration_guard.override_facts(ARRAY[NULL]::regclass[], ARRAY[1], ARRAY[1]);
+SELECT migration_guard.override_facts(ARRAY[0]::regclass[], ARRAY[1], ARRAY[1]);
+SELECT migration_guard.override_facts(ARRAY[['fo_small'], ['fo_big']]::regclass[], ARRAY[1, 2], ARRAY[1, 2]);
 SELECT migration_guard.override_null_fractions(ARRAY['fo_small']::regclass[], ARRAY['nope']::name[], ARRAY[0.5]::real[]);
 SELECT migration_guard.override_null_fractions(ARRAY['fo_small']::regclass[], ARRAY['note']::name[], ARRAY[1.5]::real[]);
 -- NULL rows and bytes: unknown.
