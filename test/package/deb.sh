@@ -41,10 +41,22 @@ expect() {
   fi
 }
 
+# dpkg, waiting for another dpkg or apt-get to release its lock.
+dpkg_retry() {
+  local i out
+  for i in $(seq 1 60); do
+    out=$(dpkg "$@" 2>&1) && { printf '%s\n' "$out"; return 0; }
+    grep -qi "lock" <<<"$out" || { printf '%s\n' "$out"; return 1; }
+    sleep 5
+  done
+  printf '%s\n' "$out"
+  return 1
+}
+
 # Purge, then put back what was there before, whatever happened.
 restore() {
   if $installed; then
-    dpkg --purge "$pkg" >"$work/purge.log" 2>&1 || cat "$work/purge.log"
+    dpkg_retry --purge "$pkg" >"$work/purge.log" 2>&1 || cat "$work/purge.log"
     installed=false
   fi
   if [ -f "$work/saved.list" ] && [ -s "$work/saved.list" ]; then
@@ -114,7 +126,7 @@ fi
 echo "# $(wc -l <"$work/saved.list") file(s) of an earlier installation saved"
 
 installed=true
-expect "dpkg -i installs $pkg" dpkg -i "$deb"
+expect "dpkg -i installs $pkg" dpkg_retry -i "$deb"
 expect "migration-guard is on PATH (/usr/bin, an alternative)" \
   bash -c '[ "$(command -v migration-guard)" = /usr/bin/migration-guard ] && migration-guard --version | grep -qx "migration-guard 0.3.0"'
 expect "/usr/bin/migration-guard leads to the packaged program" \
@@ -147,7 +159,7 @@ expect "CREATE EXTENSION works in a cluster of the packaged server; the installe
   env TRY_DIR="$work" PG_CONFIG="/usr/lib/postgresql/$major/bin/pg_config" "$repo/test/with-cluster" bash "$work/try.sh"
 
 # ---------------------------------------------------------------- remove
-expect "dpkg --purge removes it" dpkg --purge "$pkg"
+expect "dpkg --purge removes it" dpkg_retry --purge "$pkg"
 installed=false
 expect "after the purge: no package, no /usr/bin/migration-guard, no alternative" \
   bash -c '! dpkg -s "$1" >/dev/null 2>&1 && [ ! -e /usr/bin/migration-guard ] && ! update-alternatives --query migration-guard >/dev/null 2>&1' _ "$pkg"
