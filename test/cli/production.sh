@@ -228,7 +228,9 @@ expect "unreachable production: exit 2, libpq's message" \
 cli review --production "$PROD" --pg-bindir /nonexistent "$MIG"
 expect "--pg-bindir without initdb: exit 2, says so" \
   bash -c '[ "$1" -eq 2 ] && grep -q "no initdb and pg_ctl in \"/nonexistent\"" "$2"' _ "$rc" "$tmp/err"
-psql -X -q -d "$MG_REF_DSN dbname=postgres" -c "DROP ROLE IF EXISTS mg_not_super" -c "CREATE ROLE mg_not_super LOGIN CREATEDB" >/dev/null 2>&1
+# (pg_virtualenv's clusters want a password: PGPASSWORD's.)
+psql -X -q -d "$MG_REF_DSN dbname=postgres" -c "DROP ROLE IF EXISTS mg_not_super" \
+  -c "CREATE ROLE mg_not_super LOGIN CREATEDB PASSWORD '${PGPASSWORD:-x}'" >/dev/null 2>&1
 cli review --production "$PROD" --shadow "$MG_REF_DSN dbname=postgres user=mg_not_super" "$MIG"
 expect "--shadow as a role that is no superuser: exit 2, says why" \
   bash -c '[ "$1" -eq 2 ] && grep -q "the role of --shadow must be a superuser" "$2"' _ "$rc" "$tmp/err"
