@@ -17,7 +17,7 @@ OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 RULE_REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/rules/*.sql)))
 REGRESS      = setup rule_catalog $(RULE_REGRESS) \
                hook modes plan review locks blockers policy policy_baseline faked_statistics many_tables history hostile_names cascade upgrade accuracy \
-               findings lock_timeout
+               findings lock_timeout facts_override statement_locations
 REGRESS_OPTS = --load-extension=plpgsql
 # pg_regress writes results/rules/<id>.out but does not create results/rules.
 REGRESS_PREP = regress-dirs
@@ -68,8 +68,11 @@ install-test-fixtures:
 # not part of the module.  Built by "all", installed into bindir.
 CLI_SRCS = $(wildcard src/cli/*.cpp)
 CLI_HDRS = $(wildcard src/cli/*.hpp)
+# MG_PG_BINDIR: where review --production finds initdb and pg_ctl for its
+# shadow server when they are not next to the program.
 migration-guard: $(CLI_SRCS) $(CLI_HDRS)
 	$(CXX) -std=c++17 -Wall -Wextra -O2 -I$(shell $(PG_CONFIG) --includedir) \
+	  -DMG_PG_BINDIR='"$(shell $(PG_CONFIG) --bindir)"' \
 	  -o $@ $(CLI_SRCS) -L$(shell $(PG_CONFIG) --libdir) -lpq
 all: migration-guard
 .PHONY: install-cli

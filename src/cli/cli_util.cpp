@@ -48,6 +48,7 @@ ParseResult parse_args(const std::vector<std::string>& args) {
   Options& o = r.options;
   std::vector<std::string> positional;
   bool options_done = false;
+  bool dsn_given = false;
 
   // --help and --version win even over a malformed command line.
   for (const std::string& a : args) {
@@ -74,6 +75,7 @@ ParseResult parse_args(const std::vector<std::string>& args) {
       options_done = true;
     } else if (is_option(a, "--dsn")) {
       if (!option_value(args, i, "--dsn", o.dsn, r.error)) return r;
+      dsn_given = true;
     } else if (is_option(a, "--format")) {
       std::string f;
       if (!option_value(args, i, "--format", f, r.error)) return r;
@@ -81,12 +83,41 @@ ParseResult parse_args(const std::vector<std::string>& args) {
         o.format = Format::Markdown;
       } else if (f == "json") {
         o.format = Format::Json;
+      } else if (f == "sarif") {
+        o.format = Format::Sarif;
+      } else if (f == "github") {
+        o.format = Format::Github;
       } else {
-        r.error = "unknown format \"" + f + "\" (expected markdown or json)";
+        r.error = "unknown format \"" + f + "\" (expected markdown, json, sarif or github)";
         return r;
       }
     } else if (a == "--in-transaction") {
       o.in_transaction = true;
+    } else if (is_option(a, "--production")) {
+      if (!option_value(args, i, "--production", o.production_dsn, r.error)) return r;
+      if (o.production_dsn.empty()) {
+        r.error = "--production needs a connection string (\"\" is not one)";
+        return r;
+      }
+    } else if (is_option(a, "--shadow")) {
+      if (!option_value(args, i, "--shadow", o.shadow_dsn, r.error)) return r;
+      if (o.shadow_dsn.empty()) {
+        r.error = "--shadow needs a connection string (\"\" is not one)";
+        return r;
+      }
+    } else if (a == "--keep-shadow") {
+      o.keep_shadow = true;
+    } else if (is_option(a, "--pg-bindir")) {
+      if (!option_value(args, i, "--pg-bindir", o.pg_bindir, r.error)) return r;
+    } else if (is_option(a, "--set")) {
+      std::string kv;
+      if (!option_value(args, i, "--set", kv, r.error)) return r;
+      std::size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        r.error = "--set expects NAME=VALUE, not \"" + kv + "\"";
+        return r;
+      }
+      o.settings.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else {
       r.error = "unknown option \"" + a + "\"";
       return r;
@@ -105,28 +136,67 @@ ParseResult parse_args(const std::vector<std::string>& args) {
     r.error = "no FILE given (use - for standard input)";
     return r;
   }
+  if (!o.production_dsn.empty() && dsn_given) {
+    r.error = "--dsn and --production exclude each other (with --production, --shadow names the "
+              "server with the extension)";
+    return r;
+  }
+  if (o.production_dsn.empty() && (!o.shadow_dsn.empty() || !o.pg_bindir.empty())) {
+    r.error = std::string(o.shadow_dsn.empty() ? "--pg-bindir" : "--shadow") +
+              " only goes with --production";
+    return r;
+  }
+  if (o.keep_shadow && o.shadow_dsn.empty()) {
+    r.error = "--keep-shadow only goes with --shadow";
+    return r;
+  }
+  if (!o.shadow_dsn.empty() && !o.pg_bindir.empty()) {
+    r.error = "--shadow and --pg-bindir exclude each other (--pg-bindir is for the shadow "
+              "server the program starts itself)";
+    return r;
+  }
   o.files.assign(positional.begin() + 1, positional.end());
   r.ok = true;
   return r;
 }
 
 std::string usage() {
-  return "Usage: migration-guard review [--dsn DSN] [--format markdown|json] [--in-transaction] "
+  return "Usage: migration-guard review [--dsn DSN] [--format FORMAT] [--in-transaction] "
          "FILE...\n"
          "       migration-guard findings [--dsn DSN] [--since TIMESTAMP] [--fail-on "
          "warning|error] [--format text|json] (see migration-guard findings --help)\n"
+         "       migration-guard review --production DSN [--shadow DSN | --pg-bindir DIR] "
+         "[...] FILE...\n"
          "\n"
          "Reviews migration scripts with the migration_guard extension of a PostgreSQL\n"
          "server, without running them: each FILE (- for standard input) is judged by\n"
          "migration_guard.report() against the live tables it touches, and the report\n"
          "is printed on standard output.\n"
          "\n"
+         "With --production, the server is one that cannot have the extension (a managed\n"
+         "database): its catalogs are read, read-only and without locking any table (the\n"
+         "schema the migration touches, row estimates, sizes, null fractions, the\n"
+         "sessions holding locks now), and the migration is judged by production's facts\n"
+         "in a throwaway shadow server that has the extension.\n"
+         "\n"
          "Options:\n"
          "  --dsn DSN          libpq connection string or URI (default: the PG* environment\n"
          "                     variables, PGHOST, PGPORT, PGUSER, PGDATABASE, ...)\n"
-         "  --format FORMAT    markdown (default) or json; several files in json give an\n"
-         "                     array of {\"file\": ..., \"report\": ...}\n"
+         "  --format FORMAT    markdown (default), json, sarif (SARIF 2.1.0 for code\n"
+         "                     scanning) or github (workflow command annotations); several\n"
+         "                     files in json give an array of {\"file\": ..., \"report\": ...}\n"
          "  --in-transaction   the script will run inside one transaction block\n"
+         "  --set NAME=VALUE   a setting of the reviewing session, e.g.\n"
+         "                     --set migration_guard.large_table_rows=100000 (repeatable)\n"
+         "  --production DSN   read schema and facts from this server (a role with\n"
+         "                     pg_read_all_stats is enough) and review in a shadow server\n"
+         "  --shadow DSN       the shadow: a server with the extension where this role is a\n"
+         "                     superuser that may create a database (default: one started\n"
+         "                     in a temporary directory, as the postgres user when run as root)\n"
+         "  --pg-bindir DIR    the PostgreSQL programs (initdb, pg_ctl) of that started shadow\n"
+         "                     (default: next to this program, or the build's bindir)\n"
+         "  --keep-shadow      with --shadow: keep the shadow database (its name is printed\n"
+         "                     on standard error) instead of dropping it\n"
          "  --help             show this help and exit\n"
          "  --version          show the version and exit\n"
          "\n"

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -20,7 +21,7 @@ inline constexpr int kExitClean = 0;     // no finding of severity error
 inline constexpr int kExitFindings = 1;  // at least one finding of severity error
 inline constexpr int kExitFailure = 2;   // usage, file, connection, server error
 
-enum class Format { Markdown, Json };
+enum class Format { Markdown, Json, Sarif, Github };
 
 struct Options {
   bool help = false;
@@ -29,6 +30,15 @@ struct Options {
   Format format = Format::Markdown;
   bool in_transaction = false;
   std::vector<std::string> files;  // "-" is standard input
+  // review --production: the server without the extension whose schema and
+  // facts are read; the migration is judged in a shadow server (--shadow, or
+  // one started in a temporary directory with the binaries of --pg-bindir).
+  std::string production_dsn;
+  std::string shadow_dsn;
+  std::string pg_bindir;
+  bool keep_shadow = false;  // --keep-shadow: the --shadow database is left for inspection
+  // --set NAME=VALUE: settings of the reviewing session, in order.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 struct ParseResult {
@@ -38,7 +48,9 @@ struct ParseResult {
 };
 
 // Parses the arguments after argv[0]:
-//   review [--dsn DSN] [--format markdown|json] [--in-transaction] FILE...
+//   review [--dsn DSN | --production DSN [--shadow DSN] [--pg-bindir DIR]]
+//          [--format markdown|json|sarif|github] [--in-transaction]
+//          [--set NAME=VALUE]... FILE...
 // Options may come before or after the command and may be written --opt=value;
 // "--" ends the options.  --help / -h and --version win over everything else
 // (the command and files are then not required).
@@ -47,7 +59,8 @@ ParseResult parse_args(const std::vector<std::string>& args);
 // The usage text, ending with a newline.
 std::string usage();
 
-// "json" / "markdown", as report() expects it.
+// "json" / "markdown", as report() expects it ("sarif" and "github" are
+// rendered by the program itself, from review()).
 const char* format_name(Format f);
 
 struct ReadResult {

@@ -73,11 +73,13 @@ mg_model_init(MgModel *m, const char *command)
 {
 	const char *query = m->query;
 	const char *text = m->text;
+	bool		use_overrides = m->use_overrides;
 
 	memset(m, 0, sizeof(*m));
 	m->command = command;
 	m->query = query;
 	m->text = text;
+	m->use_overrides = use_overrides;
 	m->in_transaction_block = IsTransactionBlock();
 }
 
@@ -132,7 +134,7 @@ add_rel(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
 		MgLockedRelation *r = &m->rels[m->nrels];
 
 		memset(r, 0, sizeof(*r));
-		if (!mg_table_facts(relid, &r->table))
+		if (!mg_table_facts_with(relid, &r->table, m->use_overrides))
 			return NULL;
 		r->lock = lock;
 		r->effect = effect;
@@ -1758,7 +1760,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
 					op->type_sql = format_type_with_typemod(typid, typmod);
 					op->cascade = cmd->behavior == DROP_CASCADE;
-					op->column_empty = mg_column_all_null(relid, attnum);
+					{
+						double		null_frac;
+
+						if (m->use_overrides && mg_overridden_null_frac(relid, attnum, &null_frac))
+							op->column_empty = null_frac >= 1.0;
+						else
+							op->column_empty = mg_column_all_null(relid, attnum);
+					}
 				}
 				break;
 			case AT_DropConstraint:

@@ -37,6 +37,16 @@ void mg_current_settings(MgSettings *settings);
 // row and size estimates, whether this transaction created it.  Takes no lock
 // and never raises an error for a relation that vanished: it returns false.
 bool mg_table_facts(Oid relid, MgTable *table);
+// The same, with the facts a superuser set for plan()/review()/report() in
+// place of the live ones when use_overrides is true (facts_override.cpp).
+// Only the SQL review functions pass true: the hook never does.
+bool mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides);
+
+// Production's facts set by migration-guard review --production in its shadow
+// server (facts_override.cpp): row and byte estimates of a relation with
+// storage, null fraction of a column.  False when none was set.
+bool mg_overridden_table_facts(Oid relid, int64 *rows, int64 *bytes);
+bool mg_overridden_null_frac(Oid relid, AttrNumber attnum, double *null_frac);
 
 // Calls fn for the pg_index row of every index of relid.
 void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);
@@ -62,6 +72,13 @@ typedef struct MgModel
 	const char *query;			/* the whole source string: parse locations point into it */
 	const char *text;			/* the statement alone */
 	bool		in_transaction_block;
+	/*
+	 * Read the facts a superuser overrode (production's, in a shadow server)
+	 * instead of the live ones.  Set only by plan(), plan_locks(), review()
+	 * and report(); the hook's models leave it false, so that an override
+	 * can never change what the run-time guard decides.
+	 */
+	bool		use_overrides;
 	MgLockedRelation *rels;		/* the main target first */
 	Oid		   *relids;
 	int			nrels;

@@ -128,16 +128,19 @@ row_width(Oid relid, int natts)
 
 /* Rows and bytes of one relation with storage. */
 static void
-estimate_leaf(Oid relid, int64 *rows, int64 *bytes)
+estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 {
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	HeapTuple	tp;
 	Form_pg_class cls;
 	int64		main_bytes;
 	double		blocks;
 	double		density;
 
+	if (use_overrides && mg_overridden_table_facts(relid, rows, bytes))
+		return;
 	*rows = 0;
 	*bytes = 0;
+	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tp))
 		return;
 	cls = (Form_pg_class) GETSTRUCT(tp);
@@ -309,6 +312,12 @@ collect_invalid(HeapTuple tup, void *arg)
 bool
 mg_table_facts(Oid relid, MgTable *table)
 {
+	return mg_table_facts_with(relid, table, false);
+}
+
+bool
+mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides)
+{
 	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Form_pg_class cls;
 
@@ -346,7 +355,7 @@ mg_table_facts(Oid relid, MgTable *table)
 
 			if (child == relid || get_rel_relkind(child) == RELKIND_PARTITIONED_TABLE)
 				continue;
-			estimate_leaf(child, &rows, &bytes);
+			estimate_leaf(child, &rows, &bytes, use_overrides);
 			table->rows += rows;
 			table->bytes += bytes;
 		}
@@ -371,6 +380,6 @@ mg_table_facts(Oid relid, MgTable *table)
 		table->npartitions = nested ? 0 : n;
 	}
 	else
-		estimate_leaf(relid, &table->rows, &table->bytes);
+		estimate_leaf(relid, &table->rows, &table->bytes, use_overrides);
 	return true;
 }

@@ -323,6 +323,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 		s->tx = stp->tx;
 		s->transaction_control = IsA(rs->stmt, TransactionStmt);
 		memset(&m, 0, sizeof(m));
+		m.use_overrides = true;
 		if (mg_analyze(rs->stmt, sql, text, &m))
 		{
 			s->modelled = true;

@@ -136,6 +136,7 @@ mg_plan(PG_FUNCTION_ARGS)
 		values[1] = CStringGetTextDatum(text);
 		nulls[1] = false;
 		memset(&m, 0, sizeof(m));
+		m.use_overrides = true;
 		if (!mg_analyze(rs->stmt, sql, text, &m))
 		{
 			values[2] = CStringGetTextDatum(GetCommandTagName(CreateCommandTag(rs->stmt)));
@@ -210,6 +211,7 @@ mg_plan_locks(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		stmt_no++;
 		memset(&m, 0, sizeof(m));
+		m.use_overrides = true;
 		if (!mg_analyze(rs->stmt, sql, mg_raw_statement_text(sql, rs), &m))
 			continue;
 		for (int i = 0; i < m.nrels; i++)

@@ -184,6 +184,58 @@ expect "markdown, two files: a header line per file" \
   bash -c 'grep -qF -- "<!-- $1 -->" "$3" && grep -qF -- "<!-- $2 -->" "$3"' _ \
   "$m/001_safe.sql" "$m/002_index.sql" "$tmp/out"
 
+# ---------------------------------------------------------------- CI formats
+cli review --dsn "$DSN" --format github "$m/001_safe.sql" "$m/002_index.sql"
+expect "--format github: exit 1 for the unsafe index" status_is 1
+expect "--format github: an ::error command on line 2 (after the comment), column 1, with the rule as title" \
+  grep -qE "^::error file=$m/002_index.sql,line=2,col=1,endLine=2,endColumn=34,title=migration_guard index_not_concurrent \(public.big\)::creating index" "$tmp/out"
+expect "--format github: the message's line breaks are escaped (one command per line)" \
+  bash -c '! grep -v "^::" "$1"' _ "$tmp/out"
+expect "--format github: the safe file has no annotation" bash -c '! grep -q "001_safe" "$1"' _ "$tmp/out"
+
+cli review --dsn "$DSN" --format sarif "$m/001_safe.sql" "$m/002_index.sql"
+expect "--format sarif: exit 1 for the unsafe index" status_is 1
+sarif_valid() {
+  python3 - "$tmp/out" "$m" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+assert log["version"] == "2.1.0", log.get("version")
+assert log["$schema"].endswith("sarif-2.1.0.json")
+assert len(log["runs"]) == 1
+run = log["runs"][0]
+driver = run["tool"]["driver"]
+assert driver["name"] == "migration-guard"
+ids = [r["id"] for r in driver["rules"]]
+assert "index_not_concurrent" in ids and len(ids) >= 20, ids
+for r in driver["rules"]:
+    assert r["shortDescription"]["text"] and r["defaultConfiguration"]["level"] in ("error", "warning", "note")
+uris = [a["location"]["uri"] for a in run["artifacts"]]
+assert [u.endswith("001_safe.sql") for u in uris] == [True, False] and uris[1].endswith("002_index.sql"), uris
+assert run["results"], "no results"
+for res in run["results"]:
+    assert res["ruleId"] in ids and res["level"] in ("error", "warning", "note") and res["message"]["text"]
+    assert ids[res["ruleIndex"]] == res["ruleId"]
+    loc = res["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"].endswith("002_index.sql")
+    assert loc["region"]["startLine"] == 2 and loc["region"]["startColumn"] == 1, loc
+first = [r for r in run["results"] if r["ruleId"] == "index_not_concurrent"][0]
+assert first["level"] == "error"
+PY
+}
+expect "--format sarif: SARIF 2.1.0 with rules, artifacts and results on line 2, column 1" sarif_valid
+
+cli review --dsn "$DSN" --format sarif "$m/001_safe.sql"
+expect "--format sarif, nothing to say: exit 0, a run with no results" \
+  bash -c '[ "$1" -eq 0 ] && python3 -c "import json,sys; r=json.load(open(sys.argv[1]))[\"runs\"][0]; assert r[\"results\"] == []" "$2"' _ "$rc" "$tmp/out"
+
+cli review --dsn "$DSN" --set migration_guard.large_table_rows=100000 --set migration_guard.large_table_size=1GB "$m/002_index.sql"
+expect "--set: a higher threshold makes the table small (exit 0)" status_is 0
+cli review --dsn "$DSN" --set no_such_setting_x "$m/002_index.sql"
+expect "--set without =: usage error (exit 2)" status_is 2
+cli review --dsn "$DSN" --set migration_guard.mode=bogus "$m/002_index.sql"
+expect "--set with a bad value: the server's message, exit 2" \
+  bash -c '[ "$1" -eq 2 ] && grep -q "migration-guard: --set migration_guard.mode=bogus: invalid value" "$2"' _ "$rc" "$tmp/err"
+
 cli review --dsn "$DSN" "$m/nonexistent.sql"
 expect "unreadable file: exit 2" status_is 2
 expect "unreadable file: message with the reason" \

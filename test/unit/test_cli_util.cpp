@@ -102,6 +102,53 @@ TEST(CliParseArgs, UsageErrors) {
       << missing_value.error;
 }
 
+TEST(CliParseArgs, CiFormats) {
+  EXPECT_EQ(parse_args({"review", "--format", "sarif", "a.sql"}).options.format, Format::Sarif);
+  EXPECT_EQ(parse_args({"review", "--format=github", "a.sql"}).options.format, Format::Github);
+  ParseResult bad = parse_args({"review", "--format", "SARIF", "a.sql"});
+  EXPECT_FALSE(bad.ok);
+  EXPECT_NE(bad.error.find("markdown, json, sarif or github"), std::string::npos) << bad.error;
+}
+
+TEST(CliParseArgs, Production) {
+  ParseResult r = parse_args({"review", "--production", "host=prod", "--shadow=dbname=s",
+                              "--keep-shadow", "--set", "migration_guard.large_table_rows=10",
+                              "--set=lock_timeout=1s", "a.sql"});
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.options.production_dsn, "host=prod");
+  EXPECT_EQ(r.options.shadow_dsn, "dbname=s");
+  EXPECT_TRUE(r.options.keep_shadow);
+  ASSERT_EQ(r.options.settings.size(), 2u);
+  EXPECT_EQ(r.options.settings[0].first, "migration_guard.large_table_rows");
+  EXPECT_EQ(r.options.settings[0].second, "10");
+  EXPECT_EQ(r.options.settings[1].first, "lock_timeout");
+  EXPECT_EQ(r.options.settings[1].second, "1s");
+
+  ParseResult b = parse_args({"review", "--production", "p", "--pg-bindir", "/usr/bin", "a.sql"});
+  ASSERT_TRUE(b.ok) << b.error;
+  EXPECT_EQ(b.options.pg_bindir, "/usr/bin");
+
+  struct Bad {
+    std::vector<std::string> args;
+    const char* says;
+  } bad[] = {
+      {{"review", "--production", "p", "--dsn", "d", "a.sql"}, "exclude each other"},
+      {{"review", "--shadow", "s", "a.sql"}, "--shadow only goes with --production"},
+      {{"review", "--pg-bindir", "/x", "a.sql"}, "--pg-bindir only goes with --production"},
+      {{"review", "--production", "p", "--shadow", "s", "--pg-bindir", "/x", "a.sql"},
+       "exclude each other"},
+      {{"review", "--production", "p", "--keep-shadow", "a.sql"}, "--keep-shadow only goes"},
+      {{"review", "--production", "", "a.sql"}, "needs a connection string"},
+      {{"review", "--set", "novalue", "a.sql"}, "NAME=VALUE"},
+      {{"review", "--set", "=x", "a.sql"}, "NAME=VALUE"},
+  };
+  for (const Bad& b2 : bad) {
+    ParseResult p = parse_args(b2.args);
+    EXPECT_FALSE(p.ok) << b2.says;
+    EXPECT_NE(p.error.find(b2.says), std::string::npos) << p.error;
+  }
+}
+
 TEST(CliParseArgs, PrefixOfAnOptionIsNotTheOption) {
   EXPECT_FALSE(parse_args({"review", "--dsnx", "a.sql"}).ok);
   EXPECT_FALSE(parse_args({"review", "--in-transactions", "a.sql"}).ok);
@@ -109,9 +156,12 @@ TEST(CliParseArgs, PrefixOfAnOptionIsNotTheOption) {
 
 TEST(CliUsage, MentionsTheSynopsisAndExitStatus) {
   std::string u = usage();
-  EXPECT_NE(u.find("migration-guard review [--dsn DSN] [--format markdown|json] "
+  EXPECT_NE(u.find("migration-guard review [--dsn DSN] [--format FORMAT] "
                    "[--in-transaction] FILE..."),
             std::string::npos);
+  EXPECT_NE(u.find("migration-guard review --production DSN"), std::string::npos);
+  EXPECT_NE(u.find("sarif"), std::string::npos);
+  EXPECT_NE(u.find("github"), std::string::npos);
   EXPECT_NE(u.find("Exit status"), std::string::npos);
   EXPECT_EQ(u.back(), '\n');
   EXPECT_STREQ(format_name(Format::Json), "json");
