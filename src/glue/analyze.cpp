@@ -169,8 +169,11 @@ add_op(MgModel *m, MgOpKind kind, Oid relid)
 
 		m->ops = (MgOperation *) (m->ops ? repalloc(m->ops, sizeof(MgOperation) * newmax)
 								  : palloc(sizeof(MgOperation) * newmax));
+		m->op_relids = (Oid *) (m->op_relids ? repalloc(m->op_relids, sizeof(Oid) * newmax)
+								: palloc(sizeof(Oid) * newmax));
 		m->maxops = newmax;
 	}
+	m->op_relids[m->nops] = relid;
 	op = &m->ops[m->nops++];
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -500,6 +503,21 @@ owns_database(void)
 #endif
 }
 
+bool
+mg_relation_visible(Oid relid)
+{
+	AclMode		any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+		ACL_REFERENCES | ACL_TRIGGER;
+
+#if PG_VERSION_NUM >= 170000
+	any |= ACL_MAINTAIN;
+#endif
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		return false;
+	/* Ownership counts even when the owner revoked its own privileges. */
+	return owns_relation(relid) || pg_class_aclcheck(relid, GetUserId(), any) == ACLCHECK_OK;
+}
+
 /* Whether the role may VACUUM or CLUSTER relid (owner, or MAINTAIN from 17 on). */
 static bool
 may_maintain(Oid relid)
@@ -625,6 +643,7 @@ model_reindex_many(MgModel *m, ReindexStmt *stmt, bool concurrent)
 			return;
 	}
 	tables = tables_processed(kind, nspid, concurrent);
+	m->acts_by_right = true;
 	foreach(lc, tables)
 		model_reindex_table(m, lfirst_oid(lc), concurrent);
 	list_free(tables);
@@ -636,6 +655,8 @@ model_vacuum_full_all(MgModel *m)
 {
 	List	   *tables = tables_processed(MANY_VACUUM_FULL, InvalidOid, false);
 	ListCell   *lc;
+
+	m->acts_by_right = true;
 
 	foreach(lc, tables)
 	{
@@ -670,6 +691,7 @@ model_cluster_all(MgModel *m)
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
+	m->acts_by_right = true;
 	foreach(lc, tables)
 	{
 		Oid			relid = lfirst_oid(lc);
@@ -823,6 +845,8 @@ model_alter_domain(MgModel *m, AlterDomainStmt *stmt, const char *text)
 		ReleaseSysCache(tt);
 	}
 	uses = domain_uses(domainoid, NIL, 0);
+	/* The server checks the domain's ownership, not the tables'. */
+	m->acts_by_right = true;
 	foreach(lc, uses)
 	{
 		DomainUse  *use = (DomainUse *) lfirst(lc);

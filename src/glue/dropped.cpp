@@ -68,12 +68,26 @@ mg_column_stats(Oid relid, AttrNumber attnum, double *null_frac, int *avg_width)
 	return true;
 }
 
-/* Whether the statistics say every value of the column is NULL. */
+/*
+ * Whether the statistics say every value of the column is NULL.  Only for a
+ * role that may read the column (ownership counts): pg_stats hides the
+ * statistics of the others, and whether a finding appears must not tell them.
+ */
 bool
 mg_column_all_null(Oid relid, AttrNumber attnum)
 {
 	double		null_frac = 0;
+	bool		may_read;
 
+#if PG_VERSION_NUM >= 160000
+	may_read = object_ownercheck(RelationRelationId, relid, GetUserId());
+#else
+	may_read = pg_class_ownercheck(relid, GetUserId());
+#endif
+	if (!may_read)
+		may_read = pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+	if (!may_read)
+		return false;
 	return mg_column_stats(relid, attnum, &null_frac, NULL) && null_frac >= 1.0;
 }
 

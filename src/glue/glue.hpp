@@ -84,9 +84,21 @@ typedef struct MgModel
 	int			nrels;
 	int			maxrels;
 	MgOperation *ops;
+	Oid		   *op_relids;		/* the table of each operation */
 	int			nops;
 	int			maxops;
+	/*
+	 * The statement acts on the tables it lists by a right of its own, which
+	 * the model already checked: the database owner's VACUUM FULL or REINDEX
+	 * DATABASE, the domain owner's ALTER DOMAIN.  Otherwise the hook says
+	 * nothing about a table the role has no privilege on (the server refuses
+	 * the statement with its own error).
+	 */
+	bool		acts_by_right;
 } MgModel;
+
+/* Whether the role owns relid or holds any privilege on it (analyze.cpp). */
+bool		mg_relation_visible(Oid relid);
 
 /*
  * Fills *m for one raw or utility parse tree; false when the statement is not

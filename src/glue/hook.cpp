@@ -73,27 +73,26 @@ judge(PlannedStmt *pstmt, const char *queryString)
 		return NULL;
 
 	/*
-	 * A role with no privilege at all on the target cannot see it: the server
-	 * refuses the statement with its own error, and our messages would only
-	 * tell the table's size.
+	 * Every relation is judged, the first as much as the others, and
+	 * ownership counts even when the owner revoked its own privileges.  Of a
+	 * table the role has no privilege at all on, the hook says nothing: the
+	 * server refuses the statement with its own error, and our messages
+	 * would only tell the table's size.  (A statement that acts on tables by
+	 * a right of its own, checked by the model, keeps them all.)
 	 */
-	if (model->nrels > 0)
+	if (!model->acts_by_right)
 	{
-		bool		missing = false;
+		int			kept = 0;
 
-		AclMode		any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
-			ACL_REFERENCES | ACL_TRIGGER;
-
-#if PG_VERSION_NUM >= 140000
-		if (pg_class_aclcheck_ext(model->relids[0], GetUserId(), any, &missing) != ACLCHECK_OK ||
-			missing)
-			return NULL;
-#else
-		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(model->relids[0])) ||
-			pg_class_aclcheck(model->relids[0], GetUserId(), any) != ACLCHECK_OK)
-			return NULL;
-		(void) missing;
-#endif
+		for (int i = 0; i < model->nops; i++)
+		{
+			if (!mg_relation_visible(model->op_relids[i]))
+				continue;
+			model->ops[kept] = model->ops[i];
+			model->op_relids[kept] = model->op_relids[i];
+			kept++;
+		}
+		model->nops = kept;
 	}
 	mg_note_predicted_rewrites(model);
 	if (model->nops == 0)

@@ -340,15 +340,24 @@ mg_guard_locks(const MgModel *m)
 
 	/*
 	 * Take no lock, even a conditional one, on the tables of a role that may
-	 * not change them: the server's own permission check comes first.
+	 * not change them: the server's own permission check comes first.  The
+	 * target must be the role's own; every other table the statement locks
+	 * (a referenced table, a partition) one it holds a privilege on -- unless
+	 * the statement acts on them by a right the model checked (ALTER DOMAIN).
 	 */
+	if (!m->acts_by_right)
+	{
 #if PG_VERSION_NUM >= 160000
-	if (!object_ownercheck(RelationRelationId, m->relids[0], GetUserId()))
-		return;
+		if (!object_ownercheck(RelationRelationId, m->relids[0], GetUserId()))
+			return;
 #else
-	if (!pg_class_ownercheck(m->relids[0], GetUserId()))
-		return;
+		if (!pg_class_ownercheck(m->relids[0], GetUserId()))
+			return;
 #endif
+		for (int i = 1; i < m->nrels; i++)
+			if (!mg_relation_visible(m->relids[i]))
+				return;
+	}
 	if (mg_on_lock_conflict != MG_CONFLICT_POLL && !any_conflict(m))
 		return;
 	if (mg_on_lock_conflict == MG_CONFLICT_POLL)
