@@ -204,6 +204,58 @@ add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cau
 }
 
 /*
+ * Plain inheritance: a statement on a parent that recurses (no ONLY) acts on
+ * every child's rows too: TRUNCATE empties them, SET NOT NULL and ADD
+ * CONSTRAINT ... CHECK scan them.  A partitioned table's facts are the sum of
+ * its leaves; the children of plain inheritance are judged each on its own:
+ * each operation of kind MG_OP_TRUNCATE, MG_OP_SET_NOT_NULL or
+ * MG_OP_ADD_CONSTRAINT (a CHECK, when with_checks) made on the parent since
+ * first_op is repeated on every child, with the child's facts and the same
+ * lock.
+ */
+static void
+repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lock,
+							   bool with_checks)
+{
+	List	   *all;
+	ListCell   *lc;
+	int			nops = m->nops;
+
+	if (get_rel_relkind(parent) != RELKIND_RELATION || !has_subclass(parent))
+		return;
+	all = find_all_inheritors(parent, NoLock, NULL);
+	foreach(lc, all)
+	{
+		Oid			child = lfirst_oid(lc);
+
+		if (child == parent)
+			continue;
+		for (int i = first_op; i < nops; i++)
+		{
+			MgOperation copy = m->ops[i];
+			MgOperation *op;
+			MgTable		facts;
+
+			if (m->op_relids[i] != parent)
+				continue;
+			if (!(copy.kind == MG_OP_TRUNCATE || copy.kind == MG_OP_SET_NOT_NULL ||
+				  (with_checks && copy.kind == MG_OP_ADD_CONSTRAINT && copy.contype == 'c')))
+				continue;
+			if (!add_rel(m, child, lock,
+						 copy.kind == MG_OP_TRUNCATE ? EFFECT_TRUNCATE : EFFECT_SCAN,
+						 "inherited from the parent"))
+				break;
+			op = add_op(m, copy.kind, child);
+			if (op == NULL)
+				break;
+			facts = op->table;
+			*op = copy;
+			op->table = facts;
+		}
+	}
+}
+
+/*
  * Takes AccessShareLock on relid if nobody is in the way, so that the
  * relation may be opened; never waits.  Pair with release_peek().
  */
@@ -1837,6 +1889,22 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		}
 	}
 
+	/* ... and on an inheritance parent, to each child's rows (unless ONLY). */
+	if (!partitioned && stmt->relation->inh)
+	{
+		bool		no_inherit = false;
+
+		foreach(lc, stmt->cmds)
+		{
+			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+			if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+				((Constraint *) cmd->def)->is_no_inherit)
+				no_inherit = true;
+		}
+		repeat_on_inheritance_children(m, relid, 0, lock, !no_inherit);
+	}
+
 	/* ALTER TABLE on a partitioned table recurses with the same lock, unless ONLY. */
 	if (partitioned && stmt->relation->inh)
 	{
@@ -2047,7 +2115,10 @@ model_truncate(MgModel *m, TruncateStmt *stmt)
 		op->cascade = stmt->behavior == DROP_CASCADE;
 		relids = lappend_oid(relids, relid);
 		if (rv->inh)
+		{
 			add_partitions(m, relid, AccessExclusiveLock, EFFECT_TRUNCATE, NULL);
+			repeat_on_inheritance_children(m, relid, m->nops - 1, AccessExclusiveLock, false);
+		}
 	}
 	if (stmt->behavior == DROP_CASCADE && relids != NIL)
 	{
