@@ -248,4 +248,36 @@ SET migration_guard.history_retention = -1;
 DROP TABLE hist_retention;
 SELECT username, command FROM migration_guard.history ORDER BY id;
 CALL quietly('TRUNCATE migration_guard.history');
+
+-- A view's definition is captured schema-qualified, so that the rollback
+-- replays under any search_path; a re-created sequence gets its owner and
+-- its grants back.
+CREATE ROLE regress_hist_owner;
+CREATE SCHEMA hist_app;
+SET search_path = hist_app, public;
+CREATE TABLE src (a int);
+CREATE VIEW v AS SELECT a FROM src;
+CREATE SEQUENCE s;
+ALTER SEQUENCE s OWNER TO regress_hist_owner;
+GRANT USAGE ON SEQUENCE s TO PUBLIC;
+SELECT pg_get_viewdef('v'::regclass) AS view_before \gset
+SELECT relacl::text AS acl_before FROM pg_class WHERE oid = 's'::regclass \gset
+SELECT now() AS drops_start \gset
+DROP VIEW v;
+DROP SEQUENCE s;
+RESET search_path;
+SELECT migration_guard.rollback_script(:'drops_start'::timestamptz) AS script \gset
+SELECT regexp_replace(:'script', '#[0-9]+', '#N', 'g') AS rollback_script;
+SET migration_guard.mode = off;
+:script
+SET migration_guard.mode = warn;
+SET search_path = hist_app, public;
+SELECT pg_get_viewdef('hist_app.v'::regclass) = :'view_before' AS same_view,
+       (SELECT rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+         WHERE c.oid = 'hist_app.s'::regclass) AS sequence_owner,
+       (SELECT relacl::text FROM pg_class WHERE oid = 'hist_app.s'::regclass) = :'acl_before' AS same_grants;
+RESET search_path;
+DROP SCHEMA hist_app CASCADE;
+DROP ROLE regress_hist_owner;
+CALL quietly('TRUNCATE migration_guard.history');
 ALTER DATABASE :"DBNAME" RESET migration_guard.history;

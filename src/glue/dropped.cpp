@@ -150,8 +150,21 @@ mg_view_create_sql(Oid relid)
 	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) || name == NULL ||
 		!OidIsValid(nsp))
 		return NULL;
-	/* " SELECT ...;" with the view's own column names, as pg_dump shows it. */
-	def = DirectFunctionCall1(pg_get_viewdef, ObjectIdGetDatum(relid));
+	/*
+	 * " SELECT ...;" with the view's own column names, as pg_dump shows it,
+	 * and every name schema-qualified, as pg_dump does too: deparsed with a
+	 * search_path of pg_catalog alone, so that the statement replays the same
+	 * under any search_path.  An error in between is cleaned up by the
+	 * (sub)transaction's abort, which restores search_path.
+	 */
+	{
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		def = DirectFunctionCall1(pg_get_viewdef, ObjectIdGetDatum(relid));
+		AtEOXact_GUC(true, nestlevel);
+	}
 	return psprintf("CREATE %s %s%s AS\n%s",
 					relkind == RELKIND_VIEW ? "VIEW" : "MATERIALIZED VIEW",
 					quote_qualified_identifier(get_namespace_name(nsp), name),
@@ -159,8 +172,59 @@ mg_view_create_sql(Oid relid)
 }
 
 /*
- * The statements that create sequence relid again, at its current value,
- * or NULL.
+ * "\nALTER SEQUENCE name OWNER TO role;" and a GRANT for each privilege
+ * granted on sequence relid (its ACL), so that the re-created sequence is the
+ * application's again.  name is quoted already.
+ */
+static char *
+sequence_owner_and_grants_sql(Oid relid, const char *name)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	StringInfoData buf;
+	Oid			owner;
+	bool		isnull;
+	Datum		acldatum;
+
+	initStringInfo(&buf);
+	if (!HeapTupleIsValid(tp))
+		return buf.data;
+	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+	appendStringInfo(&buf, "\nALTER SEQUENCE %s OWNER TO %s;", name,
+					 quote_identifier(GetUserNameFromId(owner, false)));
+	acldatum = SysCacheGetAttr(RELOID, tp, Anum_pg_class_relacl, &isnull);
+	if (!isnull)
+	{
+		Acl		   *acl = DatumGetAclPCopy(acldatum);
+		AclItem    *items = ACL_DAT(acl);
+		int			n = ACL_NUM(acl);
+
+		for (int i = 0; i < n; i++)
+		{
+			AclMode		privs = ACLITEM_GET_PRIVS(items[i]);
+			AclMode		goptions = ACLITEM_GET_GOPTIONS(items[i]);
+			const char *grantee = items[i].ai_grantee == ACL_ID_PUBLIC ? "PUBLIC"
+				: quote_identifier(GetUserNameFromId(items[i].ai_grantee, false));
+			static const struct
+			{
+				AclMode		bit;
+				const char *name;
+			}			kinds[] = {{ACL_USAGE, "USAGE"}, {ACL_SELECT, "SELECT"}, {ACL_UPDATE, "UPDATE"}};
+
+			if (items[i].ai_grantee == owner)
+				continue;		/* the owner's own, implicit */
+			for (int k = 0; k < (int) lengthof(kinds); k++)
+				if (privs & kinds[k].bit)
+					appendStringInfo(&buf, "\nGRANT %s ON SEQUENCE %s TO %s%s;", kinds[k].name, name,
+									 grantee, (goptions & kinds[k].bit) ? " WITH GRANT OPTION" : "");
+		}
+	}
+	ReleaseSysCache(tp);
+	return buf.data;
+}
+
+/*
+ * The statements that create sequence relid again, with its owner and
+ * grants, at its current value, or NULL.
  */
 static char *
 sequence_create_sql(Oid relid)
@@ -189,8 +253,9 @@ sequence_create_sql(Oid relid)
 	 * checks the privilege and would fail the DROP: without it, the position
 	 * is not recorded.
 	 */
+	sql = psprintf("%s%s", sql, sequence_owner_and_grants_sql(relid, name));
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | ACL_USAGE) != ACLCHECK_OK)
-		return psprintf("%s  -- its position was not readable by the role that dropped it", sql);
+		return psprintf("%s\n-- its position was not readable by the role that dropped it", sql);
 	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
 	fcinfo->args[0].value = ObjectIdGetDatum(relid);
 	fcinfo->args[0].isnull = false;
