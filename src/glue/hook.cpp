@@ -171,6 +171,86 @@ static void run_judged(PlannedStmt *pstmt, const char *queryString,
 static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
 							LocalTransactionId timeout_lxid);
 
+/*
+ * The rename race.  The statement was judged against the relation its name
+ * denoted then; the server resolves the name again when it takes its lock,
+ * and a rename committed while the statement waited (a session that renamed
+ * the judged table away and another table to its name, and held both locks)
+ * would let it act on a table it was not judged against.  So the statement's
+ * lock on its target is taken here, after the ownership check the server's
+ * own callbacks make first, and the name is resolved again once it is held:
+ * if it now denotes another relation, that one is judged (in enforce,
+ * rejected like any other), and its lock taken in turn.  What remains: the
+ * other relations of a multi-table statement are resolved again by the
+ * server only (their lock is not taken here, to keep the server's order).
+ */
+/* Takes the lock; a lock timeout's error names who was in the way. */
+static void
+lock_or_explain(const MgModel *model, Oid relid, LOCKMODE mode, int timeout_nestlevel)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		LockRelationOid(relid, mode);
+	}
+	PG_CATCH();
+	{
+		if (mg_explains_lock_timeouts(timeout_nestlevel))
+			mg_explain_lock_timeout(model, cxt, timeout_nestlevel >= 0);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+static MgModel *
+lock_target_and_rejudge(PlannedStmt *pstmt, const char *queryString, MgModel *model,
+						MgUndo **undo, int timeout_nestlevel)
+{
+	for (int attempt = 0; attempt < 3; attempt++)
+	{
+		Oid			relid;
+		LOCKMODE	mode;
+		MgModel    *fresh;
+
+		if (model->nrels == 0 || model->acts_by_right)
+			return model;
+		relid = model->relids[0];
+		mode = (LOCKMODE) model->rels[0].lock;
+		if (mode == NoLock || !SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+			return model;
+#if PG_VERSION_NUM >= 160000
+		if (!object_ownercheck(RelationRelationId, relid, GetUserId()))
+			return model;
+#else
+		if (!pg_class_ownercheck(relid, GetUserId()))
+			return model;
+#endif
+		lock_or_explain(model, relid, mode, timeout_nestlevel);
+
+		/* Held now: the name resolves as the server will resolve it. */
+		fresh = (MgModel *) palloc0(sizeof(MgModel));
+		if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), fresh) ||
+			fresh->nrels == 0 || fresh->relids[0] == relid)
+			return model;
+
+		/* Another relation now bears the name: judge it. */
+		model = judge(pstmt, queryString);
+		if (model == NULL)
+			return NULL;
+		if (undo && *undo && recording())
+			*undo = mg_prepare_undo(model, pstmt->utilityStmt);
+		mg_check_held_locks_ddl(model);
+		mg_guard_locks(model);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("the relation named by the statement kept changing while it waited for its lock"),
+			 errdetail("Another session renamed relations to and from the name three times in a row."),
+			 errhint("Run the statement again.")));
+	return model;				/* keep the compiler quiet */
+}
+
 /* Statements that commit and start transactions of their own, one per table. */
 static bool
 runs_own_transactions(Node *parsetree)
@@ -246,6 +326,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 				mg_guard_locks(model);
 				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
 				timeout_lxid = mg_current_lxid();
+				model = lock_target_and_rejudge(pstmt, queryString, model, &undo,
+												timeout_nestlevel);
 			}
 			break;
 		case T_ViewStmt:
