@@ -1384,13 +1384,11 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
-#if PG_VERSION_NUM >= 150000
 			case AT_SetAccessMethod:
 				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
 				op->object_name = cmd->name;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
 				break;
-#endif
 			case AT_SetTableSpace:
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
 				break;
@@ -1891,13 +1889,6 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			{
 				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
 
-#if PG_VERSION_NUM >= 140000
-				ObjectType	objtype = stmt->objtype;
-#else
-				ObjectType	objtype = stmt->relkind;
-#endif
-
-				(void) objtype;
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				model_alter_table(m, stmt);
 			}

@@ -838,10 +838,8 @@ undo_created_object(MgUndo *u, Node *parsetree)
 				CreateTrigStmt *ct = (CreateTrigStmt *) parsetree;
 				Oid			relid = ct->relation ? RangeVarGetRelid(ct->relation, NoLock, true) : InvalidOid;
 
-#if PG_VERSION_NUM >= 140000
 				if (ct->replace)
 					break;		/* CREATE OR REPLACE TRIGGER: the trigger before is not recorded */
-#endif
 				if (OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 				{
 					u->temporary = true;

@@ -80,20 +80,12 @@ judge(PlannedStmt *pstmt, const char *queryString)
 	if (model->nrels > 0)
 	{
 		bool		missing = false;
-
 		AclMode		any = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
 			ACL_REFERENCES | ACL_TRIGGER;
 
-#if PG_VERSION_NUM >= 140000
 		if (pg_class_aclcheck_ext(model->relids[0], GetUserId(), any, &missing) != ACLCHECK_OK ||
 			missing)
 			return NULL;
-#else
-		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(model->relids[0])) ||
-			pg_class_aclcheck(model->relids[0], GetUserId(), any) != ACLCHECK_OK)
-			return NULL;
-		(void) missing;
-#endif
 	}
 	mg_note_predicted_rewrites(model);
 	if (model->nops == 0)
@@ -156,16 +148,12 @@ bare_model(PlannedStmt *pstmt, const char *queryString)
 }
 
 static void run_statement(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 						  bool readOnlyTree,
-#endif
 						  ProcessUtilityContext context, ParamListInfo params,
 						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
 
 static void run_judged(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 					   bool readOnlyTree,
-#endif
 					   ProcessUtilityContext context, ParamListInfo params,
 					   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
 					   JudgedRun *run);
@@ -174,9 +162,7 @@ static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int t
 
 static void
 process_utility(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 				bool readOnlyTree,
-#endif
 				ProcessUtilityContext context, ParamListInfo params,
 				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
@@ -283,9 +269,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 	if (model == NULL)
 	{
 		run_statement(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 					  readOnlyTree,
-#endif
 					  context, params, queryEnv, dest, qc);
 		return;
 	}
@@ -296,9 +280,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 	run.capture = IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) ||
 		IsA(parsetree, DropOwnedStmt);
 	run_judged(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 			   readOnlyTree,
-#endif
 			   context, params, queryEnv, dest, qc, &run);
 }
 
@@ -310,9 +292,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
  */
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 				  bool readOnlyTree,
-#endif
 				  ProcessUtilityContext context, ParamListInfo params,
 				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
@@ -322,9 +302,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	if (judged_depth == 0)
 	{
 		process_utility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 						readOnlyTree,
-#endif
 						context, params, queryEnv, dest, qc);
 		return;
 	}
@@ -333,9 +311,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_TRY();
 	{
 		process_utility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 						readOnlyTree,
-#endif
 						context, params, queryEnv, dest, qc);
 	}
 	PG_CATCH();
@@ -367,9 +343,7 @@ end_judged(const JudgedRun *run, const MgModel *saved_model, bool failed)
  */
 static void
 run_judged(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 		   bool readOnlyTree,
-#endif
 		   ProcessUtilityContext context, ParamListInfo params,
 		   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
 		   JudgedRun *run)
@@ -394,9 +368,7 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 	PG_TRY();
 	{
 		run_statement(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 					  readOnlyTree,
-#endif
 					  context, params, queryEnv, dest, qc);
 		after_statement(run->model, run->undo, parsetree, run->timeout_nestlevel,
 						run->timeout_lxid);
@@ -432,23 +404,17 @@ after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestl
 
 static void
 run_statement(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 			  bool readOnlyTree,
-#endif
 			  ProcessUtilityContext context, ParamListInfo params,
 			  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
 	if (prev_ProcessUtility)
 		prev_ProcessUtility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 							readOnlyTree,
-#endif
 							context, params, queryEnv, dest, qc);
 	else
 		standard_ProcessUtility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 								readOnlyTree,
-#endif
 								context, params, queryEnv, dest, qc);
 }
 

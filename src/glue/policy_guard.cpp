@@ -39,13 +39,7 @@ may_weaken(const char *name, GucSource source)
 	/* Without a transaction we cannot read the privileges: ask for a SET. */
 	if (!IsTransactionState() || !OidIsValid(GetUserId()))
 		return false;
-#if PG_VERSION_NUM >= 150000
 	return superuser() || pg_parameter_aclcheck(name, GetUserId(), ACL_SET) == ACLCHECK_OK;
-#else
-	/* No GRANT SET ON PARAMETER before PostgreSQL 15: superusers only. */
-	(void) name;
-	return superuser();
-#endif
 }
 
 static bool

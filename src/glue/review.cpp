@@ -295,9 +295,7 @@ static bool
 is_dml(Node *stmt)
 {
 	return IsA(stmt, InsertStmt) || IsA(stmt, UpdateStmt) || IsA(stmt, DeleteStmt) ||
-#if PG_VERSION_NUM >= 150000
 		IsA(stmt, MergeStmt) ||
-#endif
 		IsA(stmt, CopyStmt);
 }
 
