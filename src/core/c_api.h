@@ -158,6 +158,10 @@ typedef struct MgSettings {
   /* migration_guard.rules and migration_guard.allow (NULL: empty) */
   const char *rule_overrides;
   const char *allow;
+  /* The server's version, PG_VERSION_NUM (150018, 180006...): the model,
+   * the rules and the recipes follow the running version.  0: unknown, taken
+   * as the oldest supported one (15). */
+  int server_version_num;
 } MgSettings;
 
 typedef struct MgFinding {

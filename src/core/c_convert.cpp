@@ -161,6 +161,7 @@ Settings settings_of(const MgSettings& in) {
   s.auto_lock_timeout_ms = in.auto_lock_timeout_ms;
   s.rule_overrides = str(in.rule_overrides);
   s.allow = str(in.allow);
+  if (in.server_version_num > 0) s.server_version_num = in.server_version_num;
   return s;
 }
 

@@ -38,7 +38,16 @@ struct Settings {
   // glue's check hooks; parsed again by evaluate()).
   std::string rule_overrides;
   std::string allow;
+  // The running server's version (PG_VERSION_NUM: 150018, 180006, ...), given
+  // by the glue: recipes and lock facts that differ between versions follow
+  // it (docs/versions.md).  The oldest supported version by default.
+  int server_version_num = 150000;
 };
+
+// Whether the running server is at least the given major version (15, 18).
+inline bool server_at_least(const Settings& s, int major) {
+  return s.server_version_num >= major * 10000;
+}
 
 std::string_view severity_name(Severity s);
 

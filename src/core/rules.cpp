@@ -93,7 +93,8 @@ const std::vector<RuleInfo>& rule_catalog() {
        "check it while holding that lock: no one can read or write the table for the whole "
        "scan. Since PostgreSQL 12 the proof by a CHECK constraint skips the scan, and such a "
        "constraint can be validated under SHARE UPDATE EXCLUSIVE, which lets reads and writes "
-       "go on.",
+       "go on. On PostgreSQL 18 the NOT NULL constraint itself can be added NOT VALID and "
+       "validated under SHARE UPDATE EXCLUSIVE, and the hint gives that recipe there.",
        "ALTER TABLE <table> ADD CONSTRAINT <check> CHECK (<column> IS NOT NULL) NOT VALID;\n"
        "ALTER TABLE <table> VALIDATE CONSTRAINT <check>;\n"
        "ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL;\n"
@@ -400,8 +401,15 @@ std::string batch_update_sql(const std::string& table_sql, const std::string& se
       table_sql, set_clause, where);
 }
 
+bool has_not_valid_not_null(const Settings& s) { return server_at_least(s, 18); }
+
 std::string not_null_without_scan_sql(const std::string& table_sql, const std::string& column_sql,
-                                      const std::string& check_sql) {
+                                      const std::string& check_sql, const Settings& s) {
+  if (has_not_valid_not_null(s))
+    return fmt::format(
+        "ALTER TABLE {0} ADD CONSTRAINT {2} NOT NULL {1} NOT VALID;\n"
+        "ALTER TABLE {0} VALIDATE CONSTRAINT {2};",
+        table_sql, column_sql, check_sql);
   return fmt::format(
       "ALTER TABLE {0} ADD CONSTRAINT {2} CHECK ({1} IS NOT NULL) NOT VALID;\n"
       "ALTER TABLE {0} VALIDATE CONSTRAINT {2};\n"

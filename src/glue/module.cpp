@@ -231,11 +231,7 @@ _PG_init(void)
 							GUC_UNIT_MIN,
 							NULL, NULL, NULL);
 
-#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
-#else
-	EmitWarningsOnPlaceholders("migration_guard");
-#endif
 
 	mg_loaded_at_startup = process_shared_preload_libraries_in_progress ||
 		preload_list_names_us(GetConfigOption("session_preload_libraries", true, false)) ||
@@ -262,6 +258,7 @@ mg_current_settings(MgSettings *settings)
 	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
 	settings->rule_overrides = mg_rule_overrides;
 	settings->allow = mg_allow;
+	settings->server_version_num = PG_VERSION_NUM;
 }
 
 /*

@@ -10,6 +10,14 @@
 // Such a constraint can be added NOT VALID (instant) and validated under
 // SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.  The glue sets
 // partition.scan_needed when no such constraint exists.
+//
+// PostgreSQL 18 stores NOT NULL constraints in pg_constraint and lets them be
+// added NOT VALID (no scan, new rows checked) and validated later under SHARE
+// UPDATE EXCLUSIVE (QueueNNConstraintValidation): two statements, nothing to
+// drop afterwards.  The hint names that recipe on 18 (docs/versions.md).  On
+// 18, ADD CONSTRAINT ... NOT NULL without NOT VALID is the same operation as
+// SET NOT NULL (the glue models it as one), and SET NOT NULL of a column
+// whose NOT NULL constraint is NOT VALID validates it under ACCESS EXCLUSIVE.
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
@@ -32,17 +40,24 @@ void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Findi
       "setting column \"{}\" NOT NULL scans large table \"{}\" under an ACCESS EXCLUSIVE lock",
       column, f.relation);
   f.detail = fmt::format(
-      "{} No valid CHECK constraint proves that \"{}\" holds no NULL, so ALTER TABLE reads "
-      "every row to check it while holding an {} lock, which blocks {}. If a NULL is found, "
-      "the statement fails after the whole scan.",
-      table_facts_sentence(t), column, lock_sql_name(LockMode::AccessExclusive),
-      lock_blocks(LockMode::AccessExclusive));
+      "{} No valid {} proves that \"{}\" holds no NULL, so ALTER TABLE reads every row to "
+      "check it while holding an {} lock, which blocks {}. If a NULL is found, the statement "
+      "fails after the whole scan.",
+      table_facts_sentence(t),
+      has_not_valid_not_null(s) ? "CHECK or NOT NULL constraint" : "CHECK constraint", column,
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
   f.safe_sql = not_null_without_scan_sql(sql_name(t.name, s), ident(column, s),
-                                         ident(not_null_check_name(t, column), s));
-  f.hint = fmt::format(
-      "Prove it first with a CHECK constraint, validated under a {} lock that lets reads and "
-      "writes go on; SET NOT NULL then needs no scan (PostgreSQL 12+):\n{}",
-      lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
+                                         ident(not_null_check_name(t, column), s), s);
+  if (has_not_valid_not_null(s))
+    f.hint = fmt::format(
+        "Add the NOT NULL constraint NOT VALID, which needs no scan and checks new rows at once, "
+        "then validate it under a {} lock that lets reads and writes go on (PostgreSQL 18+):\n{}",
+        lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
+  else
+    f.hint = fmt::format(
+        "Prove it first with a CHECK constraint, validated under a {} lock that lets reads and "
+        "writes go on; SET NOT NULL then needs no scan (PostgreSQL 12+):\n{}",
+        lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
   out.push_back(std::move(f));
 }
 

@@ -181,8 +181,8 @@ void volatile_default_finding(const Operation& op, const Settings& s, Finding& f
       table, col, ac.type_sql, def,
       batch_update_sql(table, fmt::format("{} = {}", col, def), fmt::format("{} IS NULL", col)));
   if (ac.not_null)
-    f.safe_sql += "\n" + not_null_without_scan_sql(table, col,
-                                                   ident(not_null_check_name(t, ac.column), s));
+    f.safe_sql += "\n" + not_null_without_scan_sql(
+                                  table, col, ident(not_null_check_name(t, ac.column), s), s);
   f.hint =
       "Add the column without a default (no rewrite), set the default for new rows only, and "
       "fill the existing rows in batches:\n" +
