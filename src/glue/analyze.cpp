@@ -619,8 +619,18 @@ describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
 				op->has_default = true;
 				raw_default = c->raw_expr;
 				break;
-			case CONSTR_IDENTITY:
 			case CONSTR_GENERATED:
+#if PG_VERSION_NUM >= 180000
+				/* A virtual generated column (18) is computed when read: no rewrite. */
+				if (c->generated_kind == ATTRIBUTE_GENERATED_VIRTUAL)
+				{
+					op->has_default = true;
+					break;
+				}
+#endif
+				op->fills_values = true;
+				break;
+			case CONSTR_IDENTITY:
 				op->fills_values = true;
 				break;
 			default:
@@ -931,10 +941,30 @@ set_not_null_needs_scan(Oid relid, const char *colname)
 	if (!HeapTupleIsValid(tp))
 		return mg_script_added_column(relid, colname) && !mg_script_proves_not_null(relid, colname);
 	att = (Form_pg_attribute) GETSTRUCT(tp);
-	if (att->attnotnull || mg_script_proves_not_null(relid, colname))
+	if (mg_script_proves_not_null(relid, colname))
 	{
 		ReleaseSysCache(tp);
 		return false;
+	}
+	if (att->attnotnull)
+	{
+		bool		invalid = false;
+#if PG_VERSION_NUM >= 180000
+
+		/*
+		 * PostgreSQL 18 sets attnotnull for a NOT NULL constraint added NOT
+		 * VALID too; SET NOT NULL then validates it by a scan.
+		 */
+		HeapTuple	ct = findNotNullConstraintAttnum(relid, att->attnum);
+
+		if (HeapTupleIsValid(ct))
+		{
+			invalid = !((Form_pg_constraint) GETSTRUCT(ct))->convalidated;
+			heap_freetuple(ct);
+		}
+#endif
+		ReleaseSysCache(tp);
+		return invalid;
 	}
 	nt = makeNode(NullTest);
 	nt->arg = (Expr *) makeVar(1, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
@@ -1075,6 +1105,30 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			if (!op->using_index)
 				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
 			break;
+#if PG_VERSION_NUM >= 180000
+		case CONSTR_NOTNULL:
+
+			/*
+			 * PostgreSQL 18: ADD CONSTRAINT name NOT NULL col is SET NOT NULL
+			 * with a name (a scan under ACCESS EXCLUSIVE unless proven);
+			 * NOT VALID, a catalog row only, validated later.
+			 */
+			op->contype = 'n';
+			if (list_length(con->keys) == 1 && IsA(linitial(con->keys), String))
+			{
+				char	   *col = strVal(linitial(con->keys));
+
+				op->column = col;
+				op->definition = psprintf("NOT NULL %s", quote_identifier(col));
+				if (!con->skip_validation && set_not_null_needs_scan(relid, col))
+				{
+					op->kind = MG_OP_SET_NOT_NULL;
+					op->scan_needed = true;
+					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
+			}
+			break;
+#endif
 		default:
 			op->contype = 'n';
 			break;
@@ -1181,8 +1235,8 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),
 									   RelationGetPartitionQual(parent));
 
+		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
 		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
-		qual = (List *) canonicalize_qual((Expr *) qual, true);
 		qual = list_make1(make_ands_explicit(qual));
 		qual = map_partition_varattnos(qual, 1, part, parent);
 		if (PartConstraintImpliedByRelConstraint(part, qual))
@@ -1392,6 +1446,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetTableSpace:
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
 				break;
+#if PG_VERSION_NUM >= 170000
+			case AT_SetExpression:
+				/* A stored generated column is computed again for every row. */
+				if (get_attgenerated(relid, get_attnum(relid, cmd->name)) == ATTRIBUTE_GENERATED_STORED)
+					add_rel(m, relid, NoLock, EFFECT_REWRITE,
+							"SET EXPRESSION of a stored generated column");
+				break;
+#endif
 			default:
 				break;
 		}
@@ -1987,6 +2049,28 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			break;
 		case T_GrantStmt:
 			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+#if PG_VERSION_NUM >= 180000
+
+			/*
+			 * PostgreSQL 18 locks each table or sequence a GRANT or REVOKE
+			 * names in ACCESS SHARE mode (objectNamesToOids); ALL TABLES IN
+			 * SCHEMA locks nothing.
+			 */
+			{
+				GrantStmt  *g = (GrantStmt *) parsetree;
+				ListCell   *lc;
+
+				if (g->targtype == ACL_TARGET_OBJECT &&
+					(g->objtype == OBJECT_TABLE || g->objtype == OBJECT_SEQUENCE))
+					foreach(lc, g->objects)
+					{
+						Oid			relid = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+
+						if (OidIsValid(relid))
+							add_rel(m, relid, AccessShareLock, EFFECT_METADATA, NULL);
+					}
+			}
+#endif
 			break;
 		default:
 			return false;
