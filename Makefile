@@ -12,7 +12,8 @@ GLUE_SRCS = $(wildcard src/glue/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 REGRESS      = setup index_not_concurrent add_column_not_null_no_default \
-               table_rewrite hook modes rules plan review locks blockers held_locks policy history cascade upgrade accuracy
+               table_rewrite hook modes rules plan review locks blockers held_locks policy history cascade upgrade accuracy \
+               versions
 REGRESS_OPTS = --load-extension=plpgsql
 # Isolation tests (specs/): sessions holding locks while a DDL runs.
 ISOLATION      = lock_conflicts

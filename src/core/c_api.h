@@ -81,7 +81,7 @@ typedef struct MgOperation {
   bool fills_values;
   /* MG_OP_TABLE_REWRITE */
   const char *command;
-  int rewrite_reason;
+  int rewrite_reason; /* AT_REWRITE_* bits, or MG_REWRITE_SET_EXPRESSION */
   bool rewrite_predicted;
   /* every kind */
   bool in_transaction_block;
@@ -179,6 +179,11 @@ typedef struct MgResult {
   int nfindings;
   char *error; /* non-NULL when the core failed; findings is then empty */
 } MgResult;
+
+/* A rewrite reason of our own (mg::kRewriteSetExpression): SET EXPRESSION of a
+ * stored generated column, predicted by the hook (the server reports it as
+ * AT_REWRITE_DEFAULT_VAL). */
+#define MG_REWRITE_SET_EXPRESSION 0x10000
 
 /* Values of MgFinding.action, equal to mg::Action. */
 #define MG_ACTION_IGNORE 0

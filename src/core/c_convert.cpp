@@ -4,6 +4,9 @@
 
 namespace mg::capi {
 
+static_assert(MG_REWRITE_SET_EXPRESSION == kRewriteSetExpression,
+              "the rewrite reason of our own is the same on both sides");
+
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
 QualifiedName name_of(const MgName& n) { return {str(n.schema), str(n.name)}; }

@@ -925,9 +925,11 @@ valid_check_constraints(Oid relid)
 /*
  * SET NOT NULL scans the table unless the column already is NOT NULL or a
  * valid CHECK constraint proves it (PG 12+), the same proof the server runs.
+ * On PostgreSQL 18, *invalid_nn is set to the name of the column's NOT NULL
+ * constraint when it is NOT VALID (SET NOT NULL validates it by a scan).
  */
 static bool
-set_not_null_needs_scan(Oid relid, const char *colname)
+set_not_null_needs_scan(Oid relid, const char *colname, const char **invalid_nn)
 {
 	HeapTuple	tp = SearchSysCacheAttName(relid, colname);
 	Form_pg_attribute att;
@@ -959,9 +961,15 @@ set_not_null_needs_scan(Oid relid, const char *colname)
 
 		if (HeapTupleIsValid(ct))
 		{
-			invalid = !((Form_pg_constraint) GETSTRUCT(ct))->convalidated;
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(ct);
+
+			invalid = !con->convalidated;
+			if (invalid && invalid_nn)
+				*invalid_nn = pstrdup(NameStr(con->conname));
 			heap_freetuple(ct);
 		}
+#else
+		(void) invalid_nn;
 #endif
 		ReleaseSysCache(tp);
 		return invalid;
@@ -1117,12 +1125,14 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			if (list_length(con->keys) == 1 && IsA(linitial(con->keys), String))
 			{
 				char	   *col = strVal(linitial(con->keys));
+				const char *invalid_nn = NULL;
 
 				op->column = col;
 				op->definition = psprintf("NOT NULL %s", quote_identifier(col));
-				if (!con->skip_validation && set_not_null_needs_scan(relid, col))
+				if (!con->skip_validation && set_not_null_needs_scan(relid, col, &invalid_nn))
 				{
 					op->kind = MG_OP_SET_NOT_NULL;
+					op->constraint_name = invalid_nn;
 					op->scan_needed = true;
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
 				}
@@ -1323,7 +1333,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
 				op->column = cmd->name;
-				op->scan_needed = set_not_null_needs_scan(relid, cmd->name);
+				op->scan_needed = set_not_null_needs_scan(relid, cmd->name, &op->constraint_name);
 				if (op->scan_needed)
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
 				break;
@@ -1450,8 +1460,16 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetExpression:
 				/* A stored generated column is computed again for every row. */
 				if (get_attgenerated(relid, get_attnum(relid, cmd->name)) == ATTRIBUTE_GENERATED_STORED)
+				{
+					op = add_op(m, MG_OP_TABLE_REWRITE, relid);
+					if (op)
+					{
+						op->command = "ALTER TABLE";
+						op->rewrite_reason = MG_REWRITE_SET_EXPRESSION;
+					}
 					add_rel(m, relid, NoLock, EFFECT_REWRITE,
 							"SET EXPRESSION of a stored generated column");
+				}
 				break;
 #endif
 			default:

@@ -17,7 +17,9 @@
 // drop afterwards.  The hint names that recipe on 18 (docs/versions.md).  On
 // 18, ADD CONSTRAINT ... NOT NULL without NOT VALID is the same operation as
 // SET NOT NULL (the glue models it as one), and SET NOT NULL of a column
-// whose NOT NULL constraint is NOT VALID validates it under ACCESS EXCLUSIVE.
+// whose NOT NULL constraint is NOT VALID validates it under ACCESS EXCLUSIVE
+// (constraint.name is then that constraint): VALIDATE CONSTRAINT is the
+// recipe.
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
@@ -46,6 +48,23 @@ void set_not_null_scan(const Operation& op, const Settings& s, std::vector<Findi
       table_facts_sentence(t),
       has_not_valid_not_null(s) ? "CHECK or NOT NULL constraint" : "CHECK constraint", column,
       lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
+  const std::string& pending = op.constraint.name;
+  if (has_not_valid_not_null(s) && !pending.empty()) {
+    f.detail = fmt::format(
+        "{} Its NOT NULL constraint \"{}\" is NOT VALID, so ALTER TABLE validates it by reading "
+        "every row while holding an {} lock, which blocks {}. If a NULL is found, the statement "
+        "fails after the whole scan.",
+        table_facts_sentence(t), pending, lock_sql_name(LockMode::AccessExclusive),
+        lock_blocks(LockMode::AccessExclusive));
+    f.safe_sql = fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {};", sql_name(t.name, s),
+                             ident(pending, s));
+    f.hint = fmt::format(
+        "Validate the constraint instead, under a {} lock that lets reads and writes go on; the "
+        "column is then NOT NULL:\n{}",
+        lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
+    out.push_back(std::move(f));
+    return;
+  }
   f.safe_sql = not_null_without_scan_sql(sql_name(t.name, s), ident(column, s),
                                          ident(not_null_check_name(t, column), s), s);
   if (has_not_valid_not_null(s))
