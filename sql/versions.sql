@@ -9,16 +9,26 @@ CREATE TABLE v_customers (id int PRIMARY KEY);
 INSERT INTO v_customers SELECT g FROM generate_series(1, 5000) g;
 CREATE TABLE v_orders (id int, customer_id int, status text, note text);
 INSERT INTO v_orders SELECT g, g, 'new', 'n' FROM generate_series(1, 5000) g;
+CREATE TABLE v_small (id int);
+INSERT INTO v_small SELECT g FROM generate_series(1, 10) g;
 CREATE TABLE v_events (id int, customer_id int) PARTITION BY RANGE (id);
 CREATE TABLE v_events_1 PARTITION OF v_events FOR VALUES FROM (0) TO (10000);
 INSERT INTO v_events SELECT g, g FROM generate_series(1, 5000) g;
-ANALYZE v_customers, v_orders, v_events, v_events_1;
+ANALYZE v_customers, v_orders, v_small, v_events, v_events_1;
 SET migration_guard.mode = enforce;
 
 -- SET NOT NULL: 15 proves it with a validated CHECK constraint first (then
 -- SET NOT NULL needs no scan, and the CHECK goes); 18 adds the NOT NULL
 -- constraint itself NOT VALID and validates it.
 ALTER TABLE v_orders ALTER COLUMN status SET NOT NULL;
+-- The recommended migration of a script follows the same recipe, the
+-- validation in a transaction of its own.
+SELECT migration_guard.report($$
+    BEGIN;
+    ALTER TABLE v_orders ALTER COLUMN status SET NOT NULL;
+    COMMIT;
+  $$) AS report \gset
+SELECT substring(:'report' from '## Recommended migration.*') AS recommended;
 -- PRIMARY KEY: its columns become NOT NULL the same way.
 ALTER TABLE v_orders ADD PRIMARY KEY (id);
 -- ADD COLUMN ... NOT NULL without a default: the second recipe.
@@ -28,6 +38,7 @@ ALTER TABLE v_orders ADD COLUMN region text NOT NULL;
 ALTER TABLE v_events ADD CONSTRAINT v_events_customer_fk FOREIGN KEY (customer_id) REFERENCES v_customers (id);
 -- A STORED generated column is written into every row: 18 suggests a VIRTUAL one.
 ALTER TABLE v_orders ADD COLUMN tripled int GENERATED ALWAYS AS (id * 3) STORED;
+ALTER TABLE v_small ADD COLUMN tripled int GENERATED ALWAYS AS (id * 3) STORED;
 -- GRANT and REVOKE take ACCESS SHARE on the tables they name on 18, no lock on 15.
 SELECT relation, lock_mode, effect
   FROM migration_guard.plan_locks('GRANT SELECT ON v_orders, v_customers TO public') ORDER BY relation;
@@ -103,5 +114,5 @@ ALTER TABLE v_events VALIDATE CONSTRAINT v_events_customer_fk;
 \endif
 
 SET migration_guard.mode = off;
-DROP TABLE v_events, v_orders, v_customers;
+DROP TABLE v_events, v_orders, v_small, v_customers;
 RESET ALL;

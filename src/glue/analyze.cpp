@@ -9,8 +9,9 @@
  * planner's simplification for "does this type change rewrite?", the
  * predicate prover for "does a CHECK constraint prove NOT NULL?", and
  * PartConstraintImpliedByRelConstraint() for "does ATTACH PARTITION scan?".
- * The rest follows PostgreSQL 15's commands, checked against pg_locks,
- * relfilenode and seq_scan by the accuracy test (sql/accuracy.sql).
+ * The rest follows the commands of PostgreSQL 15 and 18 (docs/versions.md),
+ * checked against pg_locks, relfilenode and seq_scan by the accuracy test
+ * (sql/accuracy.sql) on both.
  *
  * Nothing here takes a lock that could wait: a relation we must open to ask
  * the server is locked with a conditional AccessShareLock that is released
