@@ -40,6 +40,17 @@ CREATE TABLE acc_empty (id int);
 CREATE DOMAIN acc_posint AS int CHECK (VALUE > 0);
 CREATE TEMP TABLE acc_pred (relid oid, relation text, lock_mode text, effect text);
 CREATE SCHEMA acc_other;
+-- PostgreSQL 18 only (expected/accuracy_1.out): a NOT NULL constraint added
+-- NOT VALID, virtual and stored generated columns.
+SELECT current_setting('server_version_num')::int >= 180000 AS pg18 \gset
+\if :pg18
+CREATE TABLE acc_nnv (id int, c int);
+INSERT INTO acc_nnv SELECT g, g FROM generate_series(1, 100) g;
+ALTER TABLE acc_nnv ADD CONSTRAINT acc_nnv_c_nn NOT NULL c NOT VALID;
+CREATE TABLE acc_gen (id int, virt int GENERATED ALWAYS AS (id * 2) VIRTUAL,
+                      stor int GENERATED ALWAYS AS (id * 3) STORED);
+INSERT INTO acc_gen (id) SELECT g FROM generate_series(1, 100) g;
+\endif
 ANALYZE;
 
 CREATE FUNCTION acc_check(stmt text)
@@ -219,6 +230,24 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ANALYZE acc_orders'),
   ('DROP MATERIALIZED VIEW acc_mv'),
   ('DROP INDEX acc_orders_note_idx CASCADE');
+-- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
+-- ACCESS SHARE there.
+INSERT INTO acc_statements (stmt)
+SELECT s FROM unnest(ARRAY[
+  'ALTER TABLE acc_orders ADD CONSTRAINT acc_nn NOT NULL customer_id NOT VALID',
+  'ALTER TABLE acc_orders ADD CONSTRAINT acc_nn NOT NULL customer_id',
+  'ALTER TABLE acc_orders ADD CONSTRAINT acc_nn NOT NULL status',
+  'ALTER TABLE acc_nnv VALIDATE CONSTRAINT acc_nnv_c_nn',
+  'ALTER TABLE acc_nnv ALTER COLUMN c SET NOT NULL',
+  'ALTER TABLE acc_nnv ALTER COLUMN id SET NOT NULL',
+  'ALTER TABLE acc_orders ADD COLUMN v1 int GENERATED ALWAYS AS (id * 2) VIRTUAL',
+  'ALTER TABLE acc_gen ALTER COLUMN virt SET EXPRESSION AS (id * 4)',
+  'ALTER TABLE acc_gen ALTER COLUMN stor SET EXPRESSION AS (id * 4)',
+  'ALTER TABLE acc_gen ALTER COLUMN stor DROP EXPRESSION',
+  'ALTER TABLE acc_parts ADD CONSTRAINT acc_parts_fk FOREIGN KEY (v) REFERENCES acc_customers (id) NOT VALID',
+  'GRANT SELECT ON acc_orders, acc_customers TO public',
+  'REVOKE SELECT ON ALL TABLES IN SCHEMA public FROM public'
+]) s WHERE :'pg18'::boolean;
 
 SELECT s.n, s.stmt, c.relation, c.predicted, c.actual, c.ok
   FROM acc_statements s, LATERAL acc_check(s.stmt) c
@@ -236,4 +265,7 @@ DROP SCHEMA acc_doomed CASCADE;
 DROP TYPE acc_mood;
 DROP DOMAIN acc_posint;
 DROP SCHEMA acc_other;
+\if :pg18
+DROP TABLE acc_nnv, acc_gen;
+\endif
 RESET ALL;

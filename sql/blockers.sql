@@ -91,11 +91,19 @@ RESET statement_timeout;
 SELECT dblink_exec('holder', 'COMMIT');
 SELECT reversible, rollback_sql, irreversible_reason
   FROM migration_guard.history WHERE command = 'DROP VIEW' ORDER BY id DESC LIMIT 1;
--- Without the other session, the definition is recorded.
+-- Without the other session, the definition is recorded: replayed, it gives
+-- the view back as it was (its query is shown as <query>: pg_get_viewdef's
+-- spelling changes between versions).
 CREATE VIEW view_on_src AS SELECT id FROM view_src;
+SELECT pg_get_viewdef('view_on_src'::regclass) AS viewdef_before \gset
 DROP VIEW view_on_src;
-SELECT reversible, rollback_sql
+SELECT reversible, regexp_replace(rollback_sql, '(\n [^\n]*)+;', E'\n <query>;', 'g') AS rollback_sql
   FROM migration_guard.history WHERE command = 'DROP VIEW' ORDER BY id DESC LIMIT 1;
+SELECT rollback_sql AS view_undo
+  FROM migration_guard.history WHERE command = 'DROP VIEW' ORDER BY id DESC LIMIT 1 \gset
+:view_undo
+SELECT pg_get_viewdef('view_on_src'::regclass) = :'viewdef_before' AS same_view;
+DROP VIEW view_on_src;
 DROP TABLE view_src;
 
 SELECT dblink_disconnect('holder');

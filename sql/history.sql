@@ -129,7 +129,11 @@ DROP MATERIALIZED VIEW hist2_mv;
 DROP SEQUENCE hist2_seq;
 RESET client_min_messages;
 
-SELECT command, reversible, rollback_sql, relations
+-- The query of a view is shown as <query>: pg_get_viewdef's spelling changes
+-- between versions (18 no longer qualifies the columns of a single table);
+-- replaying the script below checks the definitions themselves.
+SELECT command, reversible,
+       regexp_replace(rollback_sql, '(\n [^\n]*)+;', E'\n <query>;', 'g') AS rollback_sql, relations
   FROM migration_guard.history ORDER BY id;
 SELECT migration_guard.rollback_script(:'migration2_start'::timestamptz) AS script \gset
 SET migration_guard.mode = off;
@@ -216,7 +220,11 @@ SET ROLE regress_mg_hist;
 SET migration_guard.history_retention = -1;
 SET migration_guard.history = off;
 RESET ROLE;
+-- Out of range: the server's message prints the units since PostgreSQL 18;
+-- the SQLSTATE is the same everywhere.
+\set VERBOSITY sqlstate
 SET migration_guard.history_retention = -2;
+\set VERBOSITY default
 SET migration_guard.history_retention = 'a week';
 SET migration_guard.history_retention = '30d';
 SHOW migration_guard.history_retention;
@@ -267,7 +275,10 @@ DROP VIEW v;
 DROP SEQUENCE s;
 RESET search_path;
 SELECT migration_guard.rollback_script(:'drops_start'::timestamptz) AS script \gset
-SELECT regexp_replace(:'script', '#[0-9]+', '#N', 'g') AS rollback_script;
+-- (the view's query shown as <query>: pg_get_viewdef's spelling changes
+-- between versions; the replay below checks it)
+SELECT regexp_replace(regexp_replace(:'script', '#[0-9]+', '#N', 'g'),
+                      '(\n [^\n]*)+;', E'\n <query>;', 'g') AS rollback_script;
 SET migration_guard.mode = off;
 :script
 SET migration_guard.mode = warn;

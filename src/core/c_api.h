@@ -146,7 +146,7 @@ typedef struct MgOperation {
   bool fills_values;
   /* MG_OP_TABLE_REWRITE */
   const char *command;
-  int rewrite_reason; /* MgRewriteReason bits */
+  int rewrite_reason; /* MgRewriteReason bits, or MG_REWRITE_SET_EXPRESSION */
   bool rewrite_predicted;
   /* every kind */
   bool in_transaction_block;
@@ -232,6 +232,10 @@ typedef struct MgSettings {
   bool outside_transaction_block;
   /* migration_guard.error_format: 0 standard, 1 inline (presentation.hpp) */
   int error_format;
+  /* The server's version, PG_VERSION_NUM (150018, 180006...): the model,
+   * the rules and the recipes follow the running version.  0: unknown, taken
+   * as the oldest supported one (15). */
+  int server_version_num;
 } MgSettings;
 
 typedef struct MgFinding {
@@ -249,6 +253,11 @@ typedef struct MgResult {
   int nfindings;
   char *error; /* non-NULL when the core failed; findings is then empty */
 } MgResult;
+
+/* A rewrite reason of our own (mg::kRewriteSetExpression): SET EXPRESSION of a
+ * stored generated column, predicted by the hook (the server reports it as
+ * AT_REWRITE_DEFAULT_VAL). */
+#define MG_REWRITE_SET_EXPRESSION 0x10000
 
 /* Evaluates the operations against the rule catalog.  Always fills *out. */
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)

@@ -50,6 +50,8 @@ static_assert(code(kRewritePersistence) == MG_REWRITE_PERSISTENCE);
 static_assert(code(kRewriteDefault) == MG_REWRITE_DEFAULT);
 static_assert(code(kRewriteColumn) == MG_REWRITE_COLUMN);
 static_assert(code(kRewriteAccessMethod) == MG_REWRITE_ACCESS_METHOD);
+static_assert(MG_REWRITE_SET_EXPRESSION == kRewriteSetExpression,
+              "the rewrite reason of our own is the same on both sides");
 
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
@@ -212,6 +214,7 @@ Settings settings_of(const MgSettings& in) {
   s.allow = str(in.allow);
   s.outside_transaction_block = in.outside_transaction_block;
   s.error_format = in.error_format == 1 ? ErrorFormat::Inline : ErrorFormat::Standard;
+  if (in.server_version_num > 0) s.server_version_num = in.server_version_num;
   return s;
 }
 

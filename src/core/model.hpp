@@ -125,6 +125,9 @@ enum RewriteReason : int {
   kRewriteDefault = 0x02,       // a column added with a volatile default
   kRewriteColumn = 0x04,        // ALTER COLUMN ... TYPE
   kRewriteAccessMethod = 0x08,  // SET ACCESS METHOD
+  // Ours, predicted by the hook: SET EXPRESSION of a stored generated column
+  // (PostgreSQL 17+; the server's own event says kRewriteDefault).
+  kRewriteSetExpression = 0x10000,
 };
 
 struct TableRewriteOp {

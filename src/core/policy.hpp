@@ -47,7 +47,16 @@ struct Settings {
   // runs outside a transaction block; migration_guard.error_format.
   bool outside_transaction_block = false;
   ErrorFormat error_format = ErrorFormat::Standard;
+  // The running server's version (PG_VERSION_NUM: 150018, 180006, ...), given
+  // by the glue: recipes and lock facts that differ between versions follow
+  // it (docs/versions.md).  The oldest supported version by default.
+  int server_version_num = 150000;
 };
+
+// Whether the running server is at least the given major version (15, 18).
+inline bool server_at_least(const Settings& s, int major) {
+  return s.server_version_num >= major * 10000;
+}
 
 std::string_view severity_name(Severity s);
 

@@ -117,8 +117,15 @@ std::string batch_update_sql(const std::string& table_sql, const std::string& se
       table_sql, set_clause, where);
 }
 
+bool has_not_valid_not_null(const Settings& s) { return server_at_least(s, 18); }
+
 std::string not_null_without_scan_sql(const std::string& table_sql, const std::string& column_sql,
-                                      const std::string& check_sql) {
+                                      const std::string& check_sql, const Settings& s) {
+  if (has_not_valid_not_null(s))
+    return fmt::format(
+        "ALTER TABLE {0} ADD CONSTRAINT {2} NOT NULL {1} NOT VALID;\n"
+        "ALTER TABLE {0} VALIDATE CONSTRAINT {2};",
+        table_sql, column_sql, check_sql);
   return fmt::format(
       "ALTER TABLE {0} ADD CONSTRAINT {2} CHECK ({1} IS NOT NULL) NOT VALID;\n"
       "ALTER TABLE {0} VALIDATE CONSTRAINT {2};\n"

@@ -129,12 +129,21 @@ std::string not_null_check_name(const TableFacts& t, std::string_view column);
 // UPDATE t SET ... WHERE ctid = ANY (ARRAY(SELECT ctid FROM t WHERE ... LIMIT 10000));
 std::string batch_update_sql(const std::string& table_sql, const std::string& set_clause,
                              const std::string& where);
-// The four statements that make a column NOT NULL without an ACCESS EXCLUSIVE
-// scan: CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL (which then
-// needs no scan, PostgreSQL 12+), DROP CONSTRAINT.  Lines end with ";", joined
-// by newlines, no trailing newline.
+// The statements that make a column NOT NULL without an ACCESS EXCLUSIVE scan,
+// the best ones of the running version (docs/versions.md):
+// - PostgreSQL 18+: ADD CONSTRAINT name NOT NULL col NOT VALID (a catalog
+//   row, new rows checked at once), VALIDATE CONSTRAINT name (SHARE UPDATE
+//   EXCLUSIVE): the column is then NOT NULL;
+// - before: CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL (which
+//   then needs no scan, PostgreSQL 12+), DROP CONSTRAINT.
+// name_sql names the constraint (not_null_check_name(): <table>_<col>_not_null,
+// the name PostgreSQL 18 gives a NOT NULL constraint itself).  Lines end with
+// ";", joined by newlines, no trailing newline.
 std::string not_null_without_scan_sql(const std::string& table_sql, const std::string& column_sql,
-                                      const std::string& check_sql);
+                                      const std::string& name_sql, const Settings& s);
+// Whether the running server has NOT NULL constraints that can be added NOT
+// VALID and validated later (PostgreSQL 18+).
+bool has_not_valid_not_null(const Settings& s);
 // The column names of a list as written, "(a, \"B c\")" -> {"a", "\"B c\""};
 // empty when the text is not a parenthesized list.
 std::vector<std::string> split_column_list(std::string_view list);

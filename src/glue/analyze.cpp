@@ -9,8 +9,9 @@
  * planner's simplification for "does this type change rewrite?", the
  * predicate prover for "does a CHECK constraint prove NOT NULL?", and
  * PartConstraintImpliedByRelConstraint() for "does ATTACH PARTITION scan?".
- * The rest follows PostgreSQL 15's commands, checked against pg_locks,
- * relfilenode and seq_scan by the accuracy test (sql/accuracy.sql).
+ * The rest follows the commands of PostgreSQL 15 and 18 (docs/versions.md),
+ * checked against pg_locks, relfilenode and seq_scan by the accuracy test
+ * (sql/accuracy.sql) on both.
  *
  * Nothing here takes a lock that could wait: a relation we must open to ask
  * the server is locked with a conditional AccessShareLock that is released
@@ -1102,8 +1103,18 @@ describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
 				op->has_default = true;
 				raw_default = c->raw_expr;
 				break;
-			case CONSTR_IDENTITY:
 			case CONSTR_GENERATED:
+#if PG_VERSION_NUM >= 180000
+				/* A virtual generated column (18) is computed when read: no rewrite. */
+				if (c->generated_kind == ATTRIBUTE_GENERATED_VIRTUAL)
+				{
+					op->has_default = true;
+					break;
+				}
+#endif
+				op->fills_values = true;
+				break;
+			case CONSTR_IDENTITY:
 				op->fills_values = true;
 				break;
 			default:
@@ -1398,9 +1409,11 @@ valid_check_constraints(Oid relid)
 /*
  * SET NOT NULL scans the table unless the column already is NOT NULL or a
  * valid CHECK constraint proves it (PG 12+), the same proof the server runs.
+ * On PostgreSQL 18, *invalid_nn is set to the name of the column's NOT NULL
+ * constraint when it is NOT VALID (SET NOT NULL validates it by a scan).
  */
 static bool
-set_not_null_needs_scan(Oid relid, const char *colname)
+set_not_null_needs_scan(Oid relid, const char *colname, const char **invalid_nn)
 {
 	HeapTuple	tp = SearchSysCacheAttName(relid, colname);
 	Form_pg_attribute att;
@@ -1414,10 +1427,36 @@ set_not_null_needs_scan(Oid relid, const char *colname)
 	if (!HeapTupleIsValid(tp))
 		return mg_script_added_column(relid, colname) && !mg_script_proves_not_null(relid, colname);
 	att = (Form_pg_attribute) GETSTRUCT(tp);
-	if (att->attnotnull || mg_script_proves_not_null(relid, colname))
+	if (mg_script_proves_not_null(relid, colname))
 	{
 		ReleaseSysCache(tp);
 		return false;
+	}
+	if (att->attnotnull)
+	{
+		bool		invalid = false;
+#if PG_VERSION_NUM >= 180000
+
+		/*
+		 * PostgreSQL 18 sets attnotnull for a NOT NULL constraint added NOT
+		 * VALID too; SET NOT NULL then validates it by a scan.
+		 */
+		HeapTuple	ct = findNotNullConstraintAttnum(relid, att->attnum);
+
+		if (HeapTupleIsValid(ct))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(ct);
+
+			invalid = !con->convalidated;
+			if (invalid && invalid_nn)
+				*invalid_nn = pstrdup(NameStr(con->conname));
+			heap_freetuple(ct);
+		}
+#else
+		(void) invalid_nn;
+#endif
+		ReleaseSysCache(tp);
+		return invalid;
 	}
 	nt = makeNode(NullTest);
 	nt->arg = (Expr *) makeVar(1, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
@@ -1558,6 +1597,32 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			if (!op->using_index)
 				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
 			break;
+#if PG_VERSION_NUM >= 180000
+		case CONSTR_NOTNULL:
+
+			/*
+			 * PostgreSQL 18: ADD CONSTRAINT name NOT NULL col is SET NOT NULL
+			 * with a name (a scan under ACCESS EXCLUSIVE unless proven);
+			 * NOT VALID, a catalog row only, validated later.
+			 */
+			op->contype = 'n';
+			if (list_length(con->keys) == 1 && IsA(linitial(con->keys), String))
+			{
+				char	   *col = strVal(linitial(con->keys));
+				const char *invalid_nn = NULL;
+
+				op->column = col;
+				op->definition = psprintf("NOT NULL %s", quote_identifier(col));
+				if (!con->skip_validation && set_not_null_needs_scan(relid, col, &invalid_nn))
+				{
+					op->kind = MG_OP_SET_NOT_NULL;
+					op->constraint_name = invalid_nn;
+					op->scan_needed = true;
+					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
+			}
+			break;
+#endif
 		default:
 			op->contype = 'n';
 			break;
@@ -1664,8 +1729,8 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),
 									   RelationGetPartitionQual(parent));
 
+		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
 		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
-		qual = (List *) canonicalize_qual((Expr *) qual, true);
 		qual = list_make1(make_ands_explicit(qual));
 		qual = map_partition_varattnos(qual, 1, part, parent);
 		if (PartConstraintImpliedByRelConstraint(part, qual))
@@ -1752,7 +1817,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
 				op->column = cmd->name;
-				op->scan_needed = set_not_null_needs_scan(relid, cmd->name);
+				op->scan_needed = set_not_null_needs_scan(relid, cmd->name, &op->constraint_name);
 				if (op->scan_needed)
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
 				break;
@@ -1874,16 +1939,30 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
-#if PG_VERSION_NUM >= 150000
 			case AT_SetAccessMethod:
 				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
 				op->object_name = cmd->name;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
 				break;
-#endif
 			case AT_SetTableSpace:
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
 				break;
+#if PG_VERSION_NUM >= 170000
+			case AT_SetExpression:
+				/* A stored generated column is computed again for every row. */
+				if (get_attgenerated(relid, get_attnum(relid, cmd->name)) == ATTRIBUTE_GENERATED_STORED)
+				{
+					op = add_op(m, MG_OP_TABLE_REWRITE, relid);
+					if (op)
+					{
+						op->command = "ALTER TABLE";
+						op->rewrite_reason = MG_REWRITE_SET_EXPRESSION;
+					}
+					add_rel(m, relid, NoLock, EFFECT_REWRITE,
+							"SET EXPRESSION of a stored generated column");
+				}
+				break;
+#endif
 			default:
 				break;
 		}
@@ -2405,13 +2484,6 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			{
 				AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
 
-#if PG_VERSION_NUM >= 140000
-				ObjectType	objtype = stmt->objtype;
-#else
-				ObjectType	objtype = stmt->relkind;
-#endif
-
-				(void) objtype;
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				model_alter_table(m, stmt);
 			}
@@ -2517,6 +2589,28 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			break;
 		case T_GrantStmt:
 			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+#if PG_VERSION_NUM >= 180000
+
+			/*
+			 * PostgreSQL 18 locks each table or sequence a GRANT or REVOKE
+			 * names in ACCESS SHARE mode (objectNamesToOids); ALL TABLES IN
+			 * SCHEMA locks nothing.
+			 */
+			{
+				GrantStmt  *g = (GrantStmt *) parsetree;
+				ListCell   *lc;
+
+				if (g->targtype == ACL_TARGET_OBJECT &&
+					(g->objtype == OBJECT_TABLE || g->objtype == OBJECT_SEQUENCE))
+					foreach(lc, g->objects)
+					{
+						Oid			relid = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+
+						if (OidIsValid(relid))
+							add_rel(m, relid, AccessShareLock, EFFECT_METADATA, NULL);
+					}
+			}
+#endif
 			break;
 		default:
 			return false;

@@ -15,7 +15,9 @@ extern "C" {
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "access/genam.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/partition.h"
@@ -25,6 +27,8 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/inval.h"
 #include "utils/ruleutils.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 }
 
 /*
@@ -322,24 +326,40 @@ prepend(StringInfo sql, const char *stmt)
 	appendStringInfoString(sql, one.data);
 }
 
-/* The current default of a column, as SQL, or NULL. */
+/*
+ * The current default of a column, as SQL, or NULL.  Read from pg_attrdef,
+ * not from the relation cache: we hold no lock on the relation, and opening
+ * it without one is not allowed.
+ */
 static char *
 column_default_sql(Oid relid, AttrNumber attnum)
 {
-	Relation	rel = try_relation_open(relid, NoLock);
+	Relation	attrdef;
+	SysScanDesc scan;
+	ScanKeyData key[2];
+	HeapTuple	tup;
 	char	   *result = NULL;
-	TupleConstr *constr;
+	char	   *relname = get_rel_name(relid);
 
-	if (rel == NULL)
+	if (relname == NULL)
 		return NULL;
-	constr = RelationGetDescr(rel)->constr;
-	if (constr && constr->num_defval > 0)
-		for (int i = 0; i < constr->num_defval; i++)
-			if (constr->defval[i].adnum == attnum)
-				result = deparse_expression((Node *) stringToNode(constr->defval[i].adbin),
-											deparse_context_for(RelationGetRelationName(rel), relid),
-											false, false);
-	relation_close(rel, NoLock);
+	attrdef = table_open(AttrDefaultRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_attrdef_adrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	ScanKeyInit(&key[1], Anum_pg_attrdef_adnum, BTEqualStrategyNumber, F_INT2EQ,
+				Int16GetDatum(attnum));
+	scan = systable_beginscan(attrdef, AttrDefaultIndexId, true, NULL, 2, key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(attrdef), &isnull);
+
+		if (!isnull)
+			result = deparse_expression((Node *) stringToNode(TextDatumGetCString(bin)),
+										deparse_context_for(relname, relid), false, false);
+	}
+	systable_endscan(scan);
+	table_close(attrdef, AccessShareLock);
 	return result;
 }
 
@@ -838,10 +858,8 @@ undo_created_object(MgUndo *u, Node *parsetree)
 				CreateTrigStmt *ct = (CreateTrigStmt *) parsetree;
 				Oid			relid = ct->relation ? RangeVarGetRelid(ct->relation, NoLock, true) : InvalidOid;
 
-#if PG_VERSION_NUM >= 140000
 				if (ct->replace)
 					break;		/* CREATE OR REPLACE TRIGGER: the trigger before is not recorded */
-#endif
 				if (OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 				{
 					u->temporary = true;
@@ -1252,6 +1270,7 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	NameData	user;
 	char	   *username;
 	HeapTuple	tup;
+	bool		pushed = false;
 
 	if (!find_history_table())
 		return;					/* the extension is not installed in this database */
@@ -1323,7 +1342,20 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 			   undo->reason ? CStringGetTextDatum(undo->reason) : (Datum) 0, undo->reason == NULL);
 
 	tup = heap_form_tuple(desc, values, nulls);
+
+	/*
+	 * CREATE INDEX CONCURRENTLY, REINDEX CONCURRENTLY... end in a transaction
+	 * of their own with no snapshot: the insertion (and its TOAST) needs one
+	 * (an assertion-enabled server checks it).
+	 */
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed = true;
+	}
 	CatalogTupleInsert(rel, tup);
+	if (pushed)
+		PopActiveSnapshot();
 	table_close(rel, RowExclusiveLock);
 	prune_history(relid);
 }

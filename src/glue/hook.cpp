@@ -155,16 +155,12 @@ bare_model(PlannedStmt *pstmt, const char *queryString)
 }
 
 static void run_statement(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 						  bool readOnlyTree,
-#endif
 						  ProcessUtilityContext context, ParamListInfo params,
 						  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
 
 static void run_judged(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 					   bool readOnlyTree,
-#endif
 					   ProcessUtilityContext context, ParamListInfo params,
 					   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
 					   JudgedRun *run);
@@ -266,9 +262,7 @@ runs_own_transactions(Node *parsetree)
 
 static void
 process_utility(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 				bool readOnlyTree,
-#endif
 				ProcessUtilityContext context, ParamListInfo params,
 				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
@@ -378,9 +372,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 	if (model == NULL)
 	{
 		run_statement(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 					  readOnlyTree,
-#endif
 					  context, params, queryEnv, dest, qc);
 		return;
 	}
@@ -391,9 +383,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 	run.capture = IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) ||
 		IsA(parsetree, DropOwnedStmt);
 	run_judged(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 			   readOnlyTree,
-#endif
 			   context, params, queryEnv, dest, qc, &run);
 }
 
@@ -405,9 +395,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
  */
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 				  bool readOnlyTree,
-#endif
 				  ProcessUtilityContext context, ParamListInfo params,
 				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
@@ -417,9 +405,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	if (judged_depth == 0)
 	{
 		process_utility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 						readOnlyTree,
-#endif
 						context, params, queryEnv, dest, qc);
 		return;
 	}
@@ -428,9 +414,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_TRY();
 	{
 		process_utility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 						readOnlyTree,
-#endif
 						context, params, queryEnv, dest, qc);
 	}
 	PG_CATCH();
@@ -462,9 +446,7 @@ end_judged(const JudgedRun *run, const MgModel *saved_model, bool failed)
  */
 static void
 run_judged(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 		   bool readOnlyTree,
-#endif
 		   ProcessUtilityContext context, ParamListInfo params,
 		   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
 		   JudgedRun *run)
@@ -490,9 +472,7 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 	PG_TRY();
 	{
 		run_statement(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 					  readOnlyTree,
-#endif
 					  context, params, queryEnv, dest, qc);
 		after_statement(run->model, run->undo, parsetree, run->timeout_nestlevel,
 						run->timeout_lxid);
@@ -531,23 +511,17 @@ after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestl
 
 static void
 run_statement(PlannedStmt *pstmt, const char *queryString,
-#if PG_VERSION_NUM >= 140000
 			  bool readOnlyTree,
-#endif
 			  ProcessUtilityContext context, ParamListInfo params,
 			  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
 	if (prev_ProcessUtility)
 		prev_ProcessUtility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 							readOnlyTree,
-#endif
 							context, params, queryEnv, dest, qc);
 	else
 		standard_ProcessUtility(pstmt, queryString,
-#if PG_VERSION_NUM >= 140000
 								readOnlyTree,
-#endif
 								context, params, queryEnv, dest, qc);
 }
 

@@ -131,11 +131,7 @@ find_blockers(const MgModel *m, int min_age_ms)
 	LockData   *data;
 
 	/* The backend-status snapshot is kept per transaction: take a fresh one. */
-#if PG_VERSION_NUM >= 150000
 	pgstat_clear_backend_activity_snapshot();
-#else
-	pgstat_clear_snapshot();
-#endif
 	data = GetLockStatusData();
 	TimestampTz now = GetCurrentTimestamp();
 	List	   *result = NIL;

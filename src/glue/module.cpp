@@ -233,11 +233,7 @@ _PG_init(void)
 	mg_define_tool_settings();
 	mg_findings_store_init();
 
-#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("migration_guard");
-#else
-	EmitWarningsOnPlaceholders("migration_guard");
-#endif
 
 	mg_loaded_at_startup = process_shared_preload_libraries_in_progress ||
 		preload_list_names_us(GetConfigOption("session_preload_libraries", true, false)) ||
@@ -266,6 +262,7 @@ mg_current_settings(MgSettings *settings)
 	settings->allow = mg_allow;
 	settings->outside_transaction_block = !IsTransactionBlock();
 	settings->error_format = mg_error_format;
+	settings->server_version_num = PG_VERSION_NUM;
 }
 
 /*

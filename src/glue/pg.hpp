@@ -39,6 +39,10 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#if PG_VERSION_NUM < 150000
+#error "migration_guard needs PostgreSQL 15 or later (tested on 15 and 18; see docs/versions.md)"
+#endif
+
 #include "core/c_api.h"
 
 // The glue's side of the codes defined in c_api.h: PostgreSQL's own values

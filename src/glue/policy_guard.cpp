@@ -222,11 +222,7 @@ role_may_weaken(Oid role, const char *name)
 		return false;
 	if (superuser_arg(role))
 		return true;
-#if PG_VERSION_NUM >= 150000
 	return pg_parameter_aclcheck(name, role, ACL_SET) == ACLCHECK_OK;
-#else
-	return false;
-#endif
 }
 
 static Oid

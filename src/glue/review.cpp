@@ -233,7 +233,11 @@ update_state(ScriptState *st, Node *stmt)
 						char	   *col = con->contype == CONSTR_CHECK
 							? not_null_column_of(con->raw_expr) : NULL;
 
-						if (con->contype != CONSTR_CHECK && con->contype != CONSTR_FOREIGN)
+						/* PostgreSQL 18: CONSTRAINT name NOT NULL col [NOT VALID] */
+						if (con->contype == CONSTR_NOTNULL && list_length(con->keys) == 1 &&
+							IsA(linitial(con->keys), String))
+							col = strVal(linitial(con->keys));
+						else if (con->contype != CONSTR_CHECK && con->contype != CONSTR_FOREIGN)
 							continue;
 						if (con->skip_validation && con->conname)
 						{
@@ -295,9 +299,7 @@ static bool
 is_dml(Node *stmt)
 {
 	return IsA(stmt, InsertStmt) || IsA(stmt, UpdateStmt) || IsA(stmt, DeleteStmt) ||
-#if PG_VERSION_NUM >= 150000
 		IsA(stmt, MergeStmt) ||
-#endif
 		IsA(stmt, CopyStmt);
 }
 

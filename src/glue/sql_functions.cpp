@@ -23,28 +23,8 @@ PG_FUNCTION_INFO_V1(mg_plan_locks);
 ReturnSetInfo *
 mg_begin_srf(FunctionCallInfo fcinfo)
 {
-#if PG_VERSION_NUM >= 150000
 	InitMaterializedSRF(fcinfo, 0);
 	return (ReturnSetInfo *) fcinfo->resultinfo;
-#else
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	TupleDesc	tupdesc;
-	MemoryContext old;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
-	rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
-	MemoryContextSwitchTo(old);
-	return rsinfo;
-#endif
 }
 
 /*
@@ -75,11 +55,7 @@ mg_parse_script(const char *sql)
 	callback.arg = (void *) sql;
 	callback.previous = error_context_stack;
 	error_context_stack = &callback;
-#if PG_VERSION_NUM >= 140000
 	result = raw_parser(sql, RAW_PARSE_DEFAULT);
-#else
-	result = raw_parser(sql);
-#endif
 	error_context_stack = callback.previous;
 	return result;
 }

@@ -44,16 +44,16 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "Give the column a constant default (no table rewrite since PostgreSQL 11), replacing "
       "<value>:\n"
       "ALTER TABLE {0} ADD COLUMN {1} {2} NOT NULL DEFAULT <value>;\n"
-      "or add it nullable, backfill it in batches, and enforce NOT NULL with a validated "
-      "CHECK constraint so that SET NOT NULL needs no scan:\n"
+      "or add it nullable, backfill it in batches, and enforce NOT NULL {3}:\n"
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "UPDATE {0} SET {1} = <value> WHERE ctid = ANY (ARRAY(SELECT ctid FROM {0} WHERE {1} IS "
       "NULL LIMIT 10000));  -- repeat until it updates 0 rows\n"
-      "ALTER TABLE {0} ADD CONSTRAINT {3} CHECK ({1} IS NOT NULL) NOT VALID;\n"
-      "ALTER TABLE {0} VALIDATE CONSTRAINT {3};\n"
-      "ALTER TABLE {0} ALTER COLUMN {1} SET NOT NULL;\n"
-      "ALTER TABLE {0} DROP CONSTRAINT {3};",
-      table, col, ac.type_sql, check);
+      "{4}",
+      table, col, ac.type_sql,
+      has_not_valid_not_null(s)
+          ? "with a NOT NULL constraint added NOT VALID and validated without blocking writes"
+          : "with a validated CHECK constraint so that SET NOT NULL needs no scan",
+      not_null_without_scan_sql(table, col, check, s));
   f.safe_sql = fmt::format("ALTER TABLE {} ADD COLUMN {} {} NOT NULL DEFAULT <value>;", table, col,
                            ac.type_sql);
   out.push_back(std::move(f));

@@ -12,7 +12,8 @@
 // existing rows under SHARE UPDATE EXCLUSIVE (ROW SHARE on the referenced
 // table), which lets reads and writes go on.  PostgreSQL 15 does not support
 // a NOT VALID foreign key on a partitioned table: it must be added partition
-// by partition there.
+// by partition there; PostgreSQL 18 does (docs/versions.md), and gets the
+// plain recipe.
 #include <cctype>
 
 #include <fmt/format.h>
@@ -193,7 +194,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   const std::string table = sql_name(t.name, s);
   const std::string con = ident(name, s);
   const std::string def = c.definition.empty() ? "<definition>" : c.definition;
-  if (fk && t.kind == 'p') {
+  if (fk && t.kind == 'p' && !server_at_least(s, 18)) {
     f.hint = fmt::format(
         "PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table: add it NOT "
         "VALID to each partition and validate it there (VALIDATE takes {0} and lets writes go "

@@ -9,6 +9,8 @@
 //   (ATColumnChangeRequiresRewrite), ADD COLUMN with a volatile default
 //   (since PostgreSQL 11 a constant default is stored in the catalog, a
 //   volatile one must be computed row by row), SET LOGGED / SET UNLOGGED,
+//   ADD COLUMN of an identity, serial or GENERATED ... STORED column (every
+//   row gets its value; a VIRTUAL one, PostgreSQL 18, needs no rewrite),
 //   SET ACCESS METHOD (PostgreSQL 15), VACUUM FULL and CLUSTER (which copy
 //   the table in cluster_rel under ACCESS EXCLUSIVE);
 // - the table_rewrite event trigger, the server's own ground truth that a
@@ -49,6 +51,10 @@ constexpr Cause kCauses[] = {
      "SET LOGGED/UNLOGGED always rewrites the table: run it in a maintenance window."},
     {kRewriteAccessMethod, "SET ACCESS METHOD",
      "SET ACCESS METHOD always rewrites the table: run it in a maintenance window."},
+    {kRewriteSetExpression, "SET EXPRESSION of a stored generated column",
+     "A stored generated column is computed again for every row: run it in a maintenance "
+     "window, or add a new generated column (VIRTUAL on PostgreSQL 18, which is computed when "
+     "read) and switch the application to it."},
 };
 
 // The rewrite reported by the server's table_rewrite event.  Its wording is
@@ -171,12 +177,33 @@ void volatile_default_finding(const Operation& op, const Settings& s, Finding& f
       table, col, ac.type_sql, def,
       batch_update_sql(table, fmt::format("{} = {}", col, def), fmt::format("{} IS NULL", col)));
   if (ac.not_null)
-    f.safe_sql += "\n" + not_null_without_scan_sql(table, col,
-                                                   ident(not_null_check_name(t, ac.column), s));
+    f.safe_sql += "\n" + not_null_without_scan_sql(
+                                  table, col, ident(not_null_check_name(t, ac.column), s), s);
   f.hint =
       "Add the column without a default (no rewrite), set the default for new rows only, and "
       "fill the existing rows in batches:\n" +
       f.safe_sql;
+}
+
+// ADD COLUMN of an identity, serial or GENERATED ... STORED column: every row
+// gets its value written.  A virtual generated column (PostgreSQL 18) is
+// computed when read and is not modelled as a rewrite.
+void generated_values_finding(const Operation& op, const Settings& s, Finding& f) {
+  const AddColumnOp& ac = op.add_column;
+  f.message = fmt::format("adding column \"{}\" with values generated row by row rewrites large "
+                          "table \"{}\"",
+                          ac.column, f.relation);
+  f.detail = fmt::format(
+      "{} The rewrite is caused by a column whose values are generated for each existing row "
+      "(identity, serial or GENERATED ... STORED). {}",
+      table_facts_sentence(op.table), copy_sentence(kUntilCommit));
+  f.hint = fmt::format(
+      "{}An identity or serial column can be added as a plain column with a sequence default "
+      "for new rows, backfilled in batches, and made NOT NULL without a scan; otherwise run it "
+      "in a maintenance window.",
+      server_at_least(s, 18) ? "A GENERATED column can be VIRTUAL instead (the default since "
+                               "PostgreSQL 18): it is computed when read, with no rewrite. "
+                             : "");
 }
 
 void persistence_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -257,8 +284,12 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       predicted = alter_type_finding;
       break;
     case OpKind::AddColumn:
-      if (!op.add_column.volatile_default) return;
-      predicted = volatile_default_finding;
+      if (op.add_column.volatile_default)
+        predicted = volatile_default_finding;
+      else if (op.add_column.fills_values)
+        predicted = generated_values_finding;
+      else
+        return;
       break;
     case OpKind::SetPersistence:
       predicted = persistence_finding;

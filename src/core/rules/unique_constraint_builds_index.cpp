@@ -52,7 +52,8 @@ std::string default_name(const Operation& op) {
 
 // CHECK (col IS NOT NULL) NOT VALID, VALIDATE, for each key column: the
 // PRIMARY KEY's implicit SET NOT NULL then needs no scan.  The CHECK
-// constraints are dropped after the key is added.
+// constraints are dropped after the key is added.  On PostgreSQL 18, a NOT
+// NULL constraint added NOT VALID and validated, which the key then uses.
 void not_null_proof(const Operation& op, const Settings& s, std::string& before,
                     std::string& after) {
   const TableFacts& t = op.table;
@@ -60,6 +61,10 @@ void not_null_proof(const Operation& op, const Settings& s, std::string& before,
   for (const std::string& written : split_column_list(op.constraint.columns)) {
     std::string col = identifier_value(written);
     std::string check = ident(not_null_check_name(t, col), s);
+    if (has_not_valid_not_null(s)) {
+      before += not_null_without_scan_sql(table, ident(col, s), check, s) + "\n";
+      continue;
+    }
     before += fmt::format(
         "ALTER TABLE {0} ADD CONSTRAINT {2} CHECK ({1} IS NOT NULL) NOT VALID;\n"
         "ALTER TABLE {0} VALIDATE CONSTRAINT {2};\n",
@@ -88,9 +93,12 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "blocks {}, for the whole build.{}",
       table_facts_sentence(t), lock_sql_name(LockMode::AccessExclusive),
       lock_blocks(LockMode::AccessExclusive),
-      c.type == 'p' ? " A PRIMARY KEY also makes its columns NOT NULL, which scans the table "
-                      "under the same lock unless a valid CHECK constraint proves it."
-                    : "");
+      c.type != 'p' ? ""
+      : has_not_valid_not_null(s)
+          ? " A PRIMARY KEY also makes its columns NOT NULL, which scans the table under the "
+            "same lock unless a valid NOT NULL or CHECK constraint proves it."
+          : " A PRIMARY KEY also makes its columns NOT NULL, which scans the table under the "
+            "same lock unless a valid CHECK constraint proves it.");
 
   const std::string table = sql_name(t.name, s);
   const std::string con = ident(name, s);
@@ -130,9 +138,12 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         "partition the constraint first, from an index built concurrently; ADD CONSTRAINT on "
         "the parent then adopts them instead of building new indexes{}:\n"
         "{}ALTER TABLE {} ADD CONSTRAINT {} {} {};",
-        c.type == 'p' ? " (prove NOT NULL on the key columns of each partition first with a "
-                        "validated CHECK (column IS NOT NULL) constraint)"
-                      : "",
+        c.type != 'p' ? ""
+        : has_not_valid_not_null(s)
+            ? " (make the key columns NOT NULL first with NOT NULL constraints added NOT VALID "
+              "and validated)"
+            : " (prove NOT NULL on the key columns of each partition first with a validated "
+              "CHECK (column IS NOT NULL) constraint)",
         parts, table, con, word, columns);
     f.safe_sql =
         fmt::format("{}ALTER TABLE {} ADD CONSTRAINT {} {} {};", parts, table, con, word, columns);
@@ -148,9 +159,13 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         "{}CREATE UNIQUE INDEX CONCURRENTLY {} ON {} {};\n"
         "ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {};{}",
         lock_sql_name(LockMode::AccessExclusive),
-        c.type == 'p' ? "; a PRIMARY KEY also needs its columns NOT NULL: prove it first with "
-                        "validated CHECK constraints so that no scan happens under that lock"
-                      : "",
+        c.type != 'p'               ? ""
+        : has_not_valid_not_null(s) ? "; a PRIMARY KEY also needs its columns NOT NULL: add "
+                                      "NOT NULL constraints NOT VALID and validate them first so "
+                                      "that no scan happens under that lock"
+                                    : "; a PRIMARY KEY also needs its columns NOT NULL: prove it "
+                                      "first with validated CHECK constraints so that no scan "
+                                      "happens under that lock",
         before, index, table, columns, table, con, word, index, after);
     f.safe_sql = fmt::format(
         "{}CREATE UNIQUE INDEX CONCURRENTLY {} ON {} {};\n"
