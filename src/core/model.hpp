@@ -190,6 +190,16 @@ struct HeldLockOp {
   bool no_where = false;  // UPDATE/DELETE of every row (no WHERE clause)
 };
 
+// What the undo of an operation needs to know of the catalogs as they were
+// before the statement ran (collected by the glue, glue/undo_facts.cpp; the
+// defaults when nothing was read).
+struct OpUndoFacts {
+  bool existed = false;        // CREATE INDEX / ADD COLUMN: the object was there already
+  bool was_not_null = false;   // SET NOT NULL: the column was NOT NULL already
+  std::string old_definition;  // DROP INDEX: the index's definition, as the server deparses it
+  int column_width = 0;        // DROP COLUMN: average width of a value (statistics), 0: unknown
+};
+
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
@@ -210,6 +220,7 @@ struct Operation {
   PartitionOp partition;
   ColumnOp column;
   HeldLockOp held_lock;
+  OpUndoFacts undo;
 };
 
 struct Statement {

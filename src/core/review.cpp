@@ -8,6 +8,7 @@
 
 #include "core/lock.hpp"
 #include "core/quote.hpp"
+#include "core/undo.hpp"
 
 namespace mg {
 
@@ -90,93 +91,6 @@ std::string json_number(double x) {
   return fmt::format("{}", std::round(x * 10) / 10);
 }
 std::string json_int(int64_t x) { return x < 0 ? "null" : fmt::format("{}", x); }
-
-// The undo of one operation.
-std::string undo(const Operation& op, const ScriptStatement& st, const Settings& s) {
-  const TableFacts& t = op.table;
-  const std::string table = sql_name(t.name, s);
-  switch (op.kind) {
-    case OpKind::CreateIndex: {
-      const std::string& name = op.create_index.index_name;
-      if (name.empty())
-        return fmt::format(
-            "-- no automatic rollback: the index has no name in the statement; find it in "
-            "pg_indexes and drop it with DROP INDEX CONCURRENTLY");
-      const std::string index = sql_name(QualifiedName{t.name.schema, name}, s);
-      if (t.kind == 'p') return fmt::format("DROP INDEX {};", index);
-      return fmt::format("DROP INDEX CONCURRENTLY {};", index);
-    }
-    case OpKind::AddColumn:
-      return fmt::format("ALTER TABLE {} DROP COLUMN {};", table, ident(op.add_column.column, s));
-    case OpKind::AddConstraint:
-      if (op.constraint.name.empty())
-        return "-- no automatic rollback: the constraint has no name in the statement; find it "
-               "in pg_constraint and drop it with ALTER TABLE ... DROP CONSTRAINT";
-      return fmt::format("ALTER TABLE {} DROP CONSTRAINT {};", table,
-                         ident(op.constraint.name, s));
-    case OpKind::RenameColumn:
-      return fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {};", table,
-                         ident(op.column.new_name, s), ident(op.column.column, s));
-    case OpKind::RenameTable:
-      return fmt::format("ALTER TABLE {} RENAME TO {};",
-                         sql_name(QualifiedName{t.name.schema, op.object_name}, s),
-                         ident(t.name.name, s));
-    case OpKind::SetNotNull:
-      return fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;", table,
-                         ident(op.column.column, s));
-    case OpKind::AlterColumnType: {
-      const AlterColumnTypeOp& at = op.alter_type;
-      if (at.old_type.empty())
-        return sql_comment(fmt::format(
-            "no automatic rollback: the previous type of column {} is unknown",
-            ident(at.column, s)));
-      return fmt::format(
-          "ALTER TABLE {} ALTER COLUMN {} TYPE {};  -- {} the table again, and cannot bring "
-          "back values the first change altered or lost",
-          table, ident(at.column, s), at.old_type, at.rewrite ? "rewrites" : "may rewrite");
-    }
-    case OpKind::DropTable:
-      return sql_comment(
-          fmt::format("not reversible: restore table {} from a backup", sql_name(t.name, s)));
-    case OpKind::DropColumn:
-      return sql_comment(fmt::format("not reversible: restore column {} of {} from a backup",
-                                     ident(op.column.column, s), sql_name(t.name, s)));
-    case OpKind::Truncate:
-      return sql_comment(
-          fmt::format("not reversible: restore the rows of {} from a backup", sql_name(t.name, s)));
-    case OpKind::DropIndex:
-      return sql_comment(fmt::format(
-          "no automatic rollback: recreate index {} from its definition (pg_indexes.indexdef, "
-          "saved before the migration)",
-          sql_name(QualifiedName{t.name.schema, op.object_name}, s)));
-    case OpKind::AttachPartition:
-      if (op.partition.partition.name.name.empty()) break;
-      return fmt::format("ALTER TABLE {} DETACH PARTITION {};", table,
-                         sql_name(op.partition.partition.name, s));
-    case OpKind::DetachPartition:
-      if (op.partition.partition.name.name.empty() || op.partition.bound.empty()) break;
-      return fmt::format("ALTER TABLE {} ATTACH PARTITION {} {};", table,
-                         sql_name(op.partition.partition.name, s), op.partition.bound);
-    case OpKind::SetPersistence: {
-      std::string mode = upper(op.object_name);
-      if (mode != "LOGGED" && mode != "UNLOGGED") break;
-      return fmt::format("ALTER TABLE {} SET {};  -- rewrites the table again", table,
-                         mode == "LOGGED" ? "UNLOGGED" : "LOGGED");
-    }
-    case OpKind::ValidateConstraint:
-    case OpKind::Reindex:
-    case OpKind::VacuumFull:
-    case OpKind::Cluster:
-    case OpKind::RefreshMatview:
-      return sql_comment(fmt::format("nothing to undo: {} does not change the schema",
-                                     st.command.empty() ? "the statement" : st.command));
-    case OpKind::TableRewrite:
-      return "";
-    default:
-      break;
-  }
-  return sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no, st.command));
-}
 
 }  // namespace
 
@@ -297,19 +211,21 @@ std::vector<RollbackStep> rollback_plan(const ScriptReview& review, const Settin
       steps.push_back(std::move(step));
       continue;
     }
+    // The same generator as the history's rollback_sql (undo.cpp); a step
+    // with nothing to run shows its note, or why it cannot be undone.
     std::vector<std::string> lines;
-    for (auto op = st.ops.rbegin(); op != st.ops.rend(); ++op) {
-      std::string line = undo(*op, st, s);
+    for (const UndoStep& u : undo_statement(st.ops, st.undo_facts, st.command, st.no, s).steps) {
+      std::string line = !u.sql.empty() ? u.sql
+                         : !u.note.empty() ? u.note
+                         : u.irreversible.empty()
+                             ? std::string()
+                             : sql_comment("no automatic rollback: " + u.irreversible);
       if (!line.empty() && std::find(lines.begin(), lines.end(), line) == lines.end())
         lines.push_back(std::move(line));
     }
-    if (lines.empty()) {
-      if (upper(st.command) == "CREATE TABLE" && !st.rels.empty())
-        lines.push_back(fmt::format("DROP TABLE {};", sql_name(st.rels.front().table.name, s)));
-      else
-        lines.push_back(sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no,
-                                                st.command.empty() ? "unknown command" : st.command)));
-    }
+    if (lines.empty())
+      lines.push_back(sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no,
+                                              st.command.empty() ? "unknown command" : st.command)));
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (i > 0) step.sql += "\n";
       step.sql += lines[i];

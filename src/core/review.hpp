@@ -14,6 +14,7 @@
 #include "core/model.hpp"
 #include "core/policy.hpp"
 #include "core/rules.hpp"
+#include "core/undo.hpp"
 
 namespace mg {
 
@@ -26,6 +27,7 @@ struct ScriptStatement {
   bool modelled = false;             // false: not DDL we model (DML, SET, ...)
   std::vector<LockedRelation> rels;  // the main target first
   std::vector<Operation> ops;
+  std::vector<UndoFact> undo_facts;  // its subcommands without an operation, for the undo
 };
 
 enum class Risk { Low = 0, Medium, High, Critical };

@@ -185,10 +185,25 @@ extern const MgModel *mg_running_model;
 bool		mg_model_covers(const MgModel *m, Oid relid);
 
 bool		mg_history_available(void);
-MgUndo	   *mg_prepare_undo(const MgModel *m, Node *parsetree);
+MgUndo	   *mg_prepare_undo(MgModel *m, Node *parsetree);
 /* After the statement ran: what it created, and what it dropped by CASCADE; false: record nothing. */
 bool		mg_finish_undo(MgUndo *undo, const MgModel *m, Node *parsetree);
 void		mg_record_history(const MgModel *m, const MgUndo *undo);
+
+/* The facts the core's undo needs (undo_facts.cpp). */
+Oid			mg_relation_in(const char *schema, const char *name);
+/* fn(oid) in an internal subtransaction: NULL if it raised an error. */
+char	   *mg_guarded(char *(*fn) (Oid), Oid oid);
+/*
+ * Before the statement runs: fills the undo_* fields of m's operations and
+ * returns the facts of its other subcommands (palloc'd).  planned: the
+ * statement is reviewed, not run (the relation a CREATE TABLE would make).
+ */
+void		mg_collect_undo_facts(MgModel *m, Node *parsetree, bool planned, MgUndoFact **facts,
+								  int *nfacts);
+/* The core's undo of a statement (core/undo.cpp), copied into palloc'd memory. */
+void		mg_write_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfacts,
+						  const char *command, char **sql, char **reason, bool *covered);
 
 /* Relations whose rewrite the hook predicted for the statement running now. */
 void		mg_note_predicted_rewrites(const MgModel *m);

@@ -75,66 +75,6 @@ qualified_name(const MgName *n)
 	return quote_qualified_identifier(n->schema, n->name);
 }
 
-/* The relation named name in schema, as the catalogs say now, or InvalidOid. */
-static Oid
-relation_in(const char *schema, const char *name)
-{
-	Oid			nsp = schema ? get_namespace_oid(schema, true) : InvalidOid;
-
-	return OidIsValid(nsp) && name ? get_relname_relid(name, nsp) : InvalidOid;
-}
-
-/*
- * Calls fn(oid) in an internal subtransaction and returns its result, or
- * NULL if it raised an error.  The undo SQL of a DROP INDEX, DROP
- * CONSTRAINT or CREATE OR REPLACE VIEW is read from the catalogs before the
- * statement takes its locks: another session may drop the object in the
- * meantime, and the server's deparsers then fail ("could not open
- * relation").  Such a statement then fails with the server's own error, or
- * succeeds without an inverse, never with ours.
- */
-static char *
-guarded(char *(*fn) (Oid), Oid oid)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	char	   *volatile result = NULL;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		result = fn(oid);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		result = NULL;
-	}
-	PG_END_TRY();
-	return result;
-}
-
-static char *
-index_def_sql(Oid idx)
-{
-	return psprintf("%s;", pg_get_indexdef_string(idx));
-}
-
-static char *
-constraint_def_sql(Oid conid)
-{
-	/* "ALTER TABLE t ADD CONSTRAINT name <definition>", from the server. */
-	return psprintf("%s;", pg_get_constraintdef_command(conid));
-}
-
 static char *column_names(Oid relid);
 
 /* A view's definition and its column names, separated by a NUL byte. */
@@ -153,162 +93,6 @@ view_state(Oid relid)
 	return result;
 }
 
-/* The undo of one operation, prepended to sql (undo runs last first). */
-static void
-undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversible)
-{
-	const char *table = qualified_name(&op->table.name);
-	StringInfoData one;
-
-	initStringInfo(&one);
-	switch (op->kind)
-	{
-		case MG_OP_ADD_COLUMN:
-			{
-				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
-
-				/* ADD COLUMN IF NOT EXISTS of a column that is there: nothing to undo. */
-				if (OidIsValid(relid) && op->column && get_attnum(relid, op->column) != InvalidAttrNumber)
-				{
-					appendStringInfoString(&one, "-- nothing to undo: the column existed already");
-					break;
-				}
-				appendStringInfo(&one, "ALTER TABLE %s DROP COLUMN %s;", table,
-								 quote_identifier(op->column));
-			}
-			break;
-		case MG_OP_CREATE_INDEX:
-			/* CREATE INDEX IF NOT EXISTS of an index that is there: nothing to undo. */
-			if (OidIsValid(relation_in(op->table.name.schema, op->index_name)))
-			{
-				appendStringInfoString(&one, "-- nothing to undo: the index existed already");
-				break;
-			}
-			if (op->index_name == NULL)
-			{
-				*reversible = false;
-				appendStringInfoString(reason, "the index was created without a name; ");
-			}
-			else
-				/* CONCURRENTLY if it was built so (then it runs outside a transaction block too). */
-				appendStringInfo(&one, "DROP INDEX %s%s;",
-								 op->concurrently && op->table.kind != RELKIND_PARTITIONED_TABLE
-								 ? "CONCURRENTLY " : "",
-								 quote_qualified_identifier(op->table.name.schema, op->index_name));
-			break;
-		case MG_OP_DROP_INDEX:
-			{
-				Oid			idx = relation_in(op->table.name.schema, op->object_name);
-				char	   *def = OidIsValid(idx) ? guarded(index_def_sql, idx) : NULL;
-
-				/* Dropped CONCURRENTLY: built back the same way. */
-				if (def && op->concurrently && strncmp(def, "CREATE INDEX ", 13) == 0)
-					def = psprintf("CREATE INDEX CONCURRENTLY %s", def + 13);
-				else if (def && op->concurrently && strncmp(def, "CREATE UNIQUE INDEX ", 20) == 0)
-					def = psprintf("CREATE UNIQUE INDEX CONCURRENTLY %s", def + 20);
-				if (def)
-					appendStringInfoString(&one, def);
-				else
-				{
-					*reversible = false;
-					appendStringInfoString(reason, "the dropped index's definition is unknown; ");
-				}
-			}
-			break;
-		case MG_OP_ADD_CONSTRAINT:
-			if (op->constraint_name == NULL)
-			{
-				*reversible = false;
-				appendStringInfoString(reason, "the constraint was added without a name; ");
-			}
-			else
-				appendStringInfo(&one, "ALTER TABLE %s DROP CONSTRAINT %s;", table,
-								 quote_identifier(op->constraint_name));
-			break;
-		case MG_OP_SET_NOT_NULL:
-			{
-				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
-				HeapTuple	tp = op->column && OidIsValid(relid)
-					? SearchSysCacheAttName(relid, op->column) : NULL;
-				bool		already = false;
-
-				if (tp && HeapTupleIsValid(tp))
-				{
-					already = ((Form_pg_attribute) GETSTRUCT(tp))->attnotnull;
-					ReleaseSysCache(tp);
-				}
-				if (!already)
-					appendStringInfo(&one, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", table,
-									 quote_identifier(op->column));
-			}
-			break;
-		case MG_OP_ALTER_COLUMN_TYPE:
-			appendStringInfo(&one, "ALTER TABLE %s ALTER COLUMN %s TYPE %s;%s", table,
-							 quote_identifier(op->column), op->old_type,
-							 op->narrowing ? "  -- lossy: values the first change altered are not restored" : "");
-			break;
-		case MG_OP_RENAME_COLUMN:
-			appendStringInfo(&one, "ALTER TABLE %s RENAME COLUMN %s TO %s;", table,
-							 quote_identifier(op->new_name), quote_identifier(op->column));
-			break;
-		case MG_OP_RENAME_TABLE:
-			appendStringInfo(&one, "ALTER TABLE %s RENAME TO %s;",
-							 quote_qualified_identifier(op->table.name.schema, op->object_name),
-							 quote_identifier(op->table.name.name));
-			break;
-		case MG_OP_DROP_TABLE:
-			/* A materialized view comes back from its definition (noted as it is dropped). */
-			if (op->table.kind == RELKIND_MATVIEW)
-				break;
-			*reversible = false;
-			appendStringInfo(reason, "DROP TABLE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
-							 table, Max(op->table.rows, 0), Max(op->table.bytes, 0));
-			break;
-		case MG_OP_DROP_COLUMN:
-			{
-				Oid			relid = relation_in(op->table.name.schema, op->table.name.name);
-				AttrNumber	attnum = OidIsValid(relid) && op->column
-					? get_attnum(relid, op->column) : InvalidAttrNumber;
-				int			width = -1;
-
-				if (attnum > 0)
-					(void) mg_column_stats(relid, attnum, NULL, &width);
-
-				*reversible = false;
-				appendStringInfo(reason, "DROP COLUMN %s.%s lost the values of about " INT64_FORMAT " rows",
-								 table, quote_identifier(op->column), Max(op->table.rows, 0));
-				if (op->column_empty)
-					appendStringInfoString(reason, " (every value NULL)");
-				else if (width > 0 && op->table.rows > 0)
-					appendStringInfo(reason, " (about " INT64_FORMAT " bytes)",
-									 (int64) width * op->table.rows);
-				appendStringInfoString(reason, "; ");
-			}
-			break;
-		case MG_OP_TRUNCATE:
-			*reversible = false;
-			appendStringInfo(reason, "TRUNCATE %s lost about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
-							 table, Max(op->table.rows, 0), Max(op->table.bytes, 0));
-			break;
-		case MG_OP_LOCK_REQUEST:
-		case MG_OP_HELD_LOCK:
-		case MG_OP_TABLE_REWRITE:
-			break;
-		default:
-			*reversible = false;
-			appendStringInfoString(reason, "no inverse is recorded for this kind of statement; ");
-			break;
-	}
-	if (one.len > 0)
-	{
-		if (sql->len > 0)
-			appendStringInfoChar(&one, '\n');
-		appendStringInfoString(&one, sql->data);
-		resetStringInfo(sql);
-		appendStringInfoString(sql, one.data);
-	}
-}
-
 /* Prepends one statement to sql (undo runs last first). */
 static void
 prepend(StringInfo sql, const char *stmt)
@@ -324,146 +108,6 @@ prepend(StringInfo sql, const char *stmt)
 	}
 	resetStringInfo(sql);
 	appendStringInfoString(sql, one.data);
-}
-
-/*
- * The current default of a column, as SQL, or NULL.  Read from pg_attrdef,
- * not from the relation cache: we hold no lock on the relation, and opening
- * it without one is not allowed.
- */
-static char *
-column_default_sql(Oid relid, AttrNumber attnum)
-{
-	Relation	attrdef;
-	SysScanDesc scan;
-	ScanKeyData key[2];
-	HeapTuple	tup;
-	char	   *result = NULL;
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL)
-		return NULL;
-	attrdef = table_open(AttrDefaultRelationId, AccessShareLock);
-	ScanKeyInit(&key[0], Anum_pg_attrdef_adrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	ScanKeyInit(&key[1], Anum_pg_attrdef_adnum, BTEqualStrategyNumber, F_INT2EQ,
-				Int16GetDatum(attnum));
-	scan = systable_beginscan(attrdef, AttrDefaultIndexId, true, NULL, 2, key);
-	if (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		bool		isnull;
-		Datum		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(attrdef), &isnull);
-
-		if (!isnull)
-			result = deparse_expression((Node *) stringToNode(TextDatumGetCString(bin)),
-										deparse_context_for(relname, relid), false, false);
-	}
-	systable_endscan(scan);
-	table_close(attrdef, AccessShareLock);
-	return result;
-}
-
-/*
- * The inverses that need the parse tree: ALTER TABLE subcommands that are
- * no operation of the model (defaults, DROP CONSTRAINT, DROP NOT NULL) and
- * the renames of indexes and constraints.  The catalogs are read as they are
- * before the statement; the relation is one the statement is about to lock
- * (and we hold no lock: a concurrent change makes the inverse stale, which
- * the history says by its time).
- */
-static void
-undo_parse_tree(const MgModel *m, Node *parsetree, StringInfo sql, StringInfo reason,
-				bool *reversible, bool *covered)
-{
-	if (m->nrels == 0)
-		return;
-	if (IsA(parsetree, AlterTableStmt))
-	{
-		Oid			relid = m->relids[0];
-		const char *table = qualified_name(&m->rels[0].table.name);
-		ListCell   *lc;
-
-		foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
-		{
-			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-			AttrNumber	attnum = cmd->name ? get_attnum(relid, cmd->name) : InvalidAttrNumber;
-
-			switch (cmd->subtype)
-			{
-				case AT_ColumnDefault:
-					if (attnum == InvalidAttrNumber)
-						break;
-					{
-						char	   *prev = column_default_sql(relid, attnum);
-
-						prepend(sql, prev
-								? psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;", table,
-										   quote_identifier(cmd->name), prev)
-								: psprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", table,
-										   quote_identifier(cmd->name)));
-						*covered = true;
-					}
-					break;
-				case AT_DropNotNull:
-					if (attnum == InvalidAttrNumber)
-						break;
-					{
-						HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-														 Int16GetDatum(attnum));
-
-						if (HeapTupleIsValid(tp))
-						{
-							if (((Form_pg_attribute) GETSTRUCT(tp))->attnotnull)
-								prepend(sql, psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;",
-													  table, quote_identifier(cmd->name)));
-							ReleaseSysCache(tp);
-						}
-						*covered = true;
-					}
-					break;
-				case AT_DropConstraint:
-					{
-						Oid			conid = cmd->name
-							? get_relation_constraint_oid(relid, cmd->name, true) : InvalidOid;
-
-						if (!OidIsValid(conid))
-							break;
-						char	   *def = guarded(constraint_def_sql, conid);
-
-						if (def)
-							prepend(sql, def);
-						else
-						{
-							*reversible = false;
-							appendStringInfoString(reason, "the dropped constraint's definition is unknown; ");
-						}
-						*covered = true;
-					}
-					break;
-				default:
-					break;
-			}
-		}
-	}
-	else if (IsA(parsetree, RenameStmt))
-	{
-		RenameStmt *rs = (RenameStmt *) parsetree;
-
-		if (rs->renameType == OBJECT_INDEX)
-		{
-			prepend(sql, psprintf("ALTER INDEX %s RENAME TO %s;",
-								  quote_qualified_identifier(m->rels[0].table.name.schema, rs->newname),
-								  quote_identifier(m->rels[0].table.name.name)));
-			*covered = true;
-		}
-		else if (rs->renameType == OBJECT_TABCONSTRAINT && rs->subname)
-		{
-			prepend(sql, psprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s;",
-								  qualified_name(&m->rels[0].table.name),
-								  quote_identifier(rs->newname), quote_identifier(rs->subname)));
-			*covered = true;
-		}
-	}
 }
 
 /* The keyword that names relation kind relkind in ALTER and DROP, or NULL. */
@@ -660,7 +304,7 @@ undo_before(MgUndo *u, Node *parsetree)
 				relid = creation_relid(vs->view);
 				if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW)
 				{
-					char	   *state = guarded(view_state, relid);
+					char	   *state = mg_guarded(view_state, relid);
 
 					u->existed = true;
 					if (state)
@@ -718,18 +362,35 @@ undo_before(MgUndo *u, Node *parsetree)
 	}
 }
 
+/*
+ * Before the statement runs: the facts its undo needs, and the undo of its
+ * operations and subcommands written by the core (the same generator as the
+ * report's rollback plan).
+ */
 MgUndo *
-mg_prepare_undo(const MgModel *m, Node *parsetree)
+mg_prepare_undo(MgModel *m, Node *parsetree)
 {
 	MgUndo	   *u = (MgUndo *) palloc0(sizeof(MgUndo));
+	MgUndoFact *facts;
+	int			nfacts;
+	char	   *sql;
+	char	   *reason;
+	bool		covered;
 
 	initStringInfo(&u->sqlbuf);
 	initStringInfo(&u->reasonbuf);
 	u->reversible = true;
 	undo_before(u, parsetree);
-	undo_parse_tree(m, parsetree, &u->sqlbuf, &u->reasonbuf, &u->reversible, &u->covered);
-	for (int i = 0; i < m->nops; i++)
-		undo_op(&m->ops[i], &u->sqlbuf, &u->reasonbuf, &u->reversible);
+	mg_collect_undo_facts(m, parsetree, false, &facts, &nfacts);
+	mg_write_undo(m->ops, m->nops, facts, nfacts, m->command, &sql, &reason, &covered);
+	if (sql)
+		prepend(&u->sqlbuf, sql);
+	if (reason)
+	{
+		u->reversible = false;
+		appendStringInfoString(&u->reasonbuf, reason);
+	}
+	u->covered = u->covered || covered;
 	return u;
 }
 
@@ -797,9 +458,21 @@ undo_created(MgUndo *u, Node *parsetree)
 			prepend(&u->sqlbuf, psprintf("DROP VIEW %s;\n%s", name, u->old_view_sql));
 	}
 	else if (!u->existed && keyword)
-		prepend(&u->sqlbuf, psprintf("DROP %s %s;%s", keyword, name,
-									 strcmp(keyword, "TABLE") == 0
-									 ? "  -- with every row written to it since" : ""));
+	{
+		MgUndoFact	created;
+		char	   *sql;
+		char	   *reason;
+		bool		covered;
+
+		memset(&created, 0, sizeof(created));
+		created.kind = MG_UNDO_CREATED;
+		created.keyword = keyword;
+		created.table.schema = get_namespace_name(get_rel_namespace(relid));
+		created.table.name = get_rel_name(relid);
+		mg_write_undo(NULL, 0, &created, 1, NULL, &sql, &reason, &covered);
+		if (sql)
+			prepend(&u->sqlbuf, sql);
+	}
 }
 
 /*
@@ -1111,7 +784,7 @@ find_history_table(void)
 	while (!history_table.valid)
 	{
 		uint64		seen = history_table.invalidations;
-		Oid			relid = relation_in("migration_guard", "history");
+		Oid			relid = mg_relation_in("migration_guard", "history");
 		AttrNumber	attnum[NCOLS];
 
 		for (int i = 0; i < NCOLS; i++)

@@ -349,6 +349,15 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 				if (created_by_script(stp, &m.ops[i].table))
 					mark_new(&m.ops[i].table);
 			}
+			/* What the rollback plan needs: the same facts as the history's. */
+			{
+				MgUndoFact *facts;
+				int			nfacts;
+
+				mg_collect_undo_facts(&m, rs->stmt, true, &facts, &nfacts);
+				s->undo_facts = facts;
+				s->nundo_facts = nfacts;
+			}
 			s->rels = m.rels;
 			s->nrels = m.nrels;
 			s->ops = m.ops;
