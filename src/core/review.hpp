@@ -55,6 +55,8 @@ double statement_seconds(const ScriptStatement& st, const Settings& settings);
 // Long: estimated at one second or more, or a scan, index build or rewrite of
 // a large relation.
 bool is_long_statement(const ScriptStatement& st, const Settings& settings);
+// Estimated seconds of a statement's work on one relation.
+double seconds_on(const ScriptStatement& st, const QualifiedName& rel, const Settings& settings);
 // INSERT, UPDATE, DELETE, MERGE, COPY.
 bool is_dml(std::string_view command);
 
@@ -62,9 +64,10 @@ struct RollbackStep {
   int stmt_no = 0;
   std::string sql;  // one or more lines; a SQL comment when nothing can be run
 };
-// The undo of each modelled statement, last statement first.
+// The undo of each modelled statement, last statement first (undo.cpp: the
+// same generator as the history's rollback_sql).
 std::vector<RollbackStep> rollback_plan(const ScriptReview& review, const Settings& settings);
-// The script with each flagged statement replaced by its safe SQL.
+// The script with each flagged statement replaced by its safe SQL (recommend.cpp).
 std::string recommended_sql(const ScriptReview& review);
 
 std::string render_markdown(const ScriptReview& review, const Settings& settings);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/quote.hpp"
+#include "core/review.hpp"
 #include "core/rules.hpp"
 
 namespace mg {
@@ -236,6 +237,45 @@ StatementUndo undo_statement(const std::vector<Operation>& ops, const std::vecto
   std::reverse(out.steps.begin(), out.steps.end());
   out.steps.insert(out.steps.begin(), created.begin(), created.end());
   return out;
+}
+
+// The undo of each modelled statement of a reviewed script, last first.
+std::vector<RollbackStep> rollback_plan(const ScriptReview& review, const Settings& s) {
+  std::vector<RollbackStep> steps;
+  for (auto it = review.statements.rbegin(); it != review.statements.rend(); ++it) {
+    const ScriptStatement& st = it->stmt;
+    if (st.transaction_control) continue;
+    RollbackStep step;
+    step.stmt_no = st.no;
+    if (!st.modelled) {
+      if (!is_dml(st.command)) continue;
+      step.sql =
+          "-- no automatic rollback: it changes data; undo it by hand or restore from a backup";
+      steps.push_back(std::move(step));
+      continue;
+    }
+    // The same generator as the history's rollback_sql (undo.cpp); a step
+    // with nothing to run shows its note, or why it cannot be undone.
+    std::vector<std::string> lines;
+    for (const UndoStep& u : undo_statement(st.ops, st.undo_facts, st.command, st.no, s).steps) {
+      std::string line = !u.sql.empty() ? u.sql
+                         : !u.note.empty() ? u.note
+                         : u.irreversible.empty()
+                             ? std::string()
+                             : sql_comment("no automatic rollback: " + u.irreversible);
+      if (!line.empty() && std::find(lines.begin(), lines.end(), line) == lines.end())
+        lines.push_back(std::move(line));
+    }
+    if (lines.empty())
+      lines.push_back(sql_comment(fmt::format("no automatic rollback for statement {} ({})", st.no,
+                                              st.command.empty() ? "unknown command" : st.command)));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (i > 0) step.sql += "\n";
+      step.sql += lines[i];
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
 }
 
 }  // namespace mg
