@@ -2621,17 +2621,13 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 
 /* ---------- rewrites predicted by the hook ---------- */
 
-#define MG_MAX_PREDICTED 32
-static Oid	predicted[MG_MAX_PREDICTED];
-static int	npredicted = 0;
-
 void
-mg_note_predicted_rewrites(const MgModel *m)
+mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m)
 {
-	npredicted = 0;
-	for (int i = 0; i < m->nrels && npredicted < MG_MAX_PREDICTED; i++)
+	st->npredicted = 0;
+	for (int i = 0; i < m->nrels && st->npredicted < MG_MAX_PREDICTED; i++)
 		if (m->rels[i].effect == EFFECT_REWRITE)
-			predicted[npredicted++] = m->relids[i];
+			st->predicted[st->npredicted++] = m->relids[i];
 }
 
 /*
@@ -2641,18 +2637,21 @@ mg_note_predicted_rewrites(const MgModel *m)
 bool
 mg_rewrite_was_predicted(Oid relid)
 {
+	const MgStatementState *st = mg_judged_statement();
 	List	   *ancestors;
 	ListCell   *lc;
 
-	for (int i = 0; i < npredicted; i++)
-		if (predicted[i] == relid)
+	if (st == NULL)
+		return false;
+	for (int i = 0; i < st->npredicted; i++)
+		if (st->predicted[i] == relid)
 			return true;
-	if (npredicted == 0 || !get_rel_relispartition(relid))
+	if (st->npredicted == 0 || !get_rel_relispartition(relid))
 		return false;
 	ancestors = get_partition_ancestors(relid);
 	foreach(lc, ancestors)
-		for (int i = 0; i < npredicted; i++)
-			if (predicted[i] == lfirst_oid(lc))
+		for (int i = 0; i < st->npredicted; i++)
+			if (st->predicted[i] == lfirst_oid(lc))
 				return true;
 	return false;
 }

@@ -292,7 +292,7 @@ note_relation(Oid relid, int32 attnum)
 	 * before it ran: their facts are not needed again.
 	 */
 	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE) &&
-		mg_model_covers(mg_running_model, relid))
+		mg_model_covers(mg_running_model(), relid))
 		return;
 	if (attnum == 0 && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
 						relkind == RELKIND_MATVIEW))

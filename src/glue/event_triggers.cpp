@@ -67,7 +67,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 
 	mg_current_settings(&settings);
 	mg_evaluate(&op, 1, &settings, &result);
-	mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
+	mg_report_findings(&result, mg_running_model() ? mg_running_model()->text : NULL);
 	PG_RETURN_VOID();
 }
 
@@ -125,7 +125,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 		 */
 		if (strcmp(type, "table") != 0 && strcmp(type, "table column") != 0)
 			continue;
-		if (mg_model_covers(mg_running_model, objid))
+		if (mg_model_covers(mg_running_model(), objid))
 			continue;
 		d = mg_find_dropped(objid, objsubid);
 		if (d == NULL || !d->have_facts)
@@ -156,7 +156,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 
 		mg_current_settings(&settings);
 		mg_evaluate(ops, nops, &settings, &result);
-		mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
+		mg_report_findings(&result, mg_running_model() ? mg_running_model()->text : NULL);
 	}
 	PG_RETURN_VOID();
 }

@@ -153,10 +153,6 @@ typedef struct MgUndo
 	bool		capturing;		/* its drops were noted (mg_capture_drops_begin) ... */
 	int			capture_start;	/* ... from this position in mg_captured_drops() */
 } MgUndo;
-extern List *mg_last_findings;	/* rule ids reported for the statement being judged */
-extern int	mg_last_decision;	/* 0 allowed, 1 warned, 2 acknowledged */
-void		mg_start_findings(bool nested);
-void		mg_note_finding(const char *rule);
 /* What was dropped while a statement ran, noted just before (dropped.cpp). */
 typedef struct MgDropped
 {
@@ -180,15 +176,14 @@ bool		mg_column_all_null(Oid relid, AttrNumber attnum);
 bool		mg_column_stats(Oid relid, AttrNumber attnum, double *null_frac, int *avg_width);
 char	   *mg_reloptions_clause(Oid relid);
 char	   *mg_view_create_sql(Oid relid);
-/* The model of the statement running now, while it runs (hook.cpp). */
-extern const MgModel *mg_running_model;
 bool		mg_model_covers(const MgModel *m, Oid relid);
 
 bool		mg_history_available(void);
 MgUndo	   *mg_prepare_undo(MgModel *m, Node *parsetree);
 /* After the statement ran: what it created, and what it dropped by CASCADE; false: record nothing. */
 bool		mg_finish_undo(MgUndo *undo, const MgModel *m, Node *parsetree);
-void		mg_record_history(const MgModel *m, const MgUndo *undo);
+struct MgStatementState;
+void		mg_record_history(const struct MgStatementState *st);
 
 /* The facts the core's undo needs (undo_facts.cpp). */
 Oid			mg_relation_in(const char *schema, const char *name);
@@ -205,9 +200,7 @@ void		mg_collect_undo_facts(MgModel *m, Node *parsetree, bool planned, MgUndoFac
 void		mg_write_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfacts,
 						  const char *command, char **sql, char **reason, bool *covered);
 
-/* Relations whose rewrite the hook predicted for the statement running now. */
-void		mg_note_predicted_rewrites(const MgModel *m);
-bool		mg_rewrite_was_predicted(Oid relid);
+
 
 /* The findings store (findings_store.cpp): shared memory, read by migration_guard.findings. */
 typedef struct MgStoredInput
@@ -241,3 +234,43 @@ bool		mg_history_excludes_statement(Node *parsetree);
 bool		mg_explains_lock_timeouts(int timeout_nestlevel);
 /* In a PG_CATCH: raises the error again with the blockers, or returns (the caller re-throws). */
 void		mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us);
+
+/*
+ * The state of one statement the hook sees (statement_state.cpp): owned by
+ * the hook's frame, pushed when the statement starts and popped when it
+ * ends, whatever happens (an error included).  DDL run inside DDL (by a
+ * function or an event trigger) pushes a state of its own on top, so the
+ * outer statement finds its own state intact afterwards: nothing is saved
+ * and restored piece by piece.
+ */
+#define MG_MAX_PREDICTED 32
+typedef struct MgStatementState
+{
+	struct MgStatementState *outer; /* the statement this one runs inside, or NULL */
+	bool		judged;			/* judged or recorded; else its events belong to the outer one */
+	MgModel    *model;			/* NULL: not modelled */
+	List	   *findings;		/* rule ids reported (the findings memory context) */
+	int			decision;		/* 0 allowed, 1 warned, 2 acknowledged */
+	Oid			predicted[MG_MAX_PREDICTED];	/* relations whose rewrite the hook predicted */
+	int			npredicted;
+	MgUndo	   *undo;			/* the history's undo, NULL: not recorded */
+	bool		capture;		/* its drops are noted (dropped.cpp) ... */
+	int			capture_start;	/* ... from this position in mg_captured_drops() */
+	int			timeout_nestlevel;	/* the GUC nest level of our lock_timeout, or -1 */
+	LocalTransactionId timeout_lxid;
+} MgStatementState;
+
+/* Pushes st (zeroed here) on top of the statements running now; pops it. */
+void		mg_statement_push(MgStatementState *st);
+void		mg_statement_pop(MgStatementState *st);
+/* The innermost judged statement running now, or NULL. */
+MgStatementState *mg_judged_statement(void);
+/* Marks st judged: its findings, decision and predictions start empty. */
+void		mg_statement_judged(MgStatementState *st);
+/* The model of the innermost statement whose drops are noted, or NULL. */
+const MgModel *mg_running_model(void);
+/* Notes a finding reported for the judged statement running now (action: MG_ACTION_*). */
+void		mg_note_finding(const char *rule, int action);
+/* Relations whose rewrite the hook predicted for st; for the judged statement running now (analyze.cpp). */
+void		mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m);
+bool		mg_rewrite_was_predicted(Oid relid);

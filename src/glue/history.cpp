@@ -31,44 +31,6 @@ extern "C" {
 #include "utils/snapmgr.h"
 }
 
-/*
- * Filled by mg_report_findings() for the statement being judged, from the
- * hook and from the event triggers it fires (which run in a memory context
- * of their own, deleted when they return): kept in a context of ours.
- */
-List	   *mg_last_findings = NIL;
-int			mg_last_decision = 0;	/* 0 allowed, 1 warned, 2 acknowledged */
-static MemoryContext findings_cxt = NULL;
-
-/*
- * A statement starts being judged.  A nested one (DDL run by a function or
- * an event trigger inside another judged statement) keeps the memory of the
- * outer statement's findings, which the hook gives back to it afterwards.
- */
-void
-mg_start_findings(bool nested)
-{
-	if (findings_cxt == NULL)
-		findings_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard findings",
-											 ALLOCSET_SMALL_SIZES);
-	if (!nested)
-		MemoryContextReset(findings_cxt);
-	mg_last_findings = NIL;
-	mg_last_decision = 0;
-}
-
-void
-mg_note_finding(const char *rule)
-{
-	MemoryContext old;
-
-	if (findings_cxt == NULL)
-		mg_start_findings(false);
-	old = MemoryContextSwitchTo(findings_cxt);
-	mg_last_findings = lappend(mg_last_findings, pstrdup(rule));
-	MemoryContextSwitchTo(old);
-}
-
 static const char *
 qualified_name(const MgName *n)
 {
@@ -931,8 +893,10 @@ prune_rows(Datum *args)
  * computed here; the table's CHECK holds by construction.
  */
 void
-mg_record_history(const MgModel *m, const MgUndo *undo)
+mg_record_history(const MgStatementState *st)
 {
+	const MgModel *m = st->model;
+	const MgUndo *undo = st->undo;
 	Oid			relid;
 	static const char *const decisions[] = {"allowed", "warned", "acknowledged"};
 	List	   *relations = NIL;
@@ -1004,9 +968,9 @@ mg_record_history(const MgModel *m, const MgUndo *undo)
 	set_column(values, nulls, desc->natts, COL_COMMAND,
 			   CStringGetTextDatum(m->command ? m->command : ""), false);
 	set_column(values, nulls, desc->natts, COL_RELATIONS, text_array(relations), false);
-	set_column(values, nulls, desc->natts, COL_FINDINGS, text_array(mg_last_findings), false);
+	set_column(values, nulls, desc->natts, COL_FINDINGS, text_array(st->findings), false);
 	set_column(values, nulls, desc->natts, COL_DECISION,
-			   CStringGetTextDatum(decisions[mg_last_decision]), false);
+			   CStringGetTextDatum(decisions[st->decision]), false);
 	set_column(values, nulls, desc->natts, COL_ROLLBACK_SQL,
 			   undo->sql ? CStringGetTextDatum(undo->sql) : (Datum) 0, undo->sql == NULL);
 	set_column(values, nulls, desc->natts, COL_REVERSIBLE, BoolGetDatum(undo->reversible),

@@ -388,12 +388,7 @@ mg_report_findings(MgResult *result, const char *statement)
 	{
 		PgFinding  *f = &copies[i];
 
-		if (f->action != MG_ACTION_IGNORE)
-			mg_note_finding(f->rule);
-		if (f->action == MG_ACTION_ACKNOWLEDGE)
-			mg_last_decision = 2;
-		else if (f->action != MG_ACTION_IGNORE && mg_last_decision == 0)
-			mg_last_decision = 1;
+		mg_note_finding(f->rule, f->action);
 		if (f->action == MG_ACTION_REJECT && reject < 0)
 		{
 			reject = i;			/* raised last, after every warning */
