@@ -66,6 +66,9 @@ void mg_install_hook(void);
  * The model of one statement (analyze.cpp): the relations it locks and the
  * operations the rules judge.  Everything in it is palloc'd.
  */
+/* A script under review (review.cpp): opaque to the model. */
+typedef struct MgScript MgScript;
+
 typedef struct MgModel
 {
 	const char *command;		/* "ALTER TABLE", ... */
@@ -79,6 +82,12 @@ typedef struct MgModel
 	 * can never change what the run-time guard decides.
 	 */
 	bool		use_overrides;
+	/*
+	 * The script this statement is part of, under review (what it created,
+	 * added, validated before this statement); NULL for a statement that
+	 * runs.  Set by review() and report() only.
+	 */
+	const MgScript *script;
 	MgLockedRelation *rels;		/* the main target first */
 	Oid		   *relids;
 	int			nrels;
@@ -112,11 +121,15 @@ ReturnSetInfo *mg_begin_srf(FunctionCallInfo fcinfo);
 List	   *mg_parse_script(const char *sql);
 char	   *mg_raw_statement_text(const char *sql, RawStmt *rs);
 
-/* What the script under review changed so far (review.cpp); false outside a review. */
-bool		mg_reviewing(void);
-bool		mg_script_proves_not_null(Oid relid, const char *column);
-bool		mg_script_added_column(Oid relid, const char *column);
-bool		mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid);
+/*
+ * What the script under review changed so far (review.cpp), passed to the
+ * model in MgModel.script; every answer is false for a NULL script (a
+ * statement that runs).
+ */
+bool		mg_script_proves_not_null(const MgScript *script, Oid relid, const char *column);
+bool		mg_script_added_column(const MgScript *script, Oid relid, const char *column);
+bool		mg_script_pending_constraint(const MgScript *script, Oid relid, const char *name,
+										 Oid *refrelid);
 
 /* Lock prevention at execution time (lock_guard.cpp). */
 extern int	mg_on_lock_conflict;

@@ -29,7 +29,7 @@ typedef struct ScriptColumn
 	Oid			refrelid;		/* for a foreign key: the referenced table */
 } ScriptColumn;
 
-typedef struct ScriptState
+typedef struct MgScript
 {
 	int			tx;				/* the transaction now open (0: none) */
 	int			ntx;
@@ -41,9 +41,9 @@ typedef struct ScriptState
 	int			lock_timeout;	/* ms, as the script SETs it (0: none) */
 	int			statement_timeout;
 	bool		timeout_local;	/* set with SET LOCAL: ends with the transaction */
-} ScriptState;
+} MgScript;
 
-static ScriptState *current_script = NULL;
+typedef MgScript ScriptState;
 
 static bool
 names_match(const char *a, const char *b)
@@ -67,27 +67,21 @@ find_entry(List *list, Oid relid, const char *name)
 }
 
 bool
-mg_reviewing(void)
+mg_script_proves_not_null(const MgScript *script, Oid relid, const char *column)
 {
-	return current_script != NULL;
+	return script && find_entry(script->proven, relid, column) != NULL;
 }
 
 bool
-mg_script_proves_not_null(Oid relid, const char *column)
+mg_script_added_column(const MgScript *script, Oid relid, const char *column)
 {
-	return current_script && find_entry(current_script->proven, relid, column) != NULL;
+	return script && find_entry(script->added_columns, relid, column) != NULL;
 }
 
 bool
-mg_script_added_column(Oid relid, const char *column)
+mg_script_pending_constraint(const MgScript *script, Oid relid, const char *name, Oid *refrelid)
 {
-	return current_script && find_entry(current_script->added_columns, relid, column) != NULL;
-}
-
-bool
-mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid)
-{
-	ScriptColumn *c = current_script ? find_entry(current_script->pending, relid, name) : NULL;
+	ScriptColumn *c = script ? find_entry(script->pending, relid, name) : NULL;
 
 	if (c && refrelid)
 		*refrelid = c->refrelid;
@@ -326,6 +320,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 		s->transaction_control = IsA(rs->stmt, TransactionStmt);
 		memset(&m, 0, sizeof(m));
 		m.use_overrides = true;
+		m.script = stp;
 		if (mg_analyze(rs->stmt, sql, text, &m))
 		{
 			s->modelled = true;
@@ -377,7 +372,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 
 /*
  * Parses and models the script, then asks the core for the review.  The
- * script state is reachable by analyze.cpp only while this runs.
+ * script state reaches the model of each statement in MgModel.script.
  */
 static void
 review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgReviewResult *out,
@@ -387,7 +382,6 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 	ScriptState st;
 	MgScriptStatement *stmts;
 	MgSettings	settings;
-	volatile int nmodelled = 0;
 	int			n;
 
 	memset(&st, 0, sizeof(st));
@@ -398,17 +392,7 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 		st.tx = st.ntx = 1;
 	stmts = (MgScriptStatement *) palloc0(sizeof(MgScriptStatement) * Max(1, list_length(raw)));
 
-	current_script = &st;
-	PG_TRY();
-	{
-		nmodelled = model_script(raw, sql, &st, stmts);
-	}
-	PG_FINALLY();
-	{
-		current_script = NULL;
-	}
-	PG_END_TRY();
-	n = nmodelled;
+	n = model_script(raw, sql, &st, stmts);
 
 	mg_current_settings(&settings);
 	settings.in_extension_script = false;
