@@ -14,7 +14,11 @@
  * enforce, a CASCADE that destroys rows is rejected, and the whole statement
  * rolls back.
  */
-#include "glue/glue.hpp"
+#include "glue/dropped.hpp"
+#include "glue/messages.hpp"
+#include "glue/settings.hpp"
+#include "glue/relation_facts.hpp"
+#include "glue/statement_state.hpp"
 
 extern "C" {
 #include "executor/spi.h"

@@ -12,7 +12,15 @@
  * exactly once, unless we reject the statement with an ERROR, in which case it
  * is not called at all.
  */
-#include "glue/glue.hpp"
+#include "glue/dropped.hpp"
+#include "glue/history.hpp"
+#include "glue/hook.hpp"
+#include "glue/lock_guard.hpp"
+#include "glue/model.hpp"
+#include "glue/messages.hpp"
+#include "glue/settings.hpp"
+#include "glue/statement_state.hpp"
+#include "glue/tool_settings.hpp"
 
 extern "C" {
 #include "storage/proc.h"

@@ -12,7 +12,7 @@
  * the end is just after its last non-blank character (exclusive), the
  * semicolon not included.
  */
-#include "glue/glue.hpp"
+#include "glue/sql_util.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"

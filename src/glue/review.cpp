@@ -11,7 +11,12 @@
  * judges the statements, adds the script-level findings and renders the
  * report.
  */
-#include "glue/glue.hpp"
+#include "glue/model.hpp"
+#include "glue/settings.hpp"
+#include "glue/review.hpp"
+#include "glue/script_state.hpp"
+#include "glue/sql_util.hpp"
+#include "glue/undo_facts.hpp"
 
 extern "C" {
 #include "parser/parser.h"
@@ -21,72 +26,6 @@ PG_FUNCTION_INFO_V1(mg_review_sql);
 PG_FUNCTION_INFO_V1(mg_report_sql);
 }
 
-typedef struct ScriptColumn
-{
-	Oid			relid;
-	char	   *name;			/* column, or constraint name */
-	char	   *column;			/* for a constraint: the column it proves NOT NULL */
-	Oid			refrelid;		/* for a foreign key: the referenced table */
-} ScriptColumn;
-
-typedef struct MgScript
-{
-	int			tx;				/* the transaction now open (0: none) */
-	int			ntx;
-	bool		wrapped;		/* in_transaction => true: one transaction around all */
-	List	   *created;		/* RangeVar * of tables the script created */
-	List	   *added_columns;	/* ScriptColumn * */
-	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
-	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */
-	int			lock_timeout;	/* ms, as the script SETs it (0: none) */
-	int			statement_timeout;
-	bool		timeout_local;	/* set with SET LOCAL: ends with the transaction */
-} MgScript;
-
-typedef MgScript ScriptState;
-
-static bool
-names_match(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static ScriptColumn *
-find_entry(List *list, Oid relid, const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		ScriptColumn *c = (ScriptColumn *) lfirst(lc);
-
-		if (c->relid == relid && names_match(c->name, name))
-			return c;
-	}
-	return NULL;
-}
-
-bool
-mg_script_proves_not_null(const MgScript *script, Oid relid, const char *column)
-{
-	return script && find_entry(script->proven, relid, column) != NULL;
-}
-
-bool
-mg_script_added_column(const MgScript *script, Oid relid, const char *column)
-{
-	return script && find_entry(script->added_columns, relid, column) != NULL;
-}
-
-bool
-mg_script_pending_constraint(const MgScript *script, Oid relid, const char *name, Oid *refrelid)
-{
-	ScriptColumn *c = script ? find_entry(script->pending, relid, name) : NULL;
-
-	if (c && refrelid)
-		*refrelid = c->refrelid;
-	return c != NULL;
-}
 
 /* The column a CHECK expression proves NOT NULL: "col IS NOT NULL", alone or in an AND. */
 static char *
@@ -247,7 +186,7 @@ update_state(ScriptState *st, Node *stmt)
 					}
 					else if (cmd->subtype == AT_ValidateConstraint)
 					{
-						ScriptColumn *c = find_entry(st->pending, relid, cmd->name);
+						ScriptColumn *c = mg_script_find_entry(st->pending, relid, cmd->name);
 
 						if (c)
 						{
@@ -274,8 +213,8 @@ created_by_script(ScriptState *st, const MgTable *t)
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
 
-		if (names_match(rv->relname, t->name.name) &&
-			(rv->schemaname == NULL || names_match(rv->schemaname, t->name.schema)))
+		if (mg_names_match(rv->relname, t->name.name) &&
+			(rv->schemaname == NULL || mg_names_match(rv->schemaname, t->name.schema)))
 			return true;
 	}
 	return false;

@@ -12,7 +12,11 @@
  * the statement running now from here.  The only global is the top of the
  * stack.
  */
-#include "glue/glue.hpp"
+#include "glue/statement_state.hpp"
+
+extern "C" {
+#include "catalog/partition.h"
+}
 
 static MgStatementState *top = NULL;
 
@@ -84,3 +88,26 @@ mg_note_finding(const char *rule, int action)
 	else if (st->decision == 0)
 		st->decision = 1;
 }
+
+/* Whether relid is one of the relations the model names, or a partition of one. */
+bool
+mg_model_covers(const MgModel *m, Oid relid)
+{
+	List	   *ancestors;
+	ListCell   *lc;
+
+	if (m == NULL)
+		return false;
+	for (int i = 0; i < m->nrels; i++)
+		if (m->relids[i] == relid)
+			return true;
+	if (!get_rel_relispartition(relid))
+		return false;
+	ancestors = get_partition_ancestors(relid);
+	foreach(lc, ancestors)
+		for (int i = 0; i < m->nrels; i++)
+			if (m->relids[i] == lfirst_oid(lc))
+				return true;
+	return false;
+}
+

@@ -9,7 +9,12 @@
  * script review (review.cpp) hand the same facts to the same generator, so
  * the history's rollback_sql and the report's rollback plan cannot disagree.
  */
-#include "glue/glue.hpp"
+#include "glue/catalog_sql.hpp"
+#include "glue/column_stats.hpp"
+#include "glue/dropped.hpp"
+#include "glue/model.hpp"
+#include "glue/settings.hpp"
+#include "glue/undo_facts.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -71,71 +76,6 @@ mg_guarded(char *(*fn) (Oid), Oid oid)
 	return result;
 }
 
-static char *
-index_definition(Oid idx)
-{
-	return pg_get_indexdef_string(idx);
-}
-
-static char *
-constraint_definition(Oid conid)
-{
-	/* "ALTER TABLE t ADD CONSTRAINT name <definition>", from the server. */
-	return pg_get_constraintdef_command(conid);
-}
-
-/*
- * The current default of a column, as SQL, or NULL.  Read from pg_attrdef,
- * not from the relation cache: we hold no lock on the relation, and opening
- * it without one is not allowed.
- */
-static char *
-column_default_sql(Oid relid, AttrNumber attnum)
-{
-	Relation	attrdef;
-	SysScanDesc scan;
-	ScanKeyData key[2];
-	HeapTuple	tup;
-	char	   *result = NULL;
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL)
-		return NULL;
-	attrdef = table_open(AttrDefaultRelationId, AccessShareLock);
-	ScanKeyInit(&key[0], Anum_pg_attrdef_adrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	ScanKeyInit(&key[1], Anum_pg_attrdef_adnum, BTEqualStrategyNumber, F_INT2EQ,
-				Int16GetDatum(attnum));
-	scan = systable_beginscan(attrdef, AttrDefaultIndexId, true, NULL, 2, key);
-	if (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		bool		isnull;
-		Datum		bin = heap_getattr(tup, Anum_pg_attrdef_adbin, RelationGetDescr(attrdef), &isnull);
-
-		if (!isnull)
-			result = deparse_expression((Node *) stringToNode(TextDatumGetCString(bin)),
-										deparse_context_for(relname, relid), false, false);
-	}
-	systable_endscan(scan);
-	table_close(attrdef, AccessShareLock);
-	return result;
-}
-
-/* Whether column attnum of relid is NOT NULL now. */
-static bool
-column_not_null(Oid relid, AttrNumber attnum)
-{
-	HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-	bool		result = false;
-
-	if (HeapTupleIsValid(tp))
-	{
-		result = ((Form_pg_attribute) GETSTRUCT(tp))->attnotnull;
-		ReleaseSysCache(tp);
-	}
-	return result;
-}
-
 /* The facts of one operation of the model, in its undo_* fields. */
 static void
 operation_facts(MgOperation *op)
@@ -159,7 +99,7 @@ operation_facts(MgOperation *op)
 			{
 				Oid			idx = mg_relation_in(op->table.name.schema, op->object_name);
 
-				op->undo_old_definition = OidIsValid(idx) ? mg_guarded(index_definition, idx) : NULL;
+				op->undo_old_definition = OidIsValid(idx) ? mg_guarded(mg_index_definition, idx) : NULL;
 			}
 			break;
 		case MG_OP_SET_NOT_NULL:
@@ -168,7 +108,7 @@ operation_facts(MgOperation *op)
 				AttrNumber	attnum = OidIsValid(relid) && op->column
 					? get_attnum(relid, op->column) : InvalidAttrNumber;
 
-				op->undo_was_not_null = attnum != InvalidAttrNumber && column_not_null(relid, attnum);
+				op->undo_was_not_null = attnum != InvalidAttrNumber && mg_column_not_null(relid, attnum);
 			}
 			break;
 		case MG_OP_DROP_COLUMN:
@@ -237,14 +177,14 @@ parse_tree_facts(const MgModel *m, Node *parsetree, MgUndoFact **facts, int *nfa
 						break;
 					f = add_fact(facts, nfacts, max, MG_UNDO_COLUMN_DEFAULT, table);
 					f->name = cmd->name;
-					f->old_sql = column_default_sql(relid, attnum);
+					f->old_sql = mg_column_default_sql(relid, attnum);
 					break;
 				case AT_DropNotNull:
 					if (attnum == InvalidAttrNumber)
 						break;
 					f = add_fact(facts, nfacts, max, MG_UNDO_DROP_NOT_NULL, table);
 					f->name = cmd->name;
-					f->was_not_null = column_not_null(relid, attnum);
+					f->was_not_null = mg_column_not_null(relid, attnum);
 					break;
 				case AT_DropConstraint:
 					{
@@ -255,7 +195,7 @@ parse_tree_facts(const MgModel *m, Node *parsetree, MgUndoFact **facts, int *nfa
 							break;
 						f = add_fact(facts, nfacts, max, MG_UNDO_DROP_CONSTRAINT, table);
 						f->name = cmd->name;
-						f->old_sql = mg_guarded(constraint_definition, conid);
+						f->old_sql = mg_guarded(mg_constraint_definition, conid);
 					}
 					break;
 				default:

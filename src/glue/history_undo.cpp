@@ -1,58 +1,46 @@
 /*
- * The migration history: every judged DDL statement that ran, with its
- * findings, the decision, and the SQL that undoes it.
- *
- * The undo SQL is built before the statement runs, from the model and the
- * catalogs as they are then (an index's definition before DROP INDEX, a
- * column's type before ALTER COLUMN TYPE, whether it was already NOT NULL),
- * and the row is written after the statement succeeded, in its transaction:
- * a rolled-back migration leaves no row.  The row is written by the
- * extension itself, so that roles which may run DDL need no privilege on it.
+ * The history's undo of a statement (MgUndo): prepared before the statement
+ * runs, finished after it.  The inverse of the model's operations and of the
+ * subcommands the core knows comes from the core (core/undo.cpp, from the
+ * facts of undo_facts.cpp: the same generator as the report's rollback
+ * plan); what the core does not cover yet is written here from the
+ * catalogs: SET SCHEMA, SET/RESET of reloptions, CREATE OR REPLACE VIEW,
+ * the DROP of a schema, an extension, a trigger, a domain or a type the
+ * statement created, and what CASCADE dropped with it (dropped.cpp).
  */
-#include "glue/glue.hpp"
+#include "glue/history.hpp"
+#include "glue/catalog_sql.hpp"
+#include "glue/dropped.hpp"
+#include "glue/statement_state.hpp"
+#include "glue/undo_facts.hpp"
+#include "glue/column_stats.hpp"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
-#include "access/genam.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_attrdef.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
-#include "catalog/partition.h"
 #include "executor/spi.h"
-#include "catalog/pg_authid.h"
-#include "utils/xid8.h"
 #include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/fmgrprotos.h"
 #include "utils/inval.h"
 #include "utils/ruleutils.h"
-#include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
+#include "utils/xid8.h"
 }
 
 static const char *
 qualified_name(const MgName *n)
 {
 	return quote_qualified_identifier(n->schema, n->name);
-}
-
-static char *column_names(Oid relid);
-
-/* A view's definition and its column names, separated by a NUL byte. */
-static char *
-view_state(Oid relid)
-{
-	char	   *sql = mg_view_create_sql(relid);
-	char	   *columns = column_names(relid);
-	char	   *result;
-
-	if (sql == NULL)
-		return NULL;
-	result = (char *) palloc(strlen(sql) + strlen(columns) + 2);
-	strcpy(result, sql);
-	strcpy(result + strlen(sql) + 1, columns);
-	return result;
 }
 
 /* Prepends one statement to sql (undo runs last first). */
@@ -70,94 +58,6 @@ prepend(StringInfo sql, const char *stmt)
 	}
 	resetStringInfo(sql);
 	appendStringInfoString(sql, one.data);
-}
-
-/* The keyword that names relation kind relkind in ALTER and DROP, or NULL. */
-static const char *
-relkind_keyword(char relkind)
-{
-	switch (relkind)
-	{
-		case RELKIND_RELATION:
-		case RELKIND_PARTITIONED_TABLE:
-			return "TABLE";
-		case RELKIND_VIEW:
-			return "VIEW";
-		case RELKIND_MATVIEW:
-			return "MATERIALIZED VIEW";
-		case RELKIND_SEQUENCE:
-			return "SEQUENCE";
-		case RELKIND_FOREIGN_TABLE:
-			return "FOREIGN TABLE";
-		case RELKIND_INDEX:
-		case RELKIND_PARTITIONED_INDEX:
-			return "INDEX";
-		default:
-			return NULL;
-	}
-}
-
-/*
- * The names of a relation's columns, quoted and comma-separated, to compare
- * two versions of a view.  From the syscache: the view is not locked yet.
- */
-static char *
-column_names(Oid relid)
-{
-	StringInfoData buf;
-	HeapTuple	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	int			natts = 0;
-
-	if (HeapTupleIsValid(reltup))
-	{
-		natts = ((Form_pg_class) GETSTRUCT(reltup))->relnatts;
-		ReleaseSysCache(reltup);
-	}
-	initStringInfo(&buf);
-	for (int i = 1; i <= natts; i++)
-	{
-		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(i));
-
-		if (!HeapTupleIsValid(tp))
-			continue;
-		if (!((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
-			appendStringInfo(&buf, "%s%s", buf.len > 0 ? "," : "",
-							 quote_identifier(NameStr(((Form_pg_attribute) GETSTRUCT(tp))->attname)));
-		ReleaseSysCache(tp);
-	}
-	return buf.data;
-}
-
-/* The value of option name (no namespace) in relid's reloptions, or NULL. */
-static char *
-reloption_value(Oid relid, const char *name)
-{
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	char	   *result = NULL;
-	Datum		options;
-	bool		isnull;
-
-	if (!HeapTupleIsValid(tp))
-		return NULL;
-	options = SysCacheGetAttr(RELOID, tp, Anum_pg_class_reloptions, &isnull);
-	if (!isnull)
-	{
-		Datum	   *elems;
-		int			n;
-		size_t		len = strlen(name);
-
-		deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, NULL, &n);
-		for (int i = 0; i < n && result == NULL; i++)
-		{
-			char	   *opt = TextDatumGetCString(elems[i]);
-
-			if (strncmp(opt, name, len) == 0 && opt[len] == '=')
-				result = pstrdup(opt + len + 1);
-		}
-	}
-	ReleaseSysCache(tp);
-	return result;
 }
 
 /*
@@ -186,7 +86,7 @@ undo_reloptions(Oid relid, const char *keyword, const char *name, List *defs, St
 							 def->defnamespace, def->defname);
 			continue;
 		}
-		prev = reloption_value(relid, def->defname);
+		prev = mg_reloption_value(relid, def->defname);
 		if (prev)
 			appendStringInfo(&set, "%s%s = %s", set.len > 0 ? ", " : "",
 							 quote_identifier(def->defname), quote_literal_cstr(prev));
@@ -266,7 +166,7 @@ undo_before(MgUndo *u, Node *parsetree)
 				relid = creation_relid(vs->view);
 				if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW)
 				{
-					char	   *state = mg_guarded(view_state, relid);
+					char	   *state = mg_guarded(mg_view_state, relid);
 
 					u->existed = true;
 					if (state)
@@ -282,7 +182,7 @@ undo_before(MgUndo *u, Node *parsetree)
 				AlterObjectSchemaStmt *as = (AlterObjectSchemaStmt *) parsetree;
 				Oid			relid = as->relation
 					? RangeVarGetRelid(as->relation, NoLock, true) : InvalidOid;
-				const char *keyword = OidIsValid(relid) ? relkind_keyword(get_rel_relkind(relid)) : NULL;
+				const char *keyword = OidIsValid(relid) ? mg_relkind_keyword(get_rel_relkind(relid)) : NULL;
 				char	   *old_schema;
 
 				if (keyword == NULL)
@@ -300,7 +200,7 @@ undo_before(MgUndo *u, Node *parsetree)
 			{
 				AlterTableStmt *at = (AlterTableStmt *) parsetree;
 				Oid			relid = RangeVarGetRelid(at->relation, NoLock, true);
-				const char *keyword = OidIsValid(relid) ? relkind_keyword(get_rel_relkind(relid)) : NULL;
+				const char *keyword = OidIsValid(relid) ? mg_relkind_keyword(get_rel_relkind(relid)) : NULL;
 				ListCell   *lc;
 
 				if (keyword == NULL)
@@ -356,28 +256,6 @@ mg_prepare_undo(MgModel *m, Node *parsetree)
 	return u;
 }
 
-/* Whether relid is one of the relations the model names, or a partition of one. */
-bool
-mg_model_covers(const MgModel *m, Oid relid)
-{
-	List	   *ancestors;
-	ListCell   *lc;
-
-	if (m == NULL)
-		return false;
-	for (int i = 0; i < m->nrels; i++)
-		if (m->relids[i] == relid)
-			return true;
-	if (!get_rel_relispartition(relid))
-		return false;
-	ancestors = get_partition_ancestors(relid);
-	foreach(lc, ancestors)
-		for (int i = 0; i < m->nrels; i++)
-			if (m->relids[i] == lfirst_oid(lc))
-				return true;
-	return false;
-}
-
 /* After a CREATE: the DROP of what it created. */
 static void
 undo_created(MgUndo *u, Node *parsetree)
@@ -402,7 +280,7 @@ undo_created(MgUndo *u, Node *parsetree)
 		u->temporary = true;
 		return;
 	}
-	keyword = relkind_keyword(get_rel_relkind(relid));
+	keyword = mg_relkind_keyword(get_rel_relkind(relid));
 	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
 	u->extra_relations = lappend(u->extra_relations, name);
@@ -414,7 +292,7 @@ undo_created(MgUndo *u, Node *parsetree)
 	else if (IsA(parsetree, ViewStmt) && u->old_view_sql)
 	{
 		/* CREATE OR REPLACE VIEW: the previous definition back. */
-		if (strcmp(u->old_view_columns, column_names(relid)) == 0)
+		if (strcmp(u->old_view_columns, mg_column_names(relid)) == 0)
 			prepend(&u->sqlbuf, psprintf("CREATE OR REPLACE %s", u->old_view_sql + strlen("CREATE ")));
 		else
 			prepend(&u->sqlbuf, psprintf("DROP VIEW %s;\n%s", name, u->old_view_sql));
@@ -435,30 +313,6 @@ undo_created(MgUndo *u, Node *parsetree)
 		if (sql)
 			prepend(&u->sqlbuf, sql);
 	}
-}
-
-/*
- * The qualified name of the type a CREATE TYPE or CREATE DOMAIN just made,
- * looked up in the schema it was created in (not along the search path), or
- * NULL; *temporary when that schema is a temporary one.
- */
-static char *
-type_sql_name(List *names, bool *temporary)
-{
-	char	   *typname;
-	Oid			nsp = QualifiedNameGetCreationNamespace(names, &typname);
-	Oid			typid;
-
-	if (!OidIsValid(nsp))
-		return NULL;
-	if (isAnyTempNamespace(nsp))
-	{
-		*temporary = true;
-		return NULL;
-	}
-	typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(typname),
-							ObjectIdGetDatum(nsp));
-	return OidIsValid(typid) ? format_type_be_qualified(typid) : NULL;
 }
 
 /*
@@ -512,7 +366,7 @@ undo_created_object(MgUndo *u, Node *parsetree)
 			break;
 		case T_CreateDomainStmt:
 			{
-				char	   *name = type_sql_name(((CreateDomainStmt *) parsetree)->domainname,
+				char	   *name = mg_type_sql_name(((CreateDomainStmt *) parsetree)->domainname,
 													 &u->temporary);
 
 				if (name)
@@ -538,7 +392,7 @@ undo_created_object(MgUndo *u, Node *parsetree)
 						name = format_type_be_qualified(get_rel_type_id(relid));
 				}
 				else
-					name = type_sql_name(IsA(parsetree, CreateEnumStmt)
+					name = mg_type_sql_name(IsA(parsetree, CreateEnumStmt)
 										 ? ((CreateEnumStmt *) parsetree)->typeName
 										 : ((CreateRangeStmt *) parsetree)->typeName,
 										 &u->temporary);
@@ -681,318 +535,3 @@ mg_finish_undo(MgUndo *u, const MgModel *m, Node *parsetree)
 	return true;
 }
 
-static Datum
-text_array(List *strings)
-{
-	int			n = list_length(strings);
-	Datum	   *elems = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
-	ListCell   *lc;
-	int			i = 0;
-
-	foreach(lc, strings)
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
-/*
- * Where the history table is and what it looks like, looked up once per
- * backend (the look-ups cost more than writing the row) and forgotten when
- * the server invalidates any relation's cache entry for it (ALTER, DROP and
- * re-CREATE of the extension).
- */
-enum
-{
-	COL_ID, COL_EXECUTED_AT, COL_TRANSACTION_ID, COL_USERNAME, COL_APPLICATION_NAME,
-	COL_STATEMENT, COL_COMMAND, COL_RELATIONS, COL_FINDINGS, COL_DECISION,
-	COL_ROLLBACK_SQL, COL_REVERSIBLE, COL_IRREVERSIBLE_REASON, COL_MIGRATION_ID, NCOLS
-};
-static const char *const column_names_of_history[NCOLS] = {
-	"id", "executed_at", "transaction_id", "username", "application_name", "statement",
-	"command", "relations", "findings", "decision", "rollback_sql", "reversible",
-	"irreversible_reason", "migration_id"
-};
-static struct
-{
-	bool		valid;
-	Oid			relid;			/* InvalidOid: the extension is not installed */
-	AttrNumber	attnum[NCOLS];	/* 0: the table has no such column */
-	bool		callback_registered;
-	uint64		invalidations;	/* counted, to see one that arrives during the look-ups */
-} history_table;
-
-static void
-forget_history_table(Datum arg, Oid relid)
-{
-	(void) arg;
-	history_table.invalidations++;
-	if (!OidIsValid(relid) || relid == history_table.relid || !OidIsValid(history_table.relid))
-		history_table.valid = false;
-}
-
-static bool
-find_history_table(void)
-{
-	if (!history_table.callback_registered)
-	{
-		CacheRegisterRelcacheCallback(forget_history_table, (Datum) 0);
-		history_table.callback_registered = true;
-	}
-
-	/*
-	 * The look-ups may process invalidations themselves: the result is kept
-	 * only if none arrived meanwhile (else they run again), and only once
-	 * complete (an ERROR half-way leaves the cache invalid).
-	 */
-	while (!history_table.valid)
-	{
-		uint64		seen = history_table.invalidations;
-		Oid			relid = mg_relation_in("migration_guard", "history");
-		AttrNumber	attnum[NCOLS];
-
-		for (int i = 0; i < NCOLS; i++)
-		{
-			AttrNumber	a = OidIsValid(relid)
-				? get_attnum(relid, column_names_of_history[i]) : InvalidAttrNumber;
-
-			attnum[i] = a > 0 ? a : 0;
-		}
-		if (history_table.invalidations != seen)
-			continue;
-		history_table.relid = relid;
-		memcpy(history_table.attnum, attnum, sizeof(attnum));
-		history_table.valid = true;
-	}
-	return OidIsValid(history_table.relid);
-}
-
-/* Whether this database has the history table (the extension is installed): cached. */
-bool
-mg_history_available(void)
-{
-	return find_history_table();
-}
-
-/*
- * The id of the next row: (transaction id << 24) + its number in the
- * transaction, -1 past 16 777 215 statements in one transaction.  In
- * execution order within a transaction; not unique across a dump and restore
- * into another cluster (whose transaction ids start again), so the table has
- * no unique index on it.  Not from a sequence: nextval() would set what
- * lastval() returns in the session.
- */
-static int64
-next_history_id(void)
-{
-	static FullTransactionId xid;
-	static uint32 n = 0;
-	FullTransactionId top = GetTopFullTransactionId();
-
-	if (!FullTransactionIdEquals(top, xid))
-	{
-		xid = top;
-		n = 0;
-	}
-	if (n >= 0xFFFFFF)
-		return -1;				/* 16 777 215 statements in one transaction: not numbered */
-	return (int64) (((U64FromFullTransactionId(top) & ((UINT64CONST(1) << 39) - 1)) << 24) | ++n);
-}
-
-/* Sets column col of the history row, if the table has it. */
-static void
-set_column(Datum *values, bool *nulls, int natts, int col, Datum value, bool isnull)
-{
-	AttrNumber	attnum = history_table.attnum[col];
-
-	if (attnum <= 0 || attnum > natts)
-		return;
-	values[attnum - 1] = value;
-	nulls[attnum - 1] = isnull;
-}
-
-/*
- * Deletes the rows older than migration_guard.history_retention, at most
- * every ten minutes per backend, in the transaction of the DDL statement
- * that was just recorded (rolled back with it).  Runs as the table's owner:
- * the role running the DDL may not delete history rows.
- */
-static Oid
-table_owner(Oid relid)
-{
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner = BOOTSTRAP_SUPERUSERID;
-
-	if (HeapTupleIsValid(tp))
-	{
-		owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-		ReleaseSysCache(tp);
-	}
-	return owner;
-}
-
-bool		mg_running_internal_sql = false;
-
-static void prune_rows(Datum *args);
-
-static void
-prune_history(Oid relid)
-{
-	static TimestampTz last_prune = 0;
-	TimestampTz now = GetCurrentTimestamp();
-	Oid			save_userid;
-	int			save_sec_context;
-	Datum		args[1];
-
-	if (mg_history_retention_min <= 0 ||
-		(last_prune != 0 && !TimestampDifferenceExceeds(last_prune, now, 10 * 60 * 1000)))
-		return;
-	last_prune = now;
-	args[0] = TimestampTzGetDatum(now - (TimestampTz) mg_history_retention_min * 60 * USECS_PER_SEC);
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(table_owner(relid),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-	mg_running_internal_sql = true;
-	PG_TRY();
-	{
-		prune_rows(args);
-	}
-	PG_CATCH();
-	{
-		mg_running_internal_sql = false;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	mg_running_internal_sql = false;
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-}
-
-static void
-prune_rows(Datum *args)
-{
-	Oid			argtypes[1] = {TIMESTAMPTZOID};
-
-	SPI_connect();
-
-	/*
-	 * Never wait for anyone: rows another migration is pruning right now are
-	 * skipped (SKIP LOCKED), and at most 10 000 go per call, so a migration
-	 * pays for pruning only a bounded amount.
-	 */
-	if (SPI_execute_with_args("DELETE FROM migration_guard.history WHERE ctid OPERATOR(pg_catalog.=) ANY "
-							  "(ARRAY(SELECT ctid FROM migration_guard.history "
-							  "WHERE executed_at OPERATOR(pg_catalog.<) $1 "
-							  "LIMIT 10000 FOR UPDATE SKIP LOCKED))",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "migration_guard: could not prune the history");
-	SPI_finish();
-}
-
-/*
- * Writes the row directly (heap insert and index entries), as the server
- * writes its catalogs: no parse, plan or executor for every DDL statement.
- * The values of the defaults (identity, statement time, transaction id) are
- * computed here; the table's CHECK holds by construction.
- */
-void
-mg_record_history(const MgStatementState *st)
-{
-	const MgModel *m = st->model;
-	const MgUndo *undo = st->undo;
-	Oid			relid;
-	static const char *const decisions[] = {"allowed", "warned", "acknowledged"};
-	List	   *relations = NIL;
-	Relation	rel;
-	TupleDesc	desc;
-	Datum	   *values;
-	bool	   *nulls;
-	NameData	user;
-	char	   *username;
-	HeapTuple	tup;
-	bool		pushed = false;
-
-	if (!find_history_table())
-		return;					/* the extension is not installed in this database */
-	relid = history_table.relid;
-	/* Extension scripts (ours, or any other's) are not migrations. */
-	if (creating_extension)
-		return;
-	/* The extension's own objects (its install script) are not migrations. */
-	if (m->nrels > 0 && m->rels[0].table.name.schema &&
-		strcmp(m->rels[0].table.name.schema, "migration_guard") == 0)
-		return;
-	rel = try_relation_open(relid, RowExclusiveLock);
-	if (rel == NULL)
-		return;
-	desc = RelationGetDescr(rel);
-	values = (Datum *) palloc0(sizeof(Datum) * desc->natts);
-	nulls = (bool *) palloc(sizeof(bool) * desc->natts);
-	memset(nulls, true, sizeof(bool) * desc->natts);
-
-	for (int i = 0; i < m->nrels; i++)
-		relations = lappend(relations, (void *) qualified_name(&m->rels[i].table.name));
-	{
-		ListCell   *lc;
-
-		foreach(lc, undo->extra_relations)
-		{
-			ListCell   *seen;
-			bool		dup = false;
-
-			foreach(seen, relations)
-				dup = dup || strcmp((const char *) lfirst(seen), (const char *) lfirst(lc)) == 0;
-			if (!dup)
-				relations = lappend(relations, lfirst(lc));
-		}
-	}
-	/* Tool bookkeeping (migration_guard.history_exclude) is not a migration. */
-	if (mg_history_excludes(relations))
-	{
-		table_close(rel, RowExclusiveLock);
-		return;
-	}
-	username = GetUserNameFromId(GetUserId(), true);
-	namestrcpy(&user, username ? username : "?");
-
-	set_column(values, nulls, desc->natts, COL_ID, Int64GetDatum(next_history_id()), false);
-	set_column(values, nulls, desc->natts, COL_EXECUTED_AT,
-			   TimestampTzGetDatum(GetCurrentStatementStartTimestamp()), false);
-	set_column(values, nulls, desc->natts, COL_TRANSACTION_ID,
-			   FullTransactionIdGetDatum(GetTopFullTransactionId()), false);
-	set_column(values, nulls, desc->natts, COL_USERNAME, NameGetDatum(&user), false);
-	set_column(values, nulls, desc->natts, COL_APPLICATION_NAME,
-			   CStringGetTextDatum(application_name ? application_name : ""), false);
-	set_column(values, nulls, desc->natts, COL_MIGRATION_ID,
-			   mg_migration_id && mg_migration_id[0] ? CStringGetTextDatum(mg_migration_id) : (Datum) 0,
-			   !(mg_migration_id && mg_migration_id[0]));
-	set_column(values, nulls, desc->natts, COL_STATEMENT,
-			   CStringGetTextDatum(m->text ? m->text : ""), false);
-	set_column(values, nulls, desc->natts, COL_COMMAND,
-			   CStringGetTextDatum(m->command ? m->command : ""), false);
-	set_column(values, nulls, desc->natts, COL_RELATIONS, text_array(relations), false);
-	set_column(values, nulls, desc->natts, COL_FINDINGS, text_array(st->findings), false);
-	set_column(values, nulls, desc->natts, COL_DECISION,
-			   CStringGetTextDatum(decisions[st->decision]), false);
-	set_column(values, nulls, desc->natts, COL_ROLLBACK_SQL,
-			   undo->sql ? CStringGetTextDatum(undo->sql) : (Datum) 0, undo->sql == NULL);
-	set_column(values, nulls, desc->natts, COL_REVERSIBLE, BoolGetDatum(undo->reversible),
-			   false);
-	set_column(values, nulls, desc->natts, COL_IRREVERSIBLE_REASON,
-			   undo->reason ? CStringGetTextDatum(undo->reason) : (Datum) 0, undo->reason == NULL);
-
-	tup = heap_form_tuple(desc, values, nulls);
-
-	/*
-	 * CREATE INDEX CONCURRENTLY, REINDEX CONCURRENTLY... end in a transaction
-	 * of their own with no snapshot: the insertion (and its TOAST) needs one
-	 * (an assertion-enabled server checks it).
-	 */
-	if (!ActiveSnapshotSet())
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pushed = true;
-	}
-	CatalogTupleInsert(rel, tup);
-	if (pushed)
-		PopActiveSnapshot();
-	table_close(rel, RowExclusiveLock);
-	prune_history(relid);
-}
