@@ -290,7 +290,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 * schema); the sub-statements of a CREATE TABLE or ALTER TABLE
 			 * (their table is new, or the parent statement was judged).
 			 */
-			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
+			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade ||
+				(context == PROCESS_UTILITY_SUBCOMMAND && !st->schema_element))
 				break;
 			model = judge(st, pstmt, queryString);
 
@@ -302,7 +303,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !runs_own_transactions(parsetree))
 			{
-				if (recording())
+				if (recording() && !st->schema_element)
 					st->undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
@@ -377,6 +378,15 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
  * event trigger, an error caught by an EXCEPTION block included) leaves the
  * outer statement's state as it was.  This is the one place the state is
  * saved and restored.
+ *
+ * The statements nested in CREATE SCHEMA (its schema elements) run as
+ * sub-commands, which the hook otherwise leaves alone (the sub-statements of
+ * a CREATE TABLE or ALTER TABLE act on a new table, or their parent was
+ * judged).  An element can reach an existing table (CREATE TABLE ...
+ * REFERENCES locks the referenced one, CREATE VIEW its sources): the direct
+ * elements are judged like the same statements run on their own; their own
+ * sub-commands are not.  They are not recorded apart: the schema's row undoes
+ * them (DROP SCHEMA ... CASCADE).
  */
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
@@ -387,6 +397,8 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	MgStatementState st;
 
 	mg_statement_push(&st);
+	st.create_schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
+	st.schema_element = context == PROCESS_UTILITY_SUBCOMMAND && mg_statement_is_schema_element(&st);
 	PG_TRY();
 	{
 		process_utility(pstmt, queryString,

@@ -20,46 +20,6 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mg_statement_locations);
 }
 
-/* Past blanks and SQL comments (nested block comments included) from p, not beyond end. */
-static const char *
-skip_blanks_and_comments(const char *p, const char *end)
-{
-	while (p < end)
-	{
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
-			p++;
-		else if (p + 1 < end && p[0] == '-' && p[1] == '-')
-		{
-			while (p < end && *p != '\n')
-				p++;
-		}
-		else if (p + 1 < end && p[0] == '/' && p[1] == '*')
-		{
-			int			depth = 1;
-
-			p += 2;
-			while (p < end && depth > 0)
-			{
-				if (p + 1 < end && p[0] == '/' && p[1] == '*')
-				{
-					depth++;
-					p += 2;
-				}
-				else if (p + 1 < end && p[0] == '*' && p[1] == '/')
-				{
-					depth--;
-					p += 2;
-				}
-				else
-					p++;
-			}
-		}
-		else
-			break;
-	}
-	return p;
-}
-
 /* A position in the script, moved forward only (statements come in order). */
 typedef struct Cursor
 {
@@ -112,7 +72,7 @@ mg_statement_locations(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (to > script_end)
 			to = script_end;
-		start = skip_blanks_and_comments(from, to);
+		start = mg_skip_blanks_and_comments(from, to);
 		stop = to;
 		while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t' || stop[-1] == '\n' ||
 								stop[-1] == '\r' || stop[-1] == '\f' || stop[-1] == '\v'))

@@ -45,6 +45,20 @@ mg_statement_pop(MgStatementState *st)
 	top = st->outer;
 }
 
+bool
+mg_statement_is_schema_element(const MgStatementState *st)
+{
+	bool		in_schema = false;
+
+	for (const MgStatementState *o = st->outer; o; o = o->outer)
+	{
+		if (o->schema_element)
+			return false;		/* a sub-command of an element */
+		in_schema = in_schema || o->create_schema;
+	}
+	return in_schema;
+}
+
 MgStatementState *
 mg_judged_statement(void)
 {

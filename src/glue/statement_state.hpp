@@ -24,6 +24,8 @@ typedef struct MgStatementState
 	struct MgUndo *undo;		/* the history's undo, NULL: not recorded */
 	bool		capture;		/* its drops are noted (dropped.cpp) ... */
 	int			capture_start;	/* ... from this position in mg_captured_drops() */
+	bool		create_schema;	/* a CREATE SCHEMA ... */
+	bool		schema_element; /* ... or one of its direct elements (judged, not recorded) */
 	int			timeout_nestlevel;	/* the GUC nest level of our lock_timeout, or -1 */
 	LocalTransactionId timeout_lxid;
 } MgStatementState;
@@ -31,6 +33,8 @@ typedef struct MgStatementState
 /* Pushes st (zeroed here) on top of the statements running now; pops it. */
 void		mg_statement_push(MgStatementState *st);
 void		mg_statement_pop(MgStatementState *st);
+/* Whether st (a sub-command) is a direct element of a CREATE SCHEMA running now. */
+bool		mg_statement_is_schema_element(const MgStatementState *st);
 /* The innermost judged statement running now, or NULL. */
 MgStatementState *mg_judged_statement(void);
 /* Marks st judged: its findings, decision and predictions start empty. */
