@@ -1118,11 +1118,18 @@ cook_default(const MgScript *script, Node *raw, Oid typid, int32 typmod, const c
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		/* A cancel (statement_timeout) or a termination ends the review. */
+		if (mg_error_must_propagate(edata->sqlerrcode))
+			ReThrowError(edata);
+		FreeErrorData(edata);
 		result = NULL;
 		*failed = true;
 	}

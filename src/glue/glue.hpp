@@ -22,5 +22,6 @@
 #include "glue/sql_functions.hpp"
 #include "glue/sql_util.hpp"
 #include "glue/statement_state.hpp"
+#include "glue/subxact.hpp"
 #include "glue/tool_settings.hpp"
 #include "glue/undo_facts.hpp"

@@ -12,6 +12,7 @@
 #include "glue/catalog_sql.hpp"
 #include "glue/dropped.hpp"
 #include "glue/statement_state.hpp"
+#include "glue/subxact.hpp"
 #include "glue/undo_facts.hpp"
 #include "glue/column_stats.hpp"
 

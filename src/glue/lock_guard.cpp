@@ -25,6 +25,7 @@
  */
 #include "glue/history.hpp"
 #include "glue/lock_guard.hpp"
+#include "glue/subxact.hpp"
 #include "glue/model.hpp"
 #include "glue/messages.hpp"
 #include "glue/settings.hpp"
@@ -424,7 +425,14 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *inner;
+
 		MemoryContextSwitchTo(cxt);
+		inner = CopyErrorData();
+		/* A cancel or a termination while looking for the blockers wins. */
+		if (mg_error_must_propagate(inner->sqlerrcode))
+			PG_RE_THROW();
+		FreeErrorData(inner);
 		FlushErrorState();
 		failed = true;
 	}

@@ -14,6 +14,7 @@
 #include "glue/dropped.hpp"
 #include "glue/model.hpp"
 #include "glue/settings.hpp"
+#include "glue/subxact.hpp"
 #include "glue/undo_facts.hpp"
 
 extern "C" {
@@ -36,44 +37,6 @@ mg_relation_in(const char *schema, const char *name)
 	Oid			nsp = schema ? get_namespace_oid(schema, true) : InvalidOid;
 
 	return OidIsValid(nsp) && name ? get_relname_relid(name, nsp) : InvalidOid;
-}
-
-/*
- * Calls fn(oid) in an internal subtransaction and returns its result, or
- * NULL if it raised an error.  The undo of a DROP INDEX, DROP CONSTRAINT or
- * CREATE OR REPLACE VIEW is read from the catalogs before the statement
- * takes its locks: another session may drop the object in the meantime, and
- * the server's deparsers then fail ("could not open relation").  Such a
- * statement then fails with the server's own error, or succeeds without an
- * inverse, never with ours.
- */
-char *
-mg_guarded(char *(*fn) (Oid), Oid oid)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	char	   *volatile result = NULL;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		result = fn(oid);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		result = NULL;
-	}
-	PG_END_TRY();
-	return result;
 }
 
 /* The facts of one operation of the model, in its undo_* fields. */

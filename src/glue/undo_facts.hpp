@@ -5,8 +5,6 @@
 
 /* The facts the core's undo needs (undo_facts.cpp). */
 Oid			mg_relation_in(const char *schema, const char *name);
-/* fn(oid) in an internal subtransaction: NULL if it raised an error. */
-char	   *mg_guarded(char *(*fn) (Oid), Oid oid);
 /*
  * Before the statement runs: fills the undo_* fields of m's operations and
  * returns the facts of its other subcommands (palloc'd).  planned: the
