@@ -173,6 +173,12 @@ typedef struct MgOperation {
   bool not_valid;
   bool using_index;
   const char *columns;
+  /* The key columns of a PRIMARY KEY, UNIQUE or FOREIGN KEY constraint, as
+   * names (not SQL), and the name the server would choose for it when the
+   * statement names none (NULL: unknown). */
+  const char *const *key_columns;
+  int nkey_columns;
+  const char *chosen_name;
   MgTable referenced;
   int referenced_lock; /* MgLockMode */
   /* partitions */

@@ -166,6 +166,8 @@ Operation operation_of(const MgOperation& in) {
   op.constraint.not_valid = in.not_valid;
   op.constraint.using_index = in.using_index;
   op.constraint.columns = str(in.columns);
+  for (int i = 0; i < in.nkey_columns; i++) op.constraint.key_columns.push_back(str(in.key_columns[i]));
+  op.constraint.chosen_name = str(in.chosen_name);
   if (in.referenced.name.name) op.constraint.referenced = table_of(in.referenced);
   op.constraint.referenced_lock = lock_mode_of(in.referenced_lock);
 

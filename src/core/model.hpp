@@ -157,6 +157,11 @@ struct ConstraintOp {
   bool not_valid = false;
   bool using_index = false;  // UNIQUE/PRIMARY KEY USING INDEX: no build
   std::string columns;       // "(a, b)" for unique/primary key, as written
+  // The key columns as names (primary key, unique, foreign key), and the name
+  // the server would choose when the statement names none: data from the
+  // glue, not SQL text to parse again.  Empty when unknown.
+  std::vector<std::string> key_columns;
+  std::string chosen_name;
   TableFacts referenced;     // FOREIGN KEY: the referenced table
   LockMode referenced_lock = LockMode::None;
   // ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL: the domain (as SQL) that

@@ -1636,6 +1636,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 		return;
 	op->constraint_name = con->conname;
 	op->not_valid = con->skip_validation;
+	mg_constraint_key_facts(op, relid, con);
 	switch (con->contype)
 	{
 		case CONSTR_CHECK:

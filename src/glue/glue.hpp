@@ -5,6 +5,7 @@
 
 #include "glue/catalog_sql.hpp"
 #include "glue/column_stats.hpp"
+#include "glue/constraint_names.hpp"
 #include "glue/dropped.hpp"
 #include "glue/facts_override.hpp"
 #include "glue/findings_store.hpp"
