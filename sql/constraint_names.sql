@@ -20,5 +20,5 @@ SELECT stmt_no, rule, hint ~ '"cn_B c_key"' AS quoted_column
 SELECT stmt_no, rule, hint ~ 'cn_r_fkey' AS server_name
   FROM migration_guard.review('ALTER TABLE cn ADD FOREIGN KEY (r) REFERENCES cn_ref (id)')
  WHERE rule = 'constraint_without_not_valid';
-DROP TABLE cn, cn_ref;
 RESET migration_guard.large_table_rows;
+DROP TABLE cn, cn_ref;
