@@ -21,4 +21,6 @@ SELECT stmt_no, rule, hint ~ 'cn_r_fkey' AS server_name
   FROM migration_guard.review('ALTER TABLE cn ADD FOREIGN KEY (r) REFERENCES cn_ref (id)')
  WHERE rule = 'constraint_without_not_valid';
 RESET migration_guard.large_table_rows;
+SET client_min_messages = error;
 DROP TABLE cn, cn_ref;
+RESET client_min_messages;
