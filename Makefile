@@ -16,13 +16,13 @@ OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # fixtures of their own: found by the wildcard, in name order, after setup.
 RULE_REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/rules/*.sql)))
 REGRESS      = setup rule_catalog $(RULE_REGRESS) \
-               hook modes plan review locks blockers policy policy_baseline faked_statistics many_tables privileges inheritance schema_elements review_safety history hostile_names cascade upgrade accuracy \
+               hook modes plan review locks blockers policy policy_baseline faked_statistics many_tables privileges inheritance schema_elements review_safety history hostile_names undo_agree constraint_names cascade upgrade accuracy \
                findings lock_timeout facts_override statement_locations
 REGRESS_OPTS = --load-extension=plpgsql
 # pg_regress writes results/rules/<id>.out but does not create results/rules.
 REGRESS_PREP = regress-dirs
 # Isolation tests (specs/): sessions holding locks while a DDL runs.
-ISOLATION      = lock_conflicts rename_race
+ISOLATION      = lock_conflicts rename_race guarded_cancel
 ISOLATION_OPTS = --load-extension=migration_guard
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.

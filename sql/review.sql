@@ -114,7 +114,7 @@ SELECT :'report' ~ '# Migration review' AS title,
        :'report' ~ '## Recommended migration' AS recommended,
        :'report' ~ 'HIGH|CRITICAL' AS risk,
        :'report' ~ 'CREATE INDEX CONCURRENTLY orders_status_idx' AS safe_form,
-       :'report' ~ 'DROP INDEX CONCURRENTLY' AS undo;
+       :'report' ~ 'DROP INDEX public.orders_status_idx;' AS undo;  -- built without CONCURRENTLY: dropped so (as the history says)
 SELECT r->>'risk' AS risk, r->>'type' AS type,
        jsonb_array_length(r->'statements') AS statements,
        (SELECT count(*) FROM jsonb_array_elements(r->'statements') s,

@@ -10,6 +10,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/c_convert.hpp"
 #include "core/name_list.hpp"
@@ -18,6 +19,7 @@
 #include "core/quote.hpp"
 #include "core/review.hpp"
 #include "core/rules.hpp"
+#include "core/undo.hpp"
 
 namespace {
 
@@ -188,6 +190,51 @@ void mg_review_free(MgReviewResult* result) noexcept {
   result->rows = nullptr;
   result->nrows = 0;
   result->text = nullptr;
+  result->error = nullptr;
+}
+
+void mg_undo(const MgOperation* ops, int nops, const MgUndoFact* facts, int nfacts,
+             const char* command, const MgSettings* settings, MgUndoResult* out) noexcept {
+  out->sql = nullptr;
+  out->reason = nullptr;
+  out->covered = false;
+  out->error = nullptr;
+  try {
+    mg::Settings s = mg::capi::settings_of(*settings);
+    std::vector<mg::Operation> operations;
+    for (int i = 0; i < nops; i++) operations.push_back(mg::capi::operation_of(ops[i]));
+    std::vector<mg::UndoFact> undo_facts;
+    for (int i = 0; i < nfacts; i++) undo_facts.push_back(mg::capi::undo_fact_of(facts[i]));
+    mg::StatementUndo u =
+        mg::undo_statement(operations, undo_facts, command ? command : "", 0, s);
+    std::string sql;
+    for (const mg::UndoStep& step : u.steps) {
+      if (step.sql.empty()) continue;
+      if (!sql.empty()) sql += "\n";
+      sql += step.sql;
+    }
+    char* sql_copy = sql.empty() ? nullptr : dup(sql);
+    try {
+      out->reason = u.reasons.empty() ? nullptr : dup(u.reasons);
+    } catch (...) {
+      std::free(sql_copy);
+      throw;
+    }
+    out->sql = sql_copy;
+    out->covered = u.covered;
+  } catch (const std::exception& e) {
+    out->error = error_copy(e.what());
+  } catch (...) {
+    out->error = error_copy("unknown C++ exception");
+  }
+}
+
+void mg_undo_free(MgUndoResult* result) noexcept {
+  std::free(result->sql);
+  std::free(result->reason);
+  if (result->error != g_out_of_memory) std::free(result->error);
+  result->sql = nullptr;
+  result->reason = nullptr;
   result->error = nullptr;
 }
 

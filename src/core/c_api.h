@@ -173,6 +173,12 @@ typedef struct MgOperation {
   bool not_valid;
   bool using_index;
   const char *columns;
+  /* The key columns of a PRIMARY KEY, UNIQUE or FOREIGN KEY constraint, as
+   * names (not SQL), and the name the server would choose for it when the
+   * statement names none (NULL: unknown). */
+  const char *const *key_columns;
+  int nkey_columns;
+  const char *chosen_name;
   MgTable referenced;
   int referenced_lock; /* MgLockMode */
   /* partitions */
@@ -200,7 +206,39 @@ typedef struct MgOperation {
    * domain (as SQL) and the table's columns of that domain (for the DETAIL) */
   const char *domain;
   const char *domain_columns;
+  /* What the undo needs, read from the catalogs before the statement runs
+   * (glue/undo_facts.cpp; core/undo.hpp): CREATE INDEX / ADD COLUMN: the
+   * object was there already; SET NOT NULL: the column was NOT NULL already;
+   * DROP INDEX: the index's definition as the server deparses it (NULL:
+   * unknown); DROP COLUMN: the average width of a value (0: unknown). */
+  bool undo_existed;
+  bool undo_was_not_null;
+  const char *undo_old_definition;
+  int undo_column_width;
 } MgOperation;
+
+/* A subcommand the model has no operation for, with what its undo needs
+ * (mg::UndoFact). */
+typedef enum MgUndoFactKind {
+  MG_UNDO_COLUMN_DEFAULT = 1, /* old_sql: the default before (NULL: none) */
+  MG_UNDO_DROP_NOT_NULL,      /* was_not_null */
+  MG_UNDO_DROP_CONSTRAINT,    /* old_sql: the server's ADD CONSTRAINT command (NULL: unknown) */
+  MG_UNDO_RENAME_INDEX,       /* table: the index by its old name; new_name */
+  MG_UNDO_RENAME_CONSTRAINT,  /* name TO new_name */
+  MG_UNDO_CREATED,            /* keyword ("TABLE", "VIEW"...), table: what was created */
+} MgUndoFactKind;
+
+typedef struct MgUndoFact {
+  int kind; /* MgUndoFactKind */
+  MgName table;
+  const char *name;     /* the column, or the constraint's old name */
+  const char *new_name; /* renames */
+  const char *old_sql;
+  bool was_not_null;
+  const char *keyword;
+} MgUndoFact;
+
+
 
 /* A relation a statement locks (for plan() and the report). */
 typedef struct MgLockedRelation {
@@ -259,6 +297,19 @@ typedef struct MgResult {
  * AT_REWRITE_DEFAULT_VAL). */
 #define MG_REWRITE_SET_EXPRESSION 0x10000
 
+typedef struct MgUndoResult {
+  char *sql;    /* the statements that undo it, last first (NULL: none) */
+  char *reason; /* why it cannot be undone, each reason followed by "; " (NULL: none) */
+  bool covered; /* a fact was handled, even if nothing is to undo */
+  char *error;  /* non-NULL when the core failed */
+} MgUndoResult;
+
+/* The inverse SQL of a statement (core/undo.cpp): the same generator writes
+ * the history's rollback_sql and the report's rollback plan. */
+void mg_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfacts,
+             const char *command, const MgSettings *settings, MgUndoResult *out) noexcept;
+void mg_undo_free(MgUndoResult *result) noexcept;
+
 /* Evaluates the operations against the rule catalog.  Always fills *out. */
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
     noexcept;
@@ -283,6 +334,8 @@ typedef struct MgScriptStatement {
   int nrels;
   const MgOperation *ops;
   int nops;
+  const MgUndoFact *undo_facts; /* for the rollback plan */
+  int nundo_facts;
 } MgScriptStatement;
 
 typedef enum MgReviewFormat {

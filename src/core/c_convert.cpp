@@ -166,6 +166,8 @@ Operation operation_of(const MgOperation& in) {
   op.constraint.not_valid = in.not_valid;
   op.constraint.using_index = in.using_index;
   op.constraint.columns = str(in.columns);
+  for (int i = 0; i < in.nkey_columns; i++) op.constraint.key_columns.push_back(str(in.key_columns[i]));
+  op.constraint.chosen_name = str(in.chosen_name);
   if (in.referenced.name.name) op.constraint.referenced = table_of(in.referenced);
   op.constraint.referenced_lock = lock_mode_of(in.referenced_lock);
 
@@ -179,6 +181,11 @@ Operation operation_of(const MgOperation& in) {
   op.column.new_name = str(in.new_name);
   op.column.type_sql = str(in.type_sql);
   op.column.empty = in.column_empty;
+
+  op.undo.existed = in.undo_existed;
+  op.undo.was_not_null = in.undo_was_not_null;
+  op.undo.old_definition = str(in.undo_old_definition);
+  op.undo.column_width = in.undo_column_width;
   return op;
 }
 
@@ -218,6 +225,27 @@ Settings settings_of(const MgSettings& in) {
   return s;
 }
 
+UndoFact undo_fact_of(const MgUndoFact& in) {
+  UndoFact f;
+  switch (in.kind) {
+    case MG_UNDO_COLUMN_DEFAULT: f.kind = UndoFactKind::ColumnDefault; break;
+    case MG_UNDO_DROP_NOT_NULL: f.kind = UndoFactKind::DropNotNull; break;
+    case MG_UNDO_DROP_CONSTRAINT: f.kind = UndoFactKind::DropConstraint; break;
+    case MG_UNDO_RENAME_INDEX: f.kind = UndoFactKind::RenameIndex; break;
+    case MG_UNDO_RENAME_CONSTRAINT: f.kind = UndoFactKind::RenameConstraint; break;
+    case MG_UNDO_CREATED: f.kind = UndoFactKind::Created; break;
+    default: throw std::invalid_argument("unknown undo fact");
+  }
+  f.table = name_of(in.table);
+  f.name = str(in.name);
+  f.new_name = str(in.new_name);
+  f.has_old = in.old_sql != nullptr;
+  f.old_sql = str(in.old_sql);
+  f.was_not_null = in.was_not_null;
+  f.keyword = str(in.keyword);
+  return f;
+}
+
 ScriptStatement script_statement_of(const MgScriptStatement& in) {
   ScriptStatement st;
   st.no = in.stmt_no;
@@ -228,6 +256,7 @@ ScriptStatement script_statement_of(const MgScriptStatement& in) {
   st.modelled = in.modelled;
   for (int i = 0; i < in.nrels; i++) st.rels.push_back(locked_relation_of(in.rels[i]));
   for (int i = 0; i < in.nops; i++) st.ops.push_back(operation_of(in.ops[i]));
+  for (int i = 0; i < in.nundo_facts; i++) st.undo_facts.push_back(undo_fact_of(in.undo_facts[i]));
   return st;
 }
 

@@ -10,6 +10,7 @@
 #include "core/model.hpp"
 #include "core/policy.hpp"
 #include "core/review.hpp"
+#include "core/undo.hpp"
 
 namespace mg::capi {
 
@@ -20,6 +21,7 @@ OpKind kind_of(MgOpKind k);
 Operation operation_of(const MgOperation& in);
 LockedRelation locked_relation_of(const MgLockedRelation& in);
 Settings settings_of(const MgSettings& in);
+UndoFact undo_fact_of(const MgUndoFact& in);
 ScriptStatement script_statement_of(const MgScriptStatement& in);
 
 }  // namespace mg::capi

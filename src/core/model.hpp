@@ -157,6 +157,11 @@ struct ConstraintOp {
   bool not_valid = false;
   bool using_index = false;  // UNIQUE/PRIMARY KEY USING INDEX: no build
   std::string columns;       // "(a, b)" for unique/primary key, as written
+  // The key columns as names (primary key, unique, foreign key), and the name
+  // the server would choose when the statement names none: data from the
+  // glue, not SQL text to parse again.  Empty when unknown.
+  std::vector<std::string> key_columns;
+  std::string chosen_name;
   TableFacts referenced;     // FOREIGN KEY: the referenced table
   LockMode referenced_lock = LockMode::None;
   // ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL: the domain (as SQL) that
@@ -190,6 +195,16 @@ struct HeldLockOp {
   bool no_where = false;  // UPDATE/DELETE of every row (no WHERE clause)
 };
 
+// What the undo of an operation needs to know of the catalogs as they were
+// before the statement ran (collected by the glue, glue/undo_facts.cpp; the
+// defaults when nothing was read).
+struct OpUndoFacts {
+  bool existed = false;        // CREATE INDEX / ADD COLUMN: the object was there already
+  bool was_not_null = false;   // SET NOT NULL: the column was NOT NULL already
+  std::string old_definition;  // DROP INDEX: the index's definition, as the server deparses it
+  int column_width = 0;        // DROP COLUMN: average width of a value (statistics), 0: unknown
+};
+
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
@@ -210,6 +225,7 @@ struct Operation {
   PartitionOp partition;
   ColumnOp column;
   HeldLockOp held_lock;
+  OpUndoFacts undo;
 };
 
 struct Statement {

@@ -14,6 +14,7 @@
 #include "core/model.hpp"
 #include "core/policy.hpp"
 #include "core/rules.hpp"
+#include "core/undo.hpp"
 
 namespace mg {
 
@@ -26,6 +27,7 @@ struct ScriptStatement {
   bool modelled = false;             // false: not DDL we model (DML, SET, ...)
   std::vector<LockedRelation> rels;  // the main target first
   std::vector<Operation> ops;
+  std::vector<UndoFact> undo_facts;  // its subcommands without an operation, for the undo
 };
 
 enum class Risk { Low = 0, Medium, High, Critical };
@@ -53,6 +55,8 @@ double statement_seconds(const ScriptStatement& st, const Settings& settings);
 // Long: estimated at one second or more, or a scan, index build or rewrite of
 // a large relation.
 bool is_long_statement(const ScriptStatement& st, const Settings& settings);
+// Estimated seconds of a statement's work on one relation.
+double seconds_on(const ScriptStatement& st, const QualifiedName& rel, const Settings& settings);
 // INSERT, UPDATE, DELETE, MERGE, COPY.
 bool is_dml(std::string_view command);
 
@@ -60,9 +64,10 @@ struct RollbackStep {
   int stmt_no = 0;
   std::string sql;  // one or more lines; a SQL comment when nothing can be run
 };
-// The undo of each modelled statement, last statement first.
+// The undo of each modelled statement, last statement first (undo.cpp: the
+// same generator as the history's rollback_sql).
 std::vector<RollbackStep> rollback_plan(const ScriptReview& review, const Settings& settings);
-// The script with each flagged statement replaced by its safe SQL.
+// The script with each flagged statement replaced by its safe SQL (recommend.cpp).
 std::string recommended_sql(const ScriptReview& review);
 
 std::string render_markdown(const ScriptReview& review, const Settings& settings);

@@ -77,12 +77,14 @@ mg_model_init(MgModel *m, const char *command)
 	const char *query = m->query;
 	const char *text = m->text;
 	bool		use_overrides = m->use_overrides;
+	const MgScript *script = m->script;
 
 	memset(m, 0, sizeof(*m));
 	m->command = command;
 	m->query = query;
 	m->text = text;
 	m->use_overrides = use_overrides;
+	m->script = script;
 	m->in_transaction_block = IsTransactionBlock();
 }
 
@@ -1092,14 +1094,15 @@ is_serial_type(TypeName *tn)
  * the review.  At execution time, an error here is the statement's own.
  */
 static Node *
-cook_default(Node *raw, Oid typid, int32 typmod, const char *colname, bool *failed)
+cook_default(const MgScript *script, Node *raw, Oid typid, int32 typmod, const char *colname,
+			 bool *failed)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	Node	   *volatile result = NULL;
 
 	*failed = false;
-	if (!mg_reviewing())
+	if (script == NULL)
 		return cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(raw), typid, typmod,
 						   colname, 0);
 
@@ -1115,11 +1118,18 @@ cook_default(Node *raw, Oid typid, int32 typmod, const char *colname, bool *fail
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		/* A cancel (statement_timeout) or a termination ends the review. */
+		if (mg_error_must_propagate(edata->sqlerrcode))
+			ReThrowError(edata);
+		FreeErrorData(edata);
 		result = NULL;
 		*failed = true;
 	}
@@ -1155,7 +1165,7 @@ nextval_argument(Node *raw)
  * metadata.  -1 when the type does not exist: the statement fails by itself.
  */
 static int
-describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
+describe_new_column(const MgScript *script, ColumnDef *def, MgOperation *op, const char **cause)
 {
 	ListCell   *lc;
 	Type		typ;
@@ -1245,7 +1255,7 @@ describe_new_column(ColumnDef *def, MgOperation *op, const char **cause)
 	if (raw_default != NULL && def->generated == 0)
 	{
 		bool		failed = false;
-		Node	   *cooked = cook_default(raw_default, typid, typmod, def->colname, &failed);
+		Node	   *cooked = cook_default(script, raw_default, typid, typmod, def->colname, &failed);
 
 		if (failed)
 		{
@@ -1495,7 +1505,8 @@ valid_check_constraints(Oid relid)
  * constraint when it is NOT VALID (SET NOT NULL validates it by a scan).
  */
 static bool
-set_not_null_needs_scan(Oid relid, const char *colname, const char **invalid_nn)
+set_not_null_needs_scan(const MgScript *script, Oid relid, const char *colname,
+						const char **invalid_nn)
 {
 	HeapTuple	tp = SearchSysCacheAttName(relid, colname);
 	Form_pg_attribute att;
@@ -1507,9 +1518,10 @@ set_not_null_needs_scan(Oid relid, const char *colname, const char **invalid_nn)
 	 * script also proved it NOT NULL with a validated CHECK constraint.
 	 */
 	if (!HeapTupleIsValid(tp))
-		return mg_script_added_column(relid, colname) && !mg_script_proves_not_null(relid, colname);
+		return mg_script_added_column(script, relid, colname) &&
+			!mg_script_proves_not_null(script, relid, colname);
 	att = (Form_pg_attribute) GETSTRUCT(tp);
-	if (mg_script_proves_not_null(relid, colname))
+	if (mg_script_proves_not_null(script, relid, colname))
 	{
 		ReleaseSysCache(tp);
 		return false;
@@ -1624,6 +1636,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 		return;
 	op->constraint_name = con->conname;
 	op->not_valid = con->skip_validation;
+	mg_constraint_key_facts(op, relid, con);
 	switch (con->contype)
 	{
 		case CONSTR_CHECK:
@@ -1682,7 +1695,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 
 				op->column = col;
 				op->definition = psprintf("NOT NULL %s", quote_identifier(col));
-				if (!con->skip_validation && set_not_null_needs_scan(relid, col, &invalid_nn))
+				if (!con->skip_validation && set_not_null_needs_scan(m->script, relid, col, &invalid_nn))
 				{
 					op->kind = MG_OP_SET_NOT_NULL;
 					op->constraint_name = invalid_nn;
@@ -1868,7 +1881,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				if (!cmd->def || !IsA(cmd->def, ColumnDef))
 					break;
 				op = add_op(m, MG_OP_ADD_COLUMN, relid);
-				effect = describe_new_column((ColumnDef *) cmd->def, op, &cause);
+				effect = describe_new_column(m->script, (ColumnDef *) cmd->def, op, &cause);
 				if (effect < 0)
 				{
 					m->nops--;
@@ -1896,7 +1909,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
 				op->column = cmd->name;
-				op->scan_needed = set_not_null_needs_scan(relid, cmd->name, &op->constraint_name);
+				op->scan_needed = set_not_null_needs_scan(m->script, relid, cmd->name, &op->constraint_name);
 				if (op->scan_needed)
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
 				break;
@@ -1916,7 +1929,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						Oid			refrelid = InvalidOid;
 
 						/* Added NOT VALID earlier in the script under review. */
-						if (mg_script_pending_constraint(relid, cmd->name, &refrelid))
+						if (mg_script_pending_constraint(m->script, relid, cmd->name, &refrelid))
 						{
 							add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
 							if (OidIsValid(refrelid))
@@ -2700,17 +2713,13 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 
 /* ---------- rewrites predicted by the hook ---------- */
 
-#define MG_MAX_PREDICTED 32
-static Oid	predicted[MG_MAX_PREDICTED];
-static int	npredicted = 0;
-
 void
-mg_note_predicted_rewrites(const MgModel *m)
+mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m)
 {
-	npredicted = 0;
-	for (int i = 0; i < m->nrels && npredicted < MG_MAX_PREDICTED; i++)
+	st->npredicted = 0;
+	for (int i = 0; i < m->nrels && st->npredicted < MG_MAX_PREDICTED; i++)
 		if (m->rels[i].effect == EFFECT_REWRITE)
-			predicted[npredicted++] = m->relids[i];
+			st->predicted[st->npredicted++] = m->relids[i];
 }
 
 /*
@@ -2720,18 +2729,21 @@ mg_note_predicted_rewrites(const MgModel *m)
 bool
 mg_rewrite_was_predicted(Oid relid)
 {
+	const MgStatementState *st = mg_judged_statement();
 	List	   *ancestors;
 	ListCell   *lc;
 
-	for (int i = 0; i < npredicted; i++)
-		if (predicted[i] == relid)
+	if (st == NULL)
+		return false;
+	for (int i = 0; i < st->npredicted; i++)
+		if (st->predicted[i] == relid)
 			return true;
-	if (npredicted == 0 || !get_rel_relispartition(relid))
+	if (st->npredicted == 0 || !get_rel_relispartition(relid))
 		return false;
 	ancestors = get_partition_ancestors(relid);
 	foreach(lc, ancestors)
-		for (int i = 0; i < npredicted; i++)
-			if (predicted[i] == lfirst_oid(lc))
+		for (int i = 0; i < st->npredicted; i++)
+			if (st->predicted[i] == lfirst_oid(lc))
 				return true;
 	return false;
 }

@@ -18,7 +18,11 @@
  * of the backend: application queries never call it (the server invokes the
  * object access hook for every function an executor initializes).
  */
-#include "glue/glue.hpp"
+#include "glue/catalog_sql.hpp"
+#include "glue/column_stats.hpp"
+#include "glue/dropped.hpp"
+#include "glue/relation_facts.hpp"
+#include "glue/statement_state.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -46,130 +50,6 @@ static int	capture_depth = 0;
 static bool capture_indexes = false;
 static MemoryContext capture_cxt = NULL;
 static List *captured = NIL;	/* of MgDropped *, in deletion order */
-
-/*
- * The statistics of a column (ANALYZE): the fraction of NULLs and the
- * average width in bytes; false when there are none.  With children
- * (inheritance or partitions), only the statistics of the whole tree say.
- */
-bool
-mg_column_stats(Oid relid, AttrNumber attnum, double *null_frac, int *avg_width)
-{
-	HeapTuple	tp = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-									 Int16GetDatum(attnum), BoolGetDatum(has_subclass(relid)));
-
-	if (!HeapTupleIsValid(tp))
-		return false;
-	if (null_frac)
-		*null_frac = ((Form_pg_statistic) GETSTRUCT(tp))->stanullfrac;
-	if (avg_width)
-		*avg_width = ((Form_pg_statistic) GETSTRUCT(tp))->stawidth;
-	ReleaseSysCache(tp);
-	return true;
-}
-
-/*
- * Whether the statistics say every value of the column is NULL.  Only for a
- * role that may read the column (ownership counts): pg_stats hides the
- * statistics of the others, and whether a finding appears must not tell them.
- */
-bool
-mg_column_all_null(Oid relid, AttrNumber attnum)
-{
-	double		null_frac = 0;
-	bool		may_read;
-
-#if PG_VERSION_NUM >= 160000
-	may_read = object_ownercheck(RelationRelationId, relid, GetUserId());
-#else
-	may_read = pg_class_ownercheck(relid, GetUserId());
-#endif
-	if (!may_read)
-		may_read = pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
-	if (!may_read)
-		return false;
-	return mg_column_stats(relid, attnum, &null_frac, NULL) && null_frac >= 1.0;
-}
-
-/*
- * " WITH (name = 'value', ...)" for a relation's reloptions, or "".  The
- * values are quoted as literals, which every option accepts.
- */
-char *
-mg_reloptions_clause(Oid relid)
-{
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	StringInfoData buf;
-	Datum		options;
-	bool		isnull;
-
-	initStringInfo(&buf);
-	if (!HeapTupleIsValid(tp))
-		return buf.data;
-	options = SysCacheGetAttr(RELOID, tp, Anum_pg_class_reloptions, &isnull);
-	if (!isnull)
-	{
-		Datum	   *elems;
-		int			n;
-
-		deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, NULL, &n);
-		for (int i = 0; i < n; i++)
-		{
-			char	   *opt = TextDatumGetCString(elems[i]);
-			char	   *eq = strchr(opt, '=');
-
-			appendStringInfoString(&buf, i == 0 ? " WITH (" : ", ");
-			if (eq == NULL)
-				appendStringInfoString(&buf, quote_identifier(opt));
-			else
-			{
-				*eq = '\0';
-				appendStringInfo(&buf, "%s = %s", quote_identifier(opt), quote_literal_cstr(eq + 1));
-			}
-		}
-		if (n > 0)
-			appendStringInfoChar(&buf, ')');
-	}
-	ReleaseSysCache(tp);
-	return buf.data;
-}
-
-/*
- * The statement that creates view or materialized view relid again, from
- * the catalogs as they are now, or NULL.
- */
-char *
-mg_view_create_sql(Oid relid)
-{
-	char		relkind = get_rel_relkind(relid);
-	Oid			nsp = get_rel_namespace(relid);
-	char	   *name = get_rel_name(relid);
-	Datum		def;
-
-	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) || name == NULL ||
-		!OidIsValid(nsp))
-		return NULL;
-	/*
-	 * " SELECT ...;" with the view's own column names, as pg_dump shows it,
-	 * and every name schema-qualified, as pg_dump does too: deparsed with a
-	 * search_path of pg_catalog alone, so that the statement replays the same
-	 * under any search_path.  An error in between is cleaned up by the
-	 * (sub)transaction's abort, which restores search_path.
-	 */
-	{
-		int			nestlevel = NewGUCNestLevel();
-
-		(void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-		def = DirectFunctionCall1(pg_get_viewdef, ObjectIdGetDatum(relid));
-		AtEOXact_GUC(true, nestlevel);
-	}
-	return psprintf("CREATE %s %s%s AS\n%s",
-					relkind == RELKIND_VIEW ? "VIEW" : "MATERIALIZED VIEW",
-					quote_qualified_identifier(get_namespace_name(nsp), name),
-					mg_reloptions_clause(relid), TextDatumGetCString(def));
-}
 
 /*
  * "\nALTER SEQUENCE name OWNER TO role;" and a GRANT for each privilege
@@ -292,7 +172,7 @@ note_relation(Oid relid, int32 attnum)
 	 * before it ran: their facts are not needed again.
 	 */
 	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE) &&
-		mg_model_covers(mg_running_model, relid))
+		mg_model_covers(mg_running_model(), relid))
 		return;
 	if (attnum == 0 && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
 						relkind == RELKIND_MATVIEW))

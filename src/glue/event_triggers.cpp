@@ -14,7 +14,11 @@
  * enforce, a CASCADE that destroys rows is rejected, and the whole statement
  * rolls back.
  */
-#include "glue/glue.hpp"
+#include "glue/dropped.hpp"
+#include "glue/messages.hpp"
+#include "glue/settings.hpp"
+#include "glue/relation_facts.hpp"
+#include "glue/statement_state.hpp"
 
 extern "C" {
 #include "executor/spi.h"
@@ -67,7 +71,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 
 	mg_current_settings(&settings);
 	mg_evaluate(&op, 1, &settings, &result);
-	mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
+	mg_report_findings(&result, mg_running_model() ? mg_running_model()->text : NULL);
 	PG_RETURN_VOID();
 }
 
@@ -125,7 +129,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 		 */
 		if (strcmp(type, "table") != 0 && strcmp(type, "table column") != 0)
 			continue;
-		if (mg_model_covers(mg_running_model, objid))
+		if (mg_model_covers(mg_running_model(), objid))
 			continue;
 		d = mg_find_dropped(objid, objsubid);
 		if (d == NULL || !d->have_facts)
@@ -156,7 +160,7 @@ mg_on_sql_drop(PG_FUNCTION_ARGS)
 
 		mg_current_settings(&settings);
 		mg_evaluate(ops, nops, &settings, &result);
-		mg_report_findings(&result, mg_running_model ? mg_running_model->text : NULL);
+		mg_report_findings(&result, mg_running_model() ? mg_running_model()->text : NULL);
 	}
 	PG_RETURN_VOID();
 }

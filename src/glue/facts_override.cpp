@@ -16,7 +16,8 @@
  * end of the session; a relation is known by its OID, so a table dropped and
  * created again under the same name has no override.
  */
-#include "glue/glue.hpp"
+#include "glue/facts_override.hpp"
+#include "glue/sql_util.hpp"
 
 extern "C" {
 #include "utils/array.h"

@@ -19,7 +19,11 @@
  *
  * Plain C structs only; nothing here raises an error while the lock is held.
  */
-#include "glue/glue.hpp"
+#include "glue/settings.hpp"
+#include "glue/findings_store.hpp"
+#include "glue/model.hpp"
+#include "glue/sql_util.hpp"
+#include "glue/tool_settings.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"

@@ -12,34 +12,22 @@
  * exactly once, unless we reject the statement with an ERROR, in which case it
  * is not called at all.
  */
-#include "glue/glue.hpp"
+#include "glue/dropped.hpp"
+#include "glue/history.hpp"
+#include "glue/hook.hpp"
+#include "glue/lock_guard.hpp"
+#include "glue/model.hpp"
+#include "glue/messages.hpp"
+#include "glue/settings.hpp"
+#include "glue/statement_state.hpp"
+#include "glue/tool_settings.hpp"
 
 extern "C" {
 #include "storage/proc.h"
 #include "utils/acl.h"
 }
 
-/* CREATE SCHEMA and its elements (see mg_ProcessUtility). */
-static int	schema_depth = 0;		/* CREATE SCHEMA statements running */
-static int	element_depth = 0;		/* schema elements running */
-static bool judging_element = false; /* the statement at hand is a direct element */
-
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
-const MgModel *mg_running_model = NULL;
-
-/* Judged statements running now: more than one when DDL runs inside DDL (functions, event triggers). */
-static int	judged_depth = 0;
-
-/* What the hook keeps of a judged statement while it runs. */
-typedef struct JudgedRun
-{
-	MgModel    *model;
-	MgUndo	   *undo;
-	int			timeout_nestlevel;
-	LocalTransactionId timeout_lxid;
-	bool		capture;		/* it may drop objects: note them (dropped.cpp) ... */
-	int			capture_start;	/* ... after the notes of the statements around it */
-} JudgedRun;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
@@ -60,15 +48,14 @@ statement_text(PlannedStmt *pstmt, const char *queryString)
  * NULL for a statement we do not model.  Raises the ERROR of a rejection.
  */
 static MgModel *
-judge(PlannedStmt *pstmt, const char *queryString)
+judge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString)
 {
 	MgModel    *model = (MgModel *) palloc0(sizeof(MgModel));
 	MgSettings	settings;
 	MgResult	result;
 
-	/* Nothing predicted for this statement until its model says so. */
-	mg_note_predicted_rewrites(model);
-	mg_start_findings(judged_depth > 0);
+	/* No finding and nothing predicted for this statement until its model says so. */
+	mg_statement_judged(st);
 
 	/* Our own install and update scripts change only our own objects. */
 	if (creating_extension && OidIsValid(CurrentExtensionObject) &&
@@ -99,7 +86,7 @@ judge(PlannedStmt *pstmt, const char *queryString)
 		}
 		model->nops = kept;
 	}
-	mg_note_predicted_rewrites(model);
+	mg_note_predicted_rewrites(st, model);
 	if (model->nops == 0)
 		return model;
 	mg_current_settings(&settings);
@@ -148,14 +135,14 @@ recording(void)
 
 /* The model of a statement that has no lock worth judging: for the history. */
 static MgModel *
-bare_model(PlannedStmt *pstmt, const char *queryString)
+bare_model(MgStatementState *st, PlannedStmt *pstmt, const char *queryString)
 {
 	MgModel    *model = (MgModel *) palloc0(sizeof(MgModel));
 
 	model->command = GetCommandTagName(CreateCommandTag(pstmt->utilityStmt));
 	model->query = queryString ? queryString : "";
 	model->text = mg_trim_leading(statement_text(pstmt, queryString));
-	mg_start_findings(judged_depth > 0);
+	mg_statement_judged(st);
 	return model;
 }
 
@@ -168,9 +155,8 @@ static void run_judged(PlannedStmt *pstmt, const char *queryString,
 					   bool readOnlyTree,
 					   ProcessUtilityContext context, ParamListInfo params,
 					   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
-					   JudgedRun *run);
-static void after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
-							LocalTransactionId timeout_lxid);
+					   MgStatementState *st);
+static void after_statement(MgStatementState *st, Node *parsetree);
 
 /*
  * The rename race.  The statement was judged against the relation its name
@@ -205,8 +191,8 @@ lock_or_explain(const MgModel *model, Oid relid, LOCKMODE mode, int timeout_nest
 }
 
 static MgModel *
-lock_target_and_rejudge(PlannedStmt *pstmt, const char *queryString, MgModel *model,
-						MgUndo **undo, int timeout_nestlevel)
+lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString,
+						MgModel *model, int timeout_nestlevel)
 {
 	for (int attempt = 0; attempt < 3; attempt++)
 	{
@@ -236,11 +222,11 @@ lock_target_and_rejudge(PlannedStmt *pstmt, const char *queryString, MgModel *mo
 			return model;
 
 		/* Another relation now bears the name: judge it. */
-		model = judge(pstmt, queryString);
+		model = judge(st, pstmt, queryString);
 		if (model == NULL)
 			return NULL;
-		if (undo && *undo && recording())
-			*undo = mg_prepare_undo(model, pstmt->utilityStmt);
+		if (st->undo && recording())
+			st->undo = mg_prepare_undo(model, pstmt->utilityStmt);
 		mg_check_held_locks_ddl(model);
 		mg_guard_locks(model);
 	}
@@ -269,14 +255,11 @@ static void
 process_utility(PlannedStmt *pstmt, const char *queryString,
 				bool readOnlyTree,
 				ProcessUtilityContext context, ParamListInfo params,
-				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
+				MgStatementState *st)
 {
 	Node	   *parsetree = pstmt->utilityStmt;
 	MgModel    *model = NULL;
-	int			timeout_nestlevel = -1;
-	LocalTransactionId timeout_lxid = InvalidLocalTransactionId;
-	MgUndo	   *undo = NULL;
-	JudgedRun	run;
 
 	switch (nodeTag(parsetree))
 	{
@@ -308,9 +291,9 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 * (their table is new, or the parent statement was judged).
 			 */
 			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade ||
-				(context == PROCESS_UTILITY_SUBCOMMAND && !judging_element))
+				(context == PROCESS_UTILITY_SUBCOMMAND && !st->schema_element))
 				break;
-			model = judge(pstmt, queryString);
+			model = judge(st, pstmt, queryString);
 
 			/*
 			 * The statement is allowed: now keep it from freezing the table
@@ -320,14 +303,14 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !runs_own_transactions(parsetree))
 			{
-				if (recording() && !judging_element)
-					undo = mg_prepare_undo(model, parsetree);
+				if (recording() && !st->schema_element)
+					st->undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
-				timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
-				timeout_lxid = mg_current_lxid();
-				model = lock_target_and_rejudge(pstmt, queryString, model, &undo,
-												timeout_nestlevel);
+				st->timeout_nestlevel = mg_auto_lock_timeout_nestlevel(model);
+				st->timeout_lxid = mg_current_lxid();
+				model = lock_target_and_rejudge(st, pstmt, queryString, model,
+												st->timeout_nestlevel);
 			}
 			break;
 		case T_ViewStmt:
@@ -363,9 +346,9 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
 				break;
 			if (recording() || IsA(parsetree, DropOwnedStmt))
-				model = bare_model(pstmt, queryString);
+				model = bare_model(st, pstmt, queryString);
 			if (model && recording() && !mg_history_excludes_statement(parsetree))
-				undo = mg_prepare_undo(model, parsetree);
+				st->undo = mg_prepare_undo(model, parsetree);
 			break;
 		default:
 			break;
@@ -382,28 +365,20 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 					  context, params, queryEnv, dest, qc);
 		return;
 	}
-	run.model = model;
-	run.undo = undo;
-	run.timeout_nestlevel = timeout_nestlevel;
-	run.timeout_lxid = timeout_lxid;
-	run.capture = IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) ||
-		IsA(parsetree, DropOwnedStmt);
+	st->model = model;
 	run_judged(pstmt, queryString,
 			   readOnlyTree,
-			   context, params, queryEnv, dest, qc, &run);
+			   context, params, queryEnv, dest, qc, st);
 }
 
 /*
- * The hook.  DDL run inside a judged statement (by a function or an event
- * trigger) runs under PG_TRY, so that the outer statement gets its findings
- * back whatever happens to the inner one (an error caught by an EXCEPTION
- * block included).  Top-level statements go straight to process_utility().
- */
-static void dispatch_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
-							 ProcessUtilityContext context, ParamListInfo params,
-							 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
-
-/*
+ * The hook.  Every utility statement gets a state of its own
+ * (statement_state.cpp), pushed here and popped here whatever happens, an
+ * error included: DDL run inside a judged statement (by a function or an
+ * event trigger, an error caught by an EXCEPTION block included) leaves the
+ * outer statement's state as it was.  This is the one place the state is
+ * saved and restored.
+ *
  * The statements nested in CREATE SCHEMA (its schema elements) run as
  * sub-commands, which the hook otherwise leaves alone (the sub-statements of
  * a CREATE TABLE or ALTER TABLE act on a new table, or their parent was
@@ -413,87 +388,39 @@ static void dispatch_utility(PlannedStmt *pstmt, const char *queryString, bool r
  * sub-commands are not.  They are not recorded apart: the schema's row undoes
  * them (DROP SCHEMA ... CASCADE).
  */
-
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				  bool readOnlyTree,
 				  ProcessUtilityContext context, ParamListInfo params,
 				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
-	bool		schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
-	bool		element = context == PROCESS_UTILITY_SUBCOMMAND && schema_depth > 0 &&
-		element_depth == 0;
+	MgStatementState st;
 
-	if (!schema && !element)
-	{
-		judging_element = false;
-		dispatch_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
-		return;
-	}
-	if (schema)
-		schema_depth++;
-	else
-		element_depth++;
-	judging_element = element;
+	mg_statement_push(&st);
+	st.create_schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
+	st.schema_element = context == PROCESS_UTILITY_SUBCOMMAND && mg_statement_is_schema_element(&st);
 	PG_TRY();
 	{
-		dispatch_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+		process_utility(pstmt, queryString,
+						readOnlyTree,
+						context, params, queryEnv, dest, qc, &st);
 	}
 	PG_FINALLY();
 	{
-		if (schema)
-			schema_depth--;
-		else
-			element_depth--;
-		judging_element = false;
+		mg_statement_pop(&st);
 	}
 	PG_END_TRY();
-}
-
-static void
-dispatch_utility(PlannedStmt *pstmt, const char *queryString,
-				 bool readOnlyTree,
-				 ProcessUtilityContext context, ParamListInfo params,
-				 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
-{
-	List	   *outer_findings;
-	int			outer_decision;
-
-	if (judged_depth == 0)
-	{
-		process_utility(pstmt, queryString,
-						readOnlyTree,
-						context, params, queryEnv, dest, qc);
-		return;
-	}
-	outer_findings = mg_last_findings;
-	outer_decision = mg_last_decision;
-	PG_TRY();
-	{
-		process_utility(pstmt, queryString,
-						readOnlyTree,
-						context, params, queryEnv, dest, qc);
-	}
-	PG_CATCH();
-	{
-		mg_last_findings = outer_findings;
-		mg_last_decision = outer_decision;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	mg_last_findings = outer_findings;
-	mg_last_decision = outer_decision;
 }
 
 /* What a judged statement leaves behind, after it ran or failed. */
 static void
-end_judged(const JudgedRun *run, const MgModel *saved_model, bool failed)
+end_judged(MgStatementState *st, bool failed)
 {
-	judged_depth--;
-	if (run->capture)
+	if (st->capture)
 	{
-		mg_running_model = saved_model;
-		mg_capture_drops_end(run->capture_start, failed);
+		/* No longer the running statement of the drops noted (mg_running_model). */
+		st->capture = false;
+		mg_capture_drops_end(st->capture_start, failed);
 	}
 }
 
@@ -506,64 +433,60 @@ run_judged(PlannedStmt *pstmt, const char *queryString,
 		   bool readOnlyTree,
 		   ProcessUtilityContext context, ParamListInfo params,
 		   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc,
-		   JudgedRun *run)
+		   MgStatementState *st)
 {
 	Node	   *parsetree = pstmt->utilityStmt;
-	const MgModel *saved_model = mg_running_model;
 	MemoryContext cxt = CurrentMemoryContext;
 
-	if (run->capture)
+	if (IsA(parsetree, DropStmt) || IsA(parsetree, AlterTableStmt) || IsA(parsetree, DropOwnedStmt))
 	{
 		int			start = mg_capture_drops_begin(!(IsA(parsetree, DropStmt) &&
 													 ((DropStmt *) parsetree)->removeType == OBJECT_INDEX));
 
-		run->capture_start = start;
-		if (run->undo)
+		st->capture = true;
+		st->capture_start = start;
+		if (st->undo)
 		{
-			run->undo->capturing = true;
-			run->undo->capture_start = start;
+			st->undo->capturing = true;
+			st->undo->capture_start = start;
 		}
-		mg_running_model = run->model;
 	}
-	judged_depth++;
 	PG_TRY();
 	{
 		run_statement(pstmt, queryString,
 					  readOnlyTree,
 					  context, params, queryEnv, dest, qc);
-		after_statement(run->model, run->undo, parsetree, run->timeout_nestlevel,
-						run->timeout_lxid);
+		after_statement(st, parsetree);
 	}
 	PG_CATCH();
 	{
-		end_judged(run, saved_model, true);
+		end_judged(st, true);
 		/* A lock timeout: the error names who was in the way. */
-		if (mg_explains_lock_timeouts(run->timeout_nestlevel))
-			mg_explain_lock_timeout(run->model, cxt, run->timeout_nestlevel >= 0);
+		if (mg_explains_lock_timeouts(st->timeout_nestlevel))
+			mg_explain_lock_timeout(st->model, cxt, st->timeout_nestlevel >= 0);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	end_judged(run, saved_model, false);
+	end_judged(st, false);
 }
 
 /* After the statement ran. */
 static void
-after_statement(MgModel *model, MgUndo *undo, Node *parsetree, int timeout_nestlevel,
-				LocalTransactionId timeout_lxid)
+after_statement(MgStatementState *st, Node *parsetree)
 {
 	/*
 	 * Restore the session's lock_timeout (an error restores it by itself, and
 	 * so does a commit inside the statement, such as CLUSTER or REINDEX of a
 	 * partitioned table: then the nest level is gone already).
 	 */
-	if (timeout_nestlevel >= 0 && timeout_lxid == mg_current_lxid())
-		AtEOXact_GUC(true, timeout_nestlevel);
+	if (st->timeout_nestlevel >= 0 && st->timeout_lxid == mg_current_lxid())
+		AtEOXact_GUC(true, st->timeout_nestlevel);
 	/* It ran: its strong locks now stay until the end of the transaction. */
-	if (model)
-		mg_track_held_locks(model);
+	if (st->model)
+		mg_track_held_locks(st->model);
 	/* ... and it goes into the history, in its own transaction. */
-	if (undo && mg_finish_undo(undo, model, parsetree))
-		mg_record_history(model, undo);
+	if (st->undo && mg_finish_undo(st->undo, st->model, parsetree))
+		mg_record_history(st);
 }
 
 static void

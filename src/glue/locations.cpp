@@ -12,55 +12,12 @@
  * the end is just after its last non-blank character (exclusive), the
  * semicolon not included.
  */
-#include "glue/glue.hpp"
+#include "glue/sql_util.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"
 #include "utils/tuplestore.h"
 PG_FUNCTION_INFO_V1(mg_statement_locations);
-}
-
-/*
- * Past blanks and SQL comments (nested block comments included) from p, not
- * beyond end.  A "--" comment ends at \n or \r, as in the server's lexer.
- */
-const char *
-mg_skip_blanks_and_comments(const char *p, const char *end)
-{
-	while (p < end)
-	{
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
-			p++;
-		else if (p + 1 < end && p[0] == '-' && p[1] == '-')
-		{
-			while (p < end && *p != '\n' && *p != '\r')
-				p++;
-		}
-		else if (p + 1 < end && p[0] == '/' && p[1] == '*')
-		{
-			int			depth = 1;
-
-			p += 2;
-			while (p < end && depth > 0)
-			{
-				if (p + 1 < end && p[0] == '/' && p[1] == '*')
-				{
-					depth++;
-					p += 2;
-				}
-				else if (p + 1 < end && p[0] == '*' && p[1] == '/')
-				{
-					depth--;
-					p += 2;
-				}
-				else
-					p++;
-			}
-		}
-		else
-			break;
-	}
-	return p;
 }
 
 /* A position in the script, moved forward only (statements come in order). */

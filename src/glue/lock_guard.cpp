@@ -23,7 +23,14 @@
  * Blockers whose transaction is younger than migration_guard.max_blocker_age
  * are ignored, so that ordinary short transactions do not fail every DDL.
  */
-#include "glue/glue.hpp"
+#include "glue/history.hpp"
+#include "glue/lock_guard.hpp"
+#include "glue/subxact.hpp"
+#include "glue/model.hpp"
+#include "glue/messages.hpp"
+#include "glue/settings.hpp"
+#include "glue/relation_facts.hpp"
+#include "glue/tool_settings.hpp"
 
 extern "C" {
 #include "access/parallel.h"
@@ -50,10 +57,6 @@ enum
 	MG_CONFLICT_POLL
 };
 
-int			mg_on_lock_conflict = MG_CONFLICT_WARN;
-int			mg_lock_wait_max_ms = 10000;
-int			mg_max_blocker_age_ms = 1000;
-int			mg_lock_timeout_ms = 0;
 
 typedef struct Blocker
 {
@@ -422,7 +425,14 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *inner;
+
 		MemoryContextSwitchTo(cxt);
+		inner = CopyErrorData();
+		/* A cancel or a termination while looking for the blockers wins. */
+		if (mg_error_must_propagate(inner->sqlerrcode))
+			PG_RE_THROW();
+		FreeErrorData(inner);
 		FlushErrorState();
 		failed = true;
 	}

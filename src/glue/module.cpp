@@ -1,5 +1,6 @@
 /*
- * migration_guard: module entry point, settings, and the reporting of findings.
+ * migration_guard: the module's entry point.  The settings' values are in
+ * settings.cpp, the reporting of findings in messages.cpp.
  *
  * _PG_init runs when the library is loaded: from shared_preload_libraries at
  * server start, from session_preload_libraries at connection, or lazily, the
@@ -8,7 +9,13 @@
  * of the database, so nothing in _PG_init may fail: defining GUCs and storing
  * a hook pointer cannot.
  */
-#include "glue/glue.hpp"
+#include "glue/findings_store.hpp"
+#include "glue/hook.hpp"
+#include "glue/lock_guard.hpp"
+#include "glue/settings.hpp"
+#include "glue/policy_guard.hpp"
+#include "glue/statement_state.hpp"
+#include "glue/tool_settings.hpp"
 
 extern "C" {
 #include "storage/proc.h"
@@ -38,15 +45,6 @@ static const struct config_enum_entry mode_options[] = {
     {NULL, 0, false},
 };
 
-int mg_mode = MG_MODE_WARN;
-int mg_large_table_rows = 100000;
-int mg_large_table_size_kb = 100 * 1024;
-int mg_scan_rate_kb = 200 * 1024;
-bool mg_history = true;
-int mg_history_retention_min = 90 * 24 * 60;
-int mg_rewrite_rate_kb = 50 * 1024;
-int mg_index_build_rate_kb = 50 * 1024;
-bool mg_loaded_at_startup = false;
 
 /*
  * quote_identifier()'s test, for the core's quoting: a word must be quoted
@@ -242,211 +240,6 @@ _PG_init(void)
 	mg_set_keyword_predicate(mg_is_keyword);
 	mg_install_hook();
 	mg_install_executor_hook();
-}
-
-void
-mg_current_settings(MgSettings *settings)
-{
-	settings->mode = mg_mode;
-	settings->large_table_rows = mg_large_table_rows;
-	settings->large_table_bytes = (int64_t) mg_large_table_size_kb * 1024;
-	settings->quote_all_identifiers = quote_all_identifiers;
-	settings->in_extension_script = creating_extension;
-	settings->scan_rate = (int64_t) mg_scan_rate_kb * 1024;
-	settings->rewrite_rate = (int64_t) mg_rewrite_rate_kb * 1024;
-	settings->index_build_rate = (int64_t) mg_index_build_rate_kb * 1024;
-	settings->session_lock_timeout_ms = LockTimeout;
-	settings->session_statement_timeout_ms = StatementTimeout;
-	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
-	settings->rule_overrides = mg_rule_overrides;
-	settings->allow = mg_allow;
-	settings->outside_transaction_block = !IsTransactionBlock();
-	settings->error_format = mg_error_format;
-	settings->server_version_num = PG_VERSION_NUM;
-}
-
-/*
- * SQLSTATEs, documented in the README: a rejection is MG001 so that migration
- * tools can recognize it; a warning or log entry carries 01MG1.
- */
-#define ERRCODE_MG_REJECTED MAKE_SQLSTATE('M', 'G', '0', '0', '1')
-#define ERRCODE_MG_WARNING MAKE_SQLSTATE('0', '1', 'M', 'G', '1')
-
-typedef struct PgFinding
-{
-	int			action;
-	int			severity;
-	char	   *relation;
-	char	   *rule;
-	char	   *message;
-	char	   *detail;
-	char	   *hint;
-} PgFinding;
-
-/* A palloc'd copy, or NULL when memory runs out: this never raises an error. */
-static char *
-copy_or_null(const char *s)
-{
-	size_t		len = s ? strlen(s) : 0;
-	char	   *copy = (char *) MemoryContextAllocExtended(CurrentMemoryContext, len + 1,
-														   MCXT_ALLOC_NO_OOM);
-
-	if (copy)
-	{
-		if (len > 0)
-			memcpy(copy, s, len);
-		copy[len] = '\0';
-	}
-	return copy;
-}
-
-/*
- * Text for the one parseable line of the server log: on one line whatever a
- * name in it holds, so that no role can forge a line of its own.
- */
-static const char *
-log_line(const char *text)
-{
-	size_t		size = strlen(text) * 4 + 1;
-	char	   *line = (char *) MemoryContextAllocExtended(CurrentMemoryContext, size,
-														   MCXT_ALLOC_NO_OOM);
-
-	if (line == NULL)
-		return "?";
-	(void) mg_one_line(text, line, size);
-	return line;
-}
-
-void
-mg_report_findings(MgResult *result, const char *statement)
-{
-	PgFinding  *copies = NULL;
-	int			n = result->nfindings;
-	int			reject = -1;
-	char	   *core_error = NULL;
-	bool		out_of_memory = false;
-
-	/*
-	 * Copy into palloc'd memory with allocations that cannot longjmp, give the
-	 * malloc'd result back, and only then report anything.
-	 */
-	if (result->error)
-		out_of_memory = (core_error = copy_or_null(result->error)) == NULL;
-	else if (n > 0)
-	{
-		copies = (PgFinding *) MemoryContextAllocExtended(CurrentMemoryContext,
-														  sizeof(PgFinding) * n,
-														  MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO);
-		out_of_memory = copies == NULL;
-		for (int i = 0; i < n && !out_of_memory; i++)
-		{
-			MgFinding  *f = &result->findings[i];
-
-			copies[i].action = f->action;
-			copies[i].severity = f->severity;
-			copies[i].relation = copy_or_null(f->relation);
-			copies[i].rule = copy_or_null(f->rule);
-			copies[i].message = copy_or_null(f->message);
-			copies[i].detail = copy_or_null(f->detail);
-			copies[i].hint = copy_or_null(f->hint);
-			out_of_memory = !copies[i].rule || !copies[i].message || !copies[i].detail ||
-				!copies[i].hint || !copies[i].relation;
-		}
-	}
-	mg_result_free(result);
-	if (out_of_memory)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("migration_guard could not copy its findings.")));
-
-	if (core_error)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("migration_guard could not analyze the statement: %s", core_error)));
-
-	/*
-	 * Kept in the findings store first: before any of them is raised, so that
-	 * a rejection is kept although its transaction rolls back.
-	 */
-	for (int i = 0; i < n; i++)
-	{
-		MgStoredInput in;
-
-		if (copies[i].action == MG_ACTION_IGNORE)
-			continue;
-		in.rule = copies[i].rule;
-		in.relation = copies[i].relation;
-		in.message = copies[i].message;
-		in.statement = statement ? statement : debug_query_string;
-		in.severity = copies[i].severity;
-		in.action = copies[i].action;
-		mg_store_finding(&in);
-	}
-
-	for (int i = 0; i < n; i++)
-	{
-		PgFinding  *f = &copies[i];
-
-		if (f->action != MG_ACTION_IGNORE)
-			mg_note_finding(f->rule);
-		if (f->action == MG_ACTION_ACKNOWLEDGE)
-			mg_last_decision = 2;
-		else if (f->action != MG_ACTION_IGNORE && mg_last_decision == 0)
-			mg_last_decision = 1;
-		if (f->action == MG_ACTION_REJECT && reject < 0)
-		{
-			reject = i;			/* raised last, after every warning */
-			continue;
-		}
-		if (f->action == MG_ACTION_IGNORE)
-			continue;
-		if (f->action == MG_ACTION_ACKNOWLEDGE)
-		{
-			const char *user = GetUserNameFromId(GetUserId(), true);
-
-			ereport(NOTICE,
-					(errcode(ERRCODE_MG_WARNING),
-					 errmsg("acknowledged: %s", f->message),
-					 errdetail("Rule %s is acknowledged by migration_guard.allow; the statement runs.",
-							   f->rule)));
-			/* One parseable line in the server log: who acknowledged what. */
-			ereport(LOG,
-					(errmsg("migration_guard: acknowledged rule=%s user=%s: %s",
-							f->rule, log_line(user ? user : "?"), log_line(f->message)),
-					 errhidecontext(true)));
-			continue;
-		}
-		ereport(f->action == MG_ACTION_LOG ? LOG : WARNING,
-				(errcode(ERRCODE_MG_WARNING),
-				 errmsg("%s", f->message),
-				 errdetail("%s", f->detail),
-				 errhint("%s", f->hint),
-				 errcontext("migration_guard rule %s", f->rule)));
-	}
-	if (reject >= 0)
-	{
-		PgFinding  *f = &copies[reject];
-		const char *user = GetUserNameFromId(GetUserId(), true);
-
-		/*
-		 * A rejected statement cannot be written in its aborted transaction:
-		 * one parseable line in the server log instead (the statement itself
-		 * follows with the ERROR, per log_min_error_statement).
-		 */
-		ereport(LOG,
-				(errmsg("migration_guard: rejected rule=%s user=%s: %s",
-						f->rule, log_line(user ? user : "?"), log_line(f->message)),
-				 errhidecontext(true)));
-
-		ereport(ERROR,
-				(errcode(ERRCODE_MG_REJECTED),
-				 errmsg("%s", f->message),
-				 errdetail("%s", f->detail),
-				 errhint("%s", f->hint),
-				 errcontext("migration_guard rule %s (migration_guard.mode = enforce)",
-							f->rule)));
-	}
 }
 
 Datum

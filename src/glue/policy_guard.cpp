@@ -32,7 +32,8 @@
  * `protected_settings` below; the duration-estimate rates only change the
  * wording of messages and are not policy.
  */
-#include "glue/glue.hpp"
+#include "glue/settings.hpp"
+#include "glue/policy_guard.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -48,8 +49,6 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
-char	   *mg_rule_overrides = NULL;
-char	   *mg_allow = NULL;
 
 /* How a value compares: which of two values is the stricter. */
 typedef enum PolicyKind

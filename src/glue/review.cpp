@@ -11,7 +11,12 @@
  * judges the statements, adds the script-level findings and renders the
  * report.
  */
-#include "glue/glue.hpp"
+#include "glue/model.hpp"
+#include "glue/settings.hpp"
+#include "glue/review.hpp"
+#include "glue/script_state.hpp"
+#include "glue/sql_util.hpp"
+#include "glue/undo_facts.hpp"
 
 extern "C" {
 #include "parser/parser.h"
@@ -21,78 +26,6 @@ PG_FUNCTION_INFO_V1(mg_review_sql);
 PG_FUNCTION_INFO_V1(mg_report_sql);
 }
 
-typedef struct ScriptColumn
-{
-	Oid			relid;
-	char	   *name;			/* column, or constraint name */
-	char	   *column;			/* for a constraint: the column it proves NOT NULL */
-	Oid			refrelid;		/* for a foreign key: the referenced table */
-} ScriptColumn;
-
-typedef struct ScriptState
-{
-	int			tx;				/* the transaction now open (0: none) */
-	int			ntx;
-	bool		wrapped;		/* in_transaction => true: one transaction around all */
-	List	   *created;		/* RangeVar * of tables the script created */
-	List	   *added_columns;	/* ScriptColumn * */
-	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
-	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */
-	int			lock_timeout;	/* ms, as the script SETs it (0: none) */
-	int			statement_timeout;
-	bool		timeout_local;	/* set with SET LOCAL: ends with the transaction */
-} ScriptState;
-
-static ScriptState *current_script = NULL;
-
-static bool
-names_match(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static ScriptColumn *
-find_entry(List *list, Oid relid, const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		ScriptColumn *c = (ScriptColumn *) lfirst(lc);
-
-		if (c->relid == relid && names_match(c->name, name))
-			return c;
-	}
-	return NULL;
-}
-
-bool
-mg_reviewing(void)
-{
-	return current_script != NULL;
-}
-
-bool
-mg_script_proves_not_null(Oid relid, const char *column)
-{
-	return current_script && find_entry(current_script->proven, relid, column) != NULL;
-}
-
-bool
-mg_script_added_column(Oid relid, const char *column)
-{
-	return current_script && find_entry(current_script->added_columns, relid, column) != NULL;
-}
-
-bool
-mg_script_pending_constraint(Oid relid, const char *name, Oid *refrelid)
-{
-	ScriptColumn *c = current_script ? find_entry(current_script->pending, relid, name) : NULL;
-
-	if (c && refrelid)
-		*refrelid = c->refrelid;
-	return c != NULL;
-}
 
 /* The column a CHECK expression proves NOT NULL: "col IS NOT NULL", alone or in an AND. */
 static char *
@@ -253,7 +186,7 @@ update_state(ScriptState *st, Node *stmt)
 					}
 					else if (cmd->subtype == AT_ValidateConstraint)
 					{
-						ScriptColumn *c = find_entry(st->pending, relid, cmd->name);
+						ScriptColumn *c = mg_script_find_entry(st->pending, relid, cmd->name);
 
 						if (c)
 						{
@@ -280,8 +213,8 @@ created_by_script(ScriptState *st, const MgTable *t)
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
 
-		if (names_match(rv->relname, t->name.name) &&
-			(rv->schemaname == NULL || names_match(rv->schemaname, t->name.schema)))
+		if (mg_names_match(rv->relname, t->name.name) &&
+			(rv->schemaname == NULL || mg_names_match(rv->schemaname, t->name.schema)))
 			return true;
 	}
 	return false;
@@ -326,6 +259,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 		s->transaction_control = IsA(rs->stmt, TransactionStmt);
 		memset(&m, 0, sizeof(m));
 		m.use_overrides = true;
+		m.script = stp;
 		if (mg_analyze(rs->stmt, sql, text, &m))
 		{
 			s->modelled = true;
@@ -349,6 +283,15 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 				if (created_by_script(stp, &m.ops[i].table))
 					mark_new(&m.ops[i].table);
 			}
+			/* What the rollback plan needs: the same facts as the history's. */
+			{
+				MgUndoFact *facts;
+				int			nfacts;
+
+				mg_collect_undo_facts(&m, rs->stmt, true, &facts, &nfacts);
+				s->undo_facts = facts;
+				s->nundo_facts = nfacts;
+			}
 			s->rels = m.rels;
 			s->nrels = m.nrels;
 			s->ops = m.ops;
@@ -368,7 +311,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 
 /*
  * Parses and models the script, then asks the core for the review.  The
- * script state is reachable by analyze.cpp only while this runs.
+ * script state reaches the model of each statement in MgModel.script.
  */
 static void
 review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgReviewResult *out,
@@ -378,7 +321,6 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 	ScriptState st;
 	MgScriptStatement *stmts;
 	MgSettings	settings;
-	volatile int nmodelled = 0;
 	int			n;
 
 	memset(&st, 0, sizeof(st));
@@ -389,17 +331,7 @@ review_script(const char *sql, bool in_transaction, MgReviewFormat format, MgRev
 		st.tx = st.ntx = 1;
 	stmts = (MgScriptStatement *) palloc0(sizeof(MgScriptStatement) * Max(1, list_length(raw)));
 
-	current_script = &st;
-	PG_TRY();
-	{
-		nmodelled = model_script(raw, sql, &st, stmts);
-	}
-	PG_FINALLY();
-	{
-		current_script = NULL;
-	}
-	PG_END_TRY();
-	n = nmodelled;
+	n = model_script(raw, sql, &st, stmts);
 
 	mg_current_settings(&settings);
 	settings.in_extension_script = false;

@@ -7,7 +7,9 @@
  * must open a table to answer (ATTACH PARTITION), a conditional
  * AccessShareLock released at once.
  */
-#include "glue/glue.hpp"
+#include "glue/model.hpp"
+#include "glue/sql_functions.hpp"
+#include "glue/sql_util.hpp"
 
 extern "C" {
 #include "parser/parser.h"
@@ -17,74 +19,6 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mg_plan);
 PG_FUNCTION_INFO_V1(mg_rules);
 PG_FUNCTION_INFO_V1(mg_plan_locks);
-}
-
-/* A tuplestore to return rows into (InitMaterializedSRF before PG 15 too). */
-ReturnSetInfo *
-mg_begin_srf(FunctionCallInfo fcinfo)
-{
-	InitMaterializedSRF(fcinfo, 0);
-	return (ReturnSetInfo *) fcinfo->resultinfo;
-}
-
-/*
- * A syntax error in the text given to plan() points into that text, not into
- * the SELECT that called plan(): report it as an internal query position, as
- * PL/pgSQL does for the statements of a function body.
- */
-static void
-parse_error_callback(void *arg)
-{
-	int			pos = geterrposition();
-
-	if (pos > 0)
-	{
-		errposition(0);
-		internalerrposition(pos);
-		internalerrquery((const char *) arg);
-	}
-}
-
-List *
-mg_parse_script(const char *sql)
-{
-	ErrorContextCallback callback;
-	List	   *result;
-
-	callback.callback = parse_error_callback;
-	callback.arg = (void *) sql;
-	callback.previous = error_context_stack;
-	error_context_stack = &callback;
-	result = raw_parser(sql, RAW_PARSE_DEFAULT);
-	error_context_stack = callback.previous;
-	return result;
-}
-
-/* The text of one statement of a script, from its first token on. */
-char *
-mg_raw_statement_text(const char *sql, RawStmt *rs)
-{
-	/*
-	 * The parser's location and length are trusted: measuring the whole
-	 * script for every statement would make a long script quadratic.
-	 */
-	const char *from = sql + (rs->stmt_location < 0 ? 0 : rs->stmt_location);
-	const char *start;
-
-	/*
-	 * From the statement's first token: the comments before it belong to no
-	 * statement (PostgreSQL 18's parser leaves them out of the location
-	 * already; 15's does not).
-	 */
-	start = mg_skip_blanks_and_comments(from, rs->stmt_len > 0 ? from + rs->stmt_len
-										: from + strlen(from));
-	if (rs->stmt_len > 0)
-	{
-		int			len = rs->stmt_len - (int) (start - (sql + Max(rs->stmt_location, 0)));
-
-		return pnstrdup(start, Max(len, 0));
-	}
-	return pstrdup(start);
 }
 
 static char *

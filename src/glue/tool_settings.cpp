@@ -10,11 +10,9 @@
  *                                 does not record (tool bookkeeping).  Policy:
  *                                 superuser, or GRANT SET ON PARAMETER.
  */
-#include "glue/glue.hpp"
+#include "glue/settings.hpp"
+#include "glue/tool_settings.hpp"
 
-int			mg_error_format = 0;
-char	   *mg_migration_id = NULL;
-char	   *mg_history_exclude = NULL;
 
 static const struct config_enum_entry error_format_options[] = {
 	{"standard", 0, false},

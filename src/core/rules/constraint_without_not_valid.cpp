@@ -109,10 +109,11 @@ std::vector<std::string> fk_columns(std::string_view def) {
 // The name the server would give the constraint.
 std::string default_name(const Operation& op) {
   const ConstraintOp& c = op.constraint;
+  if (!c.chosen_name.empty()) return c.chosen_name;  // the server's own choice
   const std::string& table = op.table.name.name;
   if (c.type == 'f') {
     std::string cols;
-    for (const std::string& col : fk_columns(c.definition)) {
+    for (const std::string& col : c.key_columns.empty() ? fk_columns(c.definition) : c.key_columns) {
       if (!cols.empty()) cols += "_";
       cols += col;
     }

@@ -36,14 +36,24 @@ const char* constraint_word(char type) {
 
 // The name the server would give the constraint: <table>_pkey,
 // <table>_<columns>_key, <table>_<column>_excl.
+// The key columns as names: from the glue, else read from the list as written.
+std::vector<std::string> key_columns(const ConstraintOp& c) {
+  if (!c.key_columns.empty()) return c.key_columns;
+  std::vector<std::string> out;
+  for (const std::string& written : split_column_list(c.columns))
+    out.push_back(identifier_value(written));
+  return out;
+}
+
 std::string default_name(const Operation& op) {
   const ConstraintOp& c = op.constraint;
+  if (!c.chosen_name.empty()) return c.chosen_name;  // the server's own choice
   const std::string& table = op.table.name.name;
   if (c.type == 'p') return truncate_identifier(table + "_pkey");
   std::string cols;
-  for (const std::string& col : split_column_list(c.columns)) {
+  for (const std::string& col : key_columns(c)) {
     if (!cols.empty()) cols += "_";
-    cols += identifier_value(col);
+    cols += col;
   }
   const char* suffix = c.type == 'x' ? "excl" : "key";
   return truncate_identifier(cols.empty() ? fmt::format("{}_{}", table, suffix)
@@ -58,8 +68,7 @@ void not_null_proof(const Operation& op, const Settings& s, std::string& before,
                     std::string& after) {
   const TableFacts& t = op.table;
   const std::string table = sql_name(t.name, s);
-  for (const std::string& written : split_column_list(op.constraint.columns)) {
-    std::string col = identifier_value(written);
+  for (const std::string& col : key_columns(op.constraint)) {
     std::string check = ident(not_null_check_name(t, col), s);
     if (has_not_valid_not_null(s)) {
       before += not_null_without_scan_sql(table, ident(col, s), check, s) + "\n";

@@ -1,0 +1,65 @@
+// The inverse SQL of a statement: the one generator used both by the history
+// (migration_guard.history.rollback_sql, read by rollback_script()) and by the
+// report's rollback plan, so that the two cannot disagree.
+//
+// The glue collects facts only (glue/undo_facts.cpp): an index's definition
+// before DROP INDEX as the server deparses it, a column's default before SET
+// DEFAULT, whether the object of an IF NOT EXISTS was there already...  Every
+// name written here goes through quote_ident/quote_qualified (sql_name,
+// ident), every piece of prose that holds a name through sql_comment() or
+// one_line() (the history's reason is made one line by the glue).
+#pragma once
+#include "core/no_pg.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/policy.hpp"
+
+namespace mg {
+
+// A subcommand the model has no operation for, with what its undo needs.
+enum class UndoFactKind {
+  ColumnDefault,     // ALTER COLUMN SET/DROP DEFAULT: old_sql is the default before (has_old)
+  DropNotNull,       // ALTER COLUMN DROP NOT NULL: was_not_null
+  DropConstraint,    // DROP CONSTRAINT: old_sql is the server's ADD CONSTRAINT command (has_old)
+  RenameIndex,       // ALTER INDEX RENAME: table is the index by its old name
+  RenameConstraint,  // RENAME CONSTRAINT name TO new_name
+  Created,           // CREATE TABLE/VIEW/SEQUENCE...: keyword, table is what was created
+};
+
+struct UndoFact {
+  UndoFactKind kind = UndoFactKind::ColumnDefault;
+  QualifiedName table;
+  std::string name;      // the column, or the constraint's old name
+  std::string new_name;  // renames
+  std::string old_sql;   // see UndoFactKind
+  bool has_old = false;
+  bool was_not_null = false;
+  std::string keyword;   // Created: "TABLE", "VIEW", ...
+};
+
+// The undo of one operation or fact.
+struct UndoStep {
+  std::string sql;           // what to run (may be a "-- nothing to undo" comment); empty: none
+  std::string irreversible;  // why it cannot be undone, or what was lost; empty: reversible
+  std::string note;          // the report's comment line when there is no sql
+};
+
+struct StatementUndo {
+  std::vector<UndoStep> steps;  // in the order to run them: last operation first
+  std::string reasons;          // every irreversible reason, each followed by "; "
+  bool covered = false;         // a fact was handled, even if nothing is to undo
+};
+
+// The undo of a statement: its operations (last first), then its other
+// subcommands (last first).  stmt_no and command only word the notes.
+StatementUndo undo_statement(const std::vector<Operation>& ops, const std::vector<UndoFact>& facts,
+                             std::string_view command, int stmt_no, const Settings& s);
+
+// The DROP of a relation a CREATE made ("TABLE", "VIEW"...; name already quoted).
+std::string undo_created(std::string_view keyword, const std::string& name_sql);
+
+}  // namespace mg

@@ -1,0 +1,19 @@
+// The facts of a relation (relation_facts.cpp).
+#pragma once
+
+#include "glue/pg.hpp"
+
+// Fills *table with the live facts about relid: names, kind, planner-style
+// row and size estimates, whether this transaction created it.  Takes no lock
+// and never raises an error for a relation that vanished: it returns false.
+bool mg_table_facts(Oid relid, MgTable *table);
+// The same, with the facts a superuser set for plan()/review()/report() in
+// place of the live ones when use_overrides is true (facts_override.cpp).
+// Only the SQL review functions pass true: the hook never does.
+bool mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides);
+
+// Calls fn for the pg_index row of every index of relid.
+void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);
+// Calls fn for the pg_constraint row of every constraint of relid.
+void mg_foreach_constraint(Oid relid, void (*fn)(HeapTuple contup, TupleDesc desc, void *arg),
+						   void *arg);
