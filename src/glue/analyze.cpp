@@ -194,7 +194,7 @@ add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cau
 
 	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
 		return;
-	all = find_all_inheritors(relid, NoLock, NULL);
+	all = mg_partition_tree(relid, m->use_overrides);
 	foreach(lc, all)
 	{
 		Oid			child = lfirst_oid(lc);
@@ -565,6 +565,11 @@ mg_relation_visible(Oid relid)
 #if PG_VERSION_NUM >= 170000
 	any |= ACL_MAINTAIN;
 #endif
+	Oid			owner;
+
+	/* The owner (or a member of its role, or a superuser) of a relation whose facts we have. */
+	if (mg_cached_owner(relid, &owner) && has_privs_of_role(GetUserId(), owner))
+		return true;
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 		return false;
 	/* Ownership counts even when the owner revoked its own privileges. */

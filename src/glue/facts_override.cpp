@@ -194,6 +194,7 @@ mg_override_facts(PG_FUNCTION_ARGS)
 		e->rows = rows_null[i] ? -1 : DatumGetInt64(rows[i]);
 		e->bytes = bytes_null[i] ? -1 : DatumGetInt64(bytes[i]);
 	}
+	mg_facts_cache_flush();
 	PG_RETURN_INT32(nrels);
 }
 
@@ -270,6 +271,7 @@ mg_clear_overrides(PG_FUNCTION_ARGS)
 	if (column_facts)
 		hash_destroy(column_facts);
 	table_facts = column_facts = NULL;
+	mg_facts_cache_flush();
 	PG_RETURN_VOID();
 }
 
