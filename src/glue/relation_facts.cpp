@@ -23,7 +23,9 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_tablespace_d.h"
@@ -644,16 +646,43 @@ mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides)
  * does), else one probe each.
  */
 static void
-gather_invalid_indexes(List *relids)
+gather_invalid_indexes(List *relids, HTAB *classes)
 {
 	HASHCTL		ctl;
 	Relation	rel;
-	SysScanDesc scan;
+	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
 	HeapTuple	tup;
 	HTAB	   *wanted;
 	ListCell   *lc;
 	float4		nindexes;
 
+	/* No pass at all when the batch shows that no relation of the tree has an index. */
+	if (classes != NULL)
+	{
+		bool		any = false;
+
+		foreach(lc, relids)
+		{
+			Oid			relid = lfirst_oid(lc);
+			ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
+
+			if (row == NULL || row->cls.relhasindex)
+			{
+				any = true;
+				break;
+			}
+		}
+		if (!any)
+		{
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.keysize = sizeof(Oid);
+			ctl.entrysize = sizeof(InvalidIndexes);
+			ctl.hcxt = CurrentMemoryContext;
+			batch_invalid = hash_create("migration_guard invalid indexes", 16, &ctl,
+										HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			return;
+		}
+	}
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(InvalidIndexes);
@@ -678,8 +707,8 @@ gather_invalid_indexes(List *relids)
 		batch_invalid = NULL;
 		return;
 	}
-	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
 		InvalidIndexes *e;
@@ -694,7 +723,7 @@ gather_invalid_indexes(List *relids)
 			e->names = NIL;
 		e->names = lappend(e->names, name);
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	hash_destroy(wanted);
 }
@@ -726,7 +755,7 @@ gather_tree(Oid relid, int nchildren)
 {
 	HASHCTL		ctl;
 	Relation	rel;
-	SysScanDesc scan;
+	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
 	HeapTuple	tup;
 	HTAB	   *children;
 	HTAB	   *classes;
@@ -754,8 +783,8 @@ gather_tree(Oid relid, int nchildren)
 	ctl.hcxt = CurrentMemoryContext;
 	children = hash_create("migration_guard inherits", Max(n, 64), &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
 		ChildList  *e;
@@ -770,7 +799,7 @@ gather_tree(Oid relid, int nchildren)
 			e->children = NIL;
 		e->children = lappend_oid(e->children, inh->inhrelid);
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 
 	/* breadth first, as find_all_inheritors() */
@@ -819,12 +848,17 @@ gather_tree(Oid relid, int nchildren)
 
 		row->xmin = InvalidTransactionId;	/* not read (yet) */
 	}
-	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
 	{
 		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
 		ClassRow   *row;
 
+		/* an index, sequence, view or composite type is never in a partition tree */
+		if (cls->relkind == RELKIND_INDEX || cls->relkind == RELKIND_PARTITIONED_INDEX ||
+			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
+			cls->relkind == RELKIND_COMPOSITE_TYPE)
+			continue;
 		if (cls->relkind == RELKIND_TOASTVALUE)
 			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
 		else
@@ -834,7 +868,7 @@ gather_tree(Oid relid, int nchildren)
 		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
 		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
 	}
-	systable_endscan(scan);
+	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
 	foreach(lc, all)
@@ -894,7 +928,7 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		if (all == NIL)
 			all = find_all_inheritors(relid, NoLock, NULL);
 		if (batching)
-			gather_invalid_indexes(all);
+			gather_invalid_indexes(all, batch_class);
 		table->rows = 0;
 		table->bytes = 0;
 		PG_TRY();
