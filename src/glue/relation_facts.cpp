@@ -919,25 +919,30 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		List	   *children = find_inheritance_children(relid, NoLock);
 		bool		batching = batch_invalid == NULL && batch_class == NULL &&
 			list_length(children) > 16;
-		List	   *all = batching ? gather_tree(relid, list_length(children)) : NIL;
+		List	   *volatile all = NIL;
 		ListCell   *lc;
 		MgName	   *names;
 		bool		nested = false;
 		int			n = 0;
 
-		if (all == NIL)
-			all = find_all_inheritors(relid, NoLock, NULL);
-		if (batching)
-			gather_invalid_indexes(all, batch_class);
 		table->rows = 0;
 		table->bytes = 0;
+		/* batch_class and batch_invalid live in this context: never left set on an error */
 		PG_TRY();
 		{
+			List	   *tree = batching ? gather_tree(relid, list_length(children)) : NIL;
+
+			if (tree == NIL)
+				tree = find_all_inheritors(relid, NoLock, NULL);
+			all = tree;
+			if (batching)
+				gather_invalid_indexes(tree, batch_class);
+
 			/*
 			 * Every leaf's facts go into the cache: the model adds each
 			 * partition with its own facts right after (add_partitions).
 			 */
-			foreach(lc, all)
+			foreach(lc, tree)
 			{
 				Oid			child = lfirst_oid(lc);
 				FactsEntry *leaf;
