@@ -112,6 +112,18 @@ ALTER DATABASE :"regress_db" RESET migration_guard.on_lock_conflict;
 ALTER DATABASE :"regress_db" RESET migration_guard.lock_timeout;
 ALTER DATABASE :"regress_db" RESET migration_guard.max_blocker_age;
 ALTER DATABASE :"regress_db" RESET migration_guard.lock_wait_max;
+
+-- A role-level value is the session user's: SET ROLE to a role of which it
+-- is a member does not leave it behind.
+CREATE ROLE regress_mg_group;
+GRANT regress_mg_group TO regress_mg_owner;
+ALTER ROLE regress_mg_owner IN DATABASE :"regress_db" SET migration_guard.mode = enforce;
+\c :regress_db regress_mg_owner
+SET ROLE regress_mg_group;
+SET migration_guard.mode = warn;
+RESET ROLE;
+SHOW migration_guard.mode;
+\c :regress_db postgres
 SET client_min_messages = warning;
 DROP DATABASE regress_mg_other;
 DROP DATABASE regress_mg_owned;
@@ -119,4 +131,4 @@ ALTER ROLE regress_mg_owner RESET ALL;
 ALTER ROLE regress_mg_owner IN DATABASE :"regress_db" RESET ALL;
 ALTER ROLE regress_mg_granted RESET ALL;
 REVOKE SET ON PARAMETER migration_guard.mode FROM regress_mg_granted;
-DROP ROLE regress_mg_owner, regress_mg_granted;
+DROP ROLE regress_mg_owner, regress_mg_granted, regress_mg_group;

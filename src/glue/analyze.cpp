@@ -279,6 +279,38 @@ repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lo
 }
 
 /*
+ * Runs what follows as owner, in a security-restricted operation (no SET
+ * ROLE, no temporary objects; a restricted search_path from PostgreSQL 17 on),
+ * until end_as_owner().  An error in between is cleaned up by the
+ * (sub)transaction's abort, which restores the user and the settings.
+ */
+typedef struct OwnerContext
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} OwnerContext;
+
+static void
+begin_as_owner(Oid owner, OwnerContext *c)
+{
+	GetUserIdAndSecContext(&c->save_userid, &c->save_sec_context);
+	SetUserIdAndSecContext(owner, c->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	c->save_nestlevel = NewGUCNestLevel();
+#if PG_VERSION_NUM >= 170000
+	RestrictSearchPath();
+#endif
+}
+
+static void
+end_as_owner(OwnerContext *c)
+{
+	AtEOXact_GUC(false, c->save_nestlevel);
+	SetUserIdAndSecContext(c->save_userid, c->save_sec_context);
+}
+
+/*
  * Takes AccessShareLock on relid if nobody is in the way, so that the
  * relation may be opened; never waits.  Pair with release_peek().
  */
@@ -316,10 +348,85 @@ release_peek(Relation rel)
  * own scanner, so that comments, quoted names and odd spacing cannot mislead
  * us.  The statement already parsed, so the scan cannot fail.
  */
+/* Token codes for our scans: every keyword is MG_KEYWORD_TOKEN. */
+static const uint16 *
+mg_keyword_tokens(void)
+{
+	static uint16 *keyword_tokens = NULL;
+
+	if (keyword_tokens == NULL)
+	{
+		uint16	   *tokens = (uint16 *) MemoryContextAlloc(TopMemoryContext,
+														   sizeof(uint16) * ScanKeywords.num_keywords);
+
+		for (int i = 0; i < ScanKeywords.num_keywords; i++)
+			tokens[i] = MG_KEYWORD_TOKEN;
+		keyword_tokens = tokens;
+	}
+	return keyword_tokens;
+}
+
+/*
+ * Text of the source of a statement, cut with the server's own scanner so
+ * that it always holds whole tokens: a quote, a comment or a dollar quote in
+ * it can never be left open (the text goes into a recipe a person runs).
+ * src starts at a token of an already parsed statement.
+ *
+ * to_close: the text up to the parenthesis that closes one opened before src
+ * ("a > 0) NOT VALID" gives "a > 0").  Otherwise: up to the end of the last
+ * parenthesized group at depth 0 before a ';' or the end, or of the first
+ * token when there is no group ("IN (1, 2) -- note" gives "IN (1, 2)",
+ * "DEFAULT" gives "DEFAULT").  NULL when no such text is found.
+ */
+static char *
+whole_tokens(const char *src, bool to_close)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc;
+	int			tok;
+	int			depth = 0;
+	int			end = -1;
+	int			first_end = -1;
+	char	   *result = NULL;
+
+	scanner = scanner_init(src, &yyextra, &ScanKeywords, mg_keyword_tokens());
+	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
+	{
+		if (first_end < 0 && tok == MG_KEYWORD_TOKEN)
+			first_end = yylloc + (int) strlen(yylval.keyword);
+		if (tok == '(')
+			depth++;
+		else if (tok == ')')
+		{
+			if (depth == 0 && to_close)
+			{
+				end = yylloc;
+				break;
+			}
+			if (--depth == 0)
+				end = yylloc + 1;
+		}
+		else if (tok == ';' && depth == 0)
+			break;
+	}
+	scanner_finish(scanner);
+	if (end < 0 && !to_close)
+		end = first_end;
+	if (end > 0)
+	{
+		while (end > 0 && isspace((unsigned char) src[end - 1]))
+			end--;
+		result = pnstrdup(src, end);
+	}
+	return result;
+}
+
 static void
 locate_index_parts(const char *stmt, int *first_token, int *concurrently_at, int *relation_end)
 {
-	static uint16 *keyword_tokens = NULL;
+	const uint16 *keyword_tokens = mg_keyword_tokens();
 	core_yy_extra_type yyextra;
 	core_yyscan_t scanner;
 	core_YYSTYPE yylval;
@@ -331,15 +438,6 @@ locate_index_parts(const char *stmt, int *first_token, int *concurrently_at, int
 	*first_token = -1;
 	*concurrently_at = -1;
 	*relation_end = -1;
-	if (keyword_tokens == NULL)
-	{
-		uint16	   *tokens = (uint16 *) MemoryContextAlloc(TopMemoryContext,
-														   sizeof(uint16) * ScanKeywords.num_keywords);
-
-		for (int i = 0; i < ScanKeywords.num_keywords; i++)
-			tokens[i] = MG_KEYWORD_TOKEN;
-		keyword_tokens = tokens;
-	}
 
 	scanner = scanner_init(stmt, &yyextra, &ScanKeywords, keyword_tokens);
 	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
@@ -848,36 +946,18 @@ domain_uses(Oid domainoid, List *uses, int depth)
 
 /*
  * The constraint of ALTER DOMAIN ... ADD as written: "CHECK (...)", from the
- * statement's text (the raw expression has no deparser).
+ * statement's text (the raw expression has no deparser), whole tokens only.
  */
 static char *
 domain_constraint_text(const char *text, Constraint *con)
 {
-	const char *p;
-	size_t		len;
+	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
+	char	   *inner;
 
-	if (text == NULL || con->location < 0 || (size_t) con->location >= strlen(text))
+	if (text == NULL || loc < 0 || (size_t) loc >= strlen(text))
 		return NULL;
-	p = text + con->location;
-	if (pg_strncasecmp(p, "constraint", 10) == 0)
-	{
-		/* CONSTRAINT name CHECK (...): from CHECK on. */
-		const char *check = NULL;
-
-		for (const char *q = p; *q; q++)
-			if (pg_strncasecmp(q, "check", 5) == 0 && (q == p || !isalnum((unsigned char) q[-1])))
-			{
-				check = q;
-				break;
-			}
-		if (check == NULL)
-			return NULL;
-		p = check;
-	}
-	len = strlen(p);
-	while (len > 0 && (p[len - 1] == ';' || isspace((unsigned char) p[len - 1])))
-		len--;
-	return pnstrdup(p, len);
+	inner = whole_tokens(text + loc, true);
+	return inner ? psprintf("CHECK (%s)", inner) : NULL;
 }
 
 /*
@@ -886,7 +966,7 @@ domain_constraint_text(const char *text, Constraint *con)
  * SHARE lock: modelled as the single-table forms on each such table.
  */
 static void
-model_alter_domain(MgModel *m, AlterDomainStmt *stmt, const char *text)
+model_alter_domain(MgModel *m, AlterDomainStmt *stmt)
 {
 	TypeName   *tn = makeTypeNameFromNameList(stmt->typeName);
 	Oid			domainoid = LookupTypeNameOid(NULL, tn, true);
@@ -954,7 +1034,7 @@ model_alter_domain(MgModel *m, AlterDomainStmt *stmt, const char *text)
 		{
 			op->contype = 'c';
 			op->constraint_name = con->conname;
-			op->definition = domain_constraint_text(text, con);
+			op->definition = domain_constraint_text(m->query, con);
 		}
 	}
 }
@@ -1543,32 +1623,19 @@ column_list_sql(List *keys)
 	return buf.data;
 }
 
-/* The text of the statement's CHECK expression, as written. */
+/* The text of the statement's CHECK expression, as written (whole tokens). */
 static char *
 check_expression_text(Constraint *con, const char *text)
 {
 	/* The raw expression's location points into the source string. */
 	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
 
-	if (text && loc >= 0)
+	if (text && loc >= 0 && (size_t) loc < strlen(text))
 	{
-		/* From the expression start to the matching closing parenthesis. */
-		int			depth = 1;
-		const char *p = text + loc;
-		const char *q = p;
-		bool		in_quote = false;
+		char	   *inner = whole_tokens(text + loc, true);
 
-		for (; *q; q++)
-		{
-			if (*q == '\'')
-				in_quote = !in_quote;
-			else if (!in_quote && *q == '(')
-				depth++;
-			else if (!in_quote && *q == ')' && --depth == 0)
-				break;
-		}
-		if (*q == ')')
-			return psprintf("CHECK (%s)", pnstrdup(p, q - p));
+		if (inner)
+			return psprintf("CHECK (%s)", inner);
 	}
 	return pstrdup("CHECK (...)");
 }
@@ -1724,18 +1791,16 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	op->partition = r->table;
 	op->scan_needed = true;
 	op->bound = NULL;
-	if (pc->bound && pc->bound->location >= 0)
+	if (pc->bound && pc->bound->location >= 0 &&
+		(size_t) pc->bound->location < strlen(m->query))
 	{
 		const char *start = m->query + pc->bound->location;
-		const char *end = strchr(start, ';');
-		int			len = end ? (int) (end - start) : (int) strlen(start);
+		char	   *bound = whole_tokens(start, false);
 
-		while (len > 0 && isspace((unsigned char) start[len - 1]))
-			len--;
 		/* The bound's location is past FOR VALUES, except for DEFAULT. */
-		op->bound = pg_strncasecmp(start, "DEFAULT", 7) == 0
-			? pnstrdup(start, len)
-			: psprintf("FOR VALUES %s", pnstrdup(start, len));
+		if (bound)
+			op->bound = pg_strncasecmp(bound, "DEFAULT", 7) == 0
+				? bound : psprintf("FOR VALUES %s", bound);
 	}
 
 	/*
@@ -1749,6 +1814,17 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	if (parent && part && pc->bound && attachable(parent, part, pc->bound))
 	{
 		ParseState *pstate = make_parsestate(NULL);
+		OwnerContext as_owner;
+
+		/*
+		 * The bound's expressions are evaluated (transformPartitionBound,
+		 * eval_const_expressions): as the table's owner, in a security-
+		 * restricted operation, as the server's own maintenance commands run
+		 * an owner's code, so that plan() or review() run by a superuser
+		 * never runs a function the migration's author wrote with the
+		 * superuser's rights.
+		 */
+		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
 
 		pstate->p_sourcetext = m->query;
 		PartitionBoundSpec *bound = transformPartitionBound(pstate, parent,
@@ -1766,6 +1842,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 			r->effect = EFFECT_METADATA;
 			r->cause = NULL;
 		}
+		end_as_owner(&as_owner);
 		free_parsestate(pstate);
 	}
 	if (part)
@@ -2577,7 +2654,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			break;
 		case T_AlterDomainStmt:
 			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
-			model_alter_domain(m, (AlterDomainStmt *) parsetree, text);
+			model_alter_domain(m, (AlterDomainStmt *) parsetree);
 			break;
 		case T_CreateStmt:
 			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));

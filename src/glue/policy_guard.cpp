@@ -325,7 +325,13 @@ check_policy(PolicySetting *p, const char *value, GucSource source)
 		refuse(p, p->file_value, source);
 		return false;
 	}
-	base = baseline(p, source, GetUserId());
+	/*
+	 * The role-level values are the session user's (those applied at
+	 * connection): SET ROLE to another role must not leave them behind.
+	 * Whether the value may be weaker is asked of the current role, which a
+	 * SET ROLE or a SECURITY DEFINER function may legitimately change.
+	 */
+	base = baseline(p, source, GetSessionUserId());
 	if (!weakens(p, base, value))
 		return true;
 	writer = source == PGC_S_DATABASE ? database_owner(MyDatabaseId) : GetUserId();
