@@ -93,8 +93,18 @@ mg_model_init(MgModel *m, const char *command)
  * A relation met twice keeps the strongest lock and the costliest effect
  * (with its cause).
  */
+static MgLockedRelation *add_rel_ex(MgModel *m, Oid relid, LOCKMODE lock, int effect,
+									 const char *cause, bool known_new);
+
 static MgLockedRelation *
 add_rel(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
+{
+	return add_rel_ex(m, relid, lock, effect, cause, false);
+}
+
+/* known_new: the caller knows relid is not in the model yet (no need to look). */
+static MgLockedRelation *
+add_rel_ex(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause, bool known_new)
 {
 	/*
 	 * A partitioned table or index has no storage of its own: what is
@@ -111,7 +121,7 @@ add_rel(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
 			cause = NULL;
 		}
 	}
-	for (int i = 0; i < m->nrels; i++)
+	for (int i = 0; i < (known_new ? 0 : m->nrels); i++)
 	{
 		if (m->relids[i] != relid)
 			continue;
@@ -195,16 +205,26 @@ add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cau
 {
 	List	   *all;
 	ListCell   *lc;
+	int			nbefore;
 
 	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
 		return;
-	all = find_all_inheritors(relid, NoLock, NULL);
+	all = mg_partition_tree(relid, m->use_overrides);
+	/*
+	 * The tree lists each relation once: only those already in the model need
+	 * looking for (a search per partition is quadratic on 1 000 partitions).
+	 */
+	nbefore = m->nrels;
 	foreach(lc, all)
 	{
 		Oid			child = lfirst_oid(lc);
+		bool		known_new = true;
 
-		if (child != relid)
-			add_rel(m, child, lock, effect, cause);
+		if (child == relid)
+			continue;
+		for (int i = 0; i < nbefore && known_new; i++)
+			known_new = m->relids[i] != child;
+		add_rel_ex(m, child, lock, effect, cause, known_new);
 	}
 }
 
@@ -667,6 +687,11 @@ mg_relation_visible(Oid relid)
 #if PG_VERSION_NUM >= 170000
 	any |= ACL_MAINTAIN;
 #endif
+	Oid			owner;
+
+	/* The owner (or a member of its role, or a superuser) of a relation whose facts we have. */
+	if (mg_cached_owner(relid, &owner) && has_privs_of_role(GetUserId(), owner))
+		return true;
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 		return false;
 	/* Ownership counts even when the owner revoked its own privileges. */

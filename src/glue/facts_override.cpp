@@ -17,6 +17,7 @@
  * created again under the same name has no override.
  */
 #include "glue/facts_override.hpp"
+#include "glue/relation_facts.hpp"
 #include "glue/sql_util.hpp"
 
 extern "C" {
@@ -195,6 +196,7 @@ mg_override_facts(PG_FUNCTION_ARGS)
 		e->rows = rows_null[i] ? -1 : DatumGetInt64(rows[i]);
 		e->bytes = bytes_null[i] ? -1 : DatumGetInt64(bytes[i]);
 	}
+	mg_facts_cache_flush();
 	PG_RETURN_INT32(nrels);
 }
 
@@ -271,6 +273,7 @@ mg_clear_overrides(PG_FUNCTION_ARGS)
 	if (column_facts)
 		hash_destroy(column_facts);
 	table_facts = column_facts = NULL;
+	mg_facts_cache_flush();
 	PG_RETURN_VOID();
 }
 

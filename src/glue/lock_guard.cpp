@@ -305,12 +305,16 @@ poll_for_locks(const MgModel *m)
 
 /*
  * Whether the statement would have to wait for any of its locks: a
- * conditional request, released at once, for each relation others can see.
- * It fails on a conflicting lock that is held and on one that is only
- * queued for (which GetLockConflicts() would not report), and it costs
- * about what the statement's own request costs, unlike GetLockStatusData(),
- * whose cost grows with the whole lock table.  The full picture is read only
- * when there is something to report.
+ * conditional request for each relation others can see.  It fails on a
+ * conflicting lock that is held and on one that is only queued for (which
+ * GetLockConflicts() would not report), and unlike GetLockStatusData(), whose
+ * cost grows with the whole lock table, it costs what the statement's own
+ * request costs.  When every request succeeds the locks are kept, as poll
+ * keeps them: the statement takes the very same locks a moment later, and
+ * finds them held (on 1 000 partitions, a strong lock costs some 19 000
+ * instructions each time it is taken; issue 19).  On a conflict the probe
+ * gives back what it took, so that the statement queues exactly as it would
+ * have.  The full picture is read only when there is something to report.
  */
 static bool
 any_conflict(const MgModel *m)
@@ -323,8 +327,14 @@ any_conflict(const MgModel *m)
 			m->rels[r].table.created_in_transaction)
 			continue;
 		if (!ConditionalLockRelationOid(m->relids[r], mode))
+		{
+			/* Give back what the probe took: the statement queues as it would have. */
+			for (int u = 0; u < r; u++)
+				if (m->rels[u].lock != NoLock && !m->rels[u].table.temporary &&
+					!m->rels[u].table.created_in_transaction)
+					UnlockRelationOid(m->relids[u], m->rels[u].lock);
 			return true;
-		UnlockRelationOid(m->relids[r], mode);
+		}
 	}
 	return false;
 }

@@ -23,12 +23,20 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_tablespace_d.h"
 #include "pgstat.h"
+#include "storage/proc.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 }
 
 /* Leaf partitions listed by name in a recipe. */
@@ -126,11 +134,64 @@ row_width(Oid relid, int natts)
 	return width + MAXALIGN(SizeofHeapTupleHeader) + sizeof(ItemIdData);
 }
 
+/*
+ * pg_class rows read in one pass for a large partition tree (see
+ * gather_tree()); NULL otherwise.  Each holds the fixed part of the row and
+ * its xmin.
+ */
+typedef struct ClassRow
+{
+	Oid			oid;
+	TransactionId xmin;
+	FormData_pg_class cls;
+} ClassRow;
+
+static HTAB *batch_class = NULL;
+
+/* The pg_class row of relid: from the batch when there is one, else the syscache. */
+typedef struct ClassLookup
+{
+	HeapTuple	tp;				/* to release, or NULL */
+	Form_pg_class cls;
+	TransactionId xmin;
+} ClassLookup;
+
+static bool
+class_lookup(Oid relid, ClassLookup *l)
+{
+	if (batch_class != NULL)
+	{
+		ClassRow   *row = (ClassRow *) hash_search(batch_class, &relid, HASH_FIND, NULL);
+
+		if (row != NULL)
+		{
+			l->tp = NULL;
+			l->cls = &row->cls;
+			l->xmin = row->xmin;
+			return true;
+		}
+	}
+	l->tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(l->tp))
+		return false;
+	l->cls = (Form_pg_class) GETSTRUCT(l->tp);
+	l->xmin = HeapTupleHeaderGetXmin(l->tp->t_data);
+	return true;
+}
+
+static void
+class_release(ClassLookup *l)
+{
+	if (l->tp != NULL)
+		ReleaseSysCache(l->tp);
+	l->tp = NULL;
+}
+
 /* Rows and bytes of one relation with storage. */
 static void
 estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 {
-	HeapTuple	tp;
+	ClassLookup cl;
 	Form_pg_class cls;
 	int64		main_bytes;
 	double		blocks;
@@ -140,22 +201,23 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 		return;
 	*rows = 0;
 	*bytes = 0;
-	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tp))
+	if (!class_lookup(relid, &cl))
 		return;
-	cls = (Form_pg_class) GETSTRUCT(tp);
+	cls = cl.cls;
 	main_bytes = main_fork_bytes(cls, relid);
 	if (main_bytes < 0)
 	{
 		/* No storage we can see: fall back on the last statistics. */
 		*rows = cls->reltuples > 0 ? (int64) cls->reltuples : 0;
 		*bytes = (int64) cls->relpages * BLCKSZ;
-		ReleaseSysCache(tp);
+		class_release(&cl);
 		return;
 	}
 	blocks = (double) (main_bytes / BLCKSZ);
 	if (cls->reltuples >= 0 && cls->relpages > 0)
 		density = cls->reltuples / cls->relpages;
+	else if (blocks == 0)
+		density = 0;			/* no block, no row: the width does not matter */
 	else
 	{
 		int32		width = row_width(relid, cls->relnatts);
@@ -195,18 +257,18 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 	/* The TOAST table's data is part of what a rewrite copies. */
 	if (OidIsValid(cls->reltoastrelid))
 	{
-		HeapTuple	ttp = SearchSysCache1(RELOID, ObjectIdGetDatum(cls->reltoastrelid));
+		ClassLookup tl;
 
-		if (HeapTupleIsValid(ttp))
+		if (class_lookup(cls->reltoastrelid, &tl))
 		{
-			int64		toast = main_fork_bytes((Form_pg_class) GETSTRUCT(ttp), cls->reltoastrelid);
+			int64		toast = main_fork_bytes(tl.cls, cls->reltoastrelid);
 
 			if (toast > 0)
 				*bytes += toast;
-			ReleaseSysCache(ttp);
+			class_release(&tl);
 		}
 	}
-	ReleaseSysCache(tp);
+	class_release(&cl);
 }
 
 /*
@@ -216,12 +278,12 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
  * alone, which an earlier ALTER TABLE in the same transaction also sets.
  */
 static bool
-created_in_current_transaction(Oid relid, HeapTuple classtup)
+created_in_current_transaction(Oid relid, TransactionId xmin)
 {
 	Relation	rel;
 	bool		created;
 
-	if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(classtup->t_data)))
+	if (!TransactionIdIsCurrentTransactionId(xmin))
 		return false;
 	rel = RelationIdGetRelation(relid);
 	if (!RelationIsValid(rel))
@@ -309,6 +371,256 @@ collect_invalid(HeapTuple tup, void *arg)
 	table->invalid_indexes = names;
 }
 
+/* ---------- the facts cache ---------- */
+
+/*
+ * The facts of a relation are gathered once per statement, not once per
+ * question.  review() asks about the same tables for every statement of a
+ * script; the hook models a statement twice (before and after it takes its
+ * lock); a partitioned table's facts are the sum of its leaves, and every
+ * leaf is then added to the model with its own facts.  The cache lives for
+ * one scope: the same transaction (local id), the same top-level statement
+ * (its start time) and the same command id, so anything the statement or a
+ * function it calls has changed since (a command counter increment) is read
+ * afresh, and sizes are as fresh as one statement needs.  Any relcache or
+ * namespace invalidation empties it, so a concurrent rename, an ATTACH, a new
+ * index or an ANALYZE is seen at once.  Callers get a copy in their own
+ * memory context: what they change (a table the script created is marked
+ * new) never reaches the cache.
+ */
+typedef struct FactsKey
+{
+	Oid			relid;
+	bool		use_overrides;
+} FactsKey;
+
+typedef struct FactsEntry
+{
+	FactsKey	key;
+	bool		exists;			/* false: the relation is gone */
+	Oid			owner;			/* pg_class.relowner */
+	MgTable		table;			/* in facts_cxt */
+	List	   *inheritors;		/* partitioned: find_all_inheritors(), in facts_cxt */
+} FactsEntry;
+
+static HTAB *facts_cache = NULL;
+static MemoryContext facts_cxt = NULL;
+static bool facts_valid = false;
+static LocalTransactionId facts_lxid = InvalidLocalTransactionId;
+static TimestampTz facts_stmt_start = 0;
+static CommandId facts_cid = InvalidCommandId;
+
+/* Invalid indexes by table, gathered in one pass for a large partition tree. */
+typedef struct InvalidIndexes
+{
+	Oid			relid;
+	List	   *names;
+} InvalidIndexes;
+
+static HTAB *batch_invalid = NULL;	/* while a partition tree is gathered */
+
+static void
+facts_invalidate(Datum arg, Oid relid)
+{
+	(void) arg;
+	(void) relid;
+	facts_valid = false;
+}
+
+static void
+facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
+{
+	(void) arg;
+	(void) cacheid;
+	(void) hashvalue;
+	facts_valid = false;
+}
+
+void
+mg_facts_cache_flush(void)
+{
+	facts_valid = false;
+}
+
+/* The cache of the current scope, emptied when the scope changed. */
+static HTAB *
+facts_scope(void)
+{
+#if PG_VERSION_NUM >= 170000
+	LocalTransactionId lxid = MyProc->vxid.lxid;
+#else
+	LocalTransactionId lxid = MyProc->lxid;
+#endif
+	TimestampTz start = GetCurrentStatementStartTimestamp();
+	CommandId	cid = GetCurrentCommandId(false);
+
+	if (facts_cxt == NULL)
+	{
+		facts_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard facts",
+										  ALLOCSET_DEFAULT_SIZES);
+		CacheRegisterRelcacheCallback(facts_invalidate, (Datum) 0);
+		CacheRegisterSyscacheCallback(NAMESPACEOID, facts_invalidate_syscache, (Datum) 0);
+	}
+	if (facts_cache == NULL || !facts_valid || lxid != facts_lxid ||
+		start != facts_stmt_start || cid != facts_cid)
+	{
+		HASHCTL		ctl;
+
+		MemoryContextReset(facts_cxt);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(FactsKey);
+		ctl.entrysize = sizeof(FactsEntry);
+		ctl.hcxt = facts_cxt;
+		facts_cache = hash_create("migration_guard facts", 256, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		facts_valid = true;
+		facts_lxid = lxid;
+		facts_stmt_start = start;
+		facts_cid = cid;
+	}
+	return facts_cache;
+}
+
+static const char *
+copy_string(const char *s, MemoryContext cxt)
+{
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/* A deep copy of *src in cxt. */
+static void
+copy_table(MgTable *dst, const MgTable *src, MemoryContext cxt)
+{
+	*dst = *src;
+	dst->name.name = copy_string(src->name.name, cxt);
+	dst->name.schema = copy_string(src->name.schema, cxt);
+	if (src->partitions)
+	{
+		int			n = Max(1, src->npartitions);
+		MgName	   *names = (MgName *) MemoryContextAllocZero(cxt, sizeof(MgName) * n);
+
+		for (int i = 0; i < src->npartitions; i++)
+		{
+			names[i].name = copy_string(src->partitions[i].name, cxt);
+			names[i].schema = copy_string(src->partitions[i].schema, cxt);
+		}
+		dst->partitions = names;
+	}
+	if (src->invalid_indexes)
+	{
+		const char **names = (const char **)
+			MemoryContextAlloc(cxt, sizeof(char *) * Max(1, src->ninvalid_indexes));
+
+		for (int i = 0; i < src->ninvalid_indexes; i++)
+			names[i] = copy_string(src->invalid_indexes[i], cxt);
+		dst->invalid_indexes = names;
+	}
+}
+
+/* Invalid indexes of relid from the batch gathered for its partition tree. */
+static void
+invalid_from_batch(Oid relid, MgTable *table)
+{
+	InvalidIndexes *e = (InvalidIndexes *) hash_search(batch_invalid, &relid, HASH_FIND, NULL);
+	ListCell   *lc;
+	int			n = 0;
+	const char **names;
+
+	if (e == NULL)
+		return;
+	names = (const char **) palloc(sizeof(char *) * list_length(e->names));
+	foreach(lc, e->names)
+		names[n++] = (const char *) lfirst(lc);
+	table->invalid_indexes = names;
+	table->ninvalid_indexes = n;
+}
+
+/* The facts of one relation, computed (no cache); leaves of a partition tree use theirs. */
+static bool compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors,
+						  Oid *owner);
+
+/* The cached facts of relid, computed on first use in this scope (in facts_cxt). */
+static FactsEntry *
+cached_facts(Oid relid, bool use_overrides)
+{
+	HTAB	   *cache = facts_scope();
+	FactsKey	key;
+	FactsEntry *e;
+	bool		found;
+	MgTable		computed;
+	List	   *inheritors = NIL;
+	bool		exists;
+	Oid			owner = InvalidOid;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.use_overrides = use_overrides;
+	e = (FactsEntry *) hash_search(cache, &key, HASH_FIND, NULL);
+	if (e != NULL)
+		return e;
+
+	/* Computed in the caller's context, then copied: an error leaves no half entry. */
+	exists = compute_facts(relid, &computed, use_overrides, &inheritors, &owner);
+
+	/* The computation may have run invalidations: the scope may have been renewed. */
+	cache = facts_scope();
+	e = (FactsEntry *) hash_search(cache, &key, HASH_ENTER, &found);
+	e->exists = exists;
+	e->owner = owner;
+	if (exists)
+		copy_table(&e->table, &computed, facts_cxt);
+	else
+		memset(&e->table, 0, sizeof(e->table));
+	{
+		MemoryContext old = MemoryContextSwitchTo(facts_cxt);
+
+		e->inheritors = list_copy(inheritors);
+		MemoryContextSwitchTo(old);
+	}
+	return e;
+}
+
+/*
+ * Every relation of the partition tree below relid, relid first
+ * (find_all_inheritors(relid, NoLock)), from the cache of this scope.
+ */
+List *
+mg_partition_tree(Oid relid, bool use_overrides)
+{
+	FactsEntry *e = cached_facts(relid, use_overrides);
+
+	if (e->exists && e->table.kind == RELKIND_PARTITIONED_TABLE && e->inheritors != NIL)
+		return list_copy(e->inheritors);
+	return find_all_inheritors(relid, NoLock, NULL);
+}
+
+/*
+ * The owner of relid if this statement already gathered its facts (without
+ * reading anything), so that a check on each of 1 000 partitions does not
+ * read their pg_class rows one by one again.
+ */
+bool
+mg_cached_owner(Oid relid, Oid *owner)
+{
+	HTAB	   *cache = facts_scope();
+	FactsKey	key;
+	FactsEntry *e;
+
+	for (int ov = 0; ov <= 1; ov++)
+	{
+		memset(&key, 0, sizeof(key));
+		key.relid = relid;
+		key.use_overrides = ov != 0;
+		e = (FactsEntry *) hash_search(cache, &key, HASH_FIND, NULL);
+		if (e != NULL && e->exists)
+		{
+			*owner = e->owner;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool
 mg_table_facts(Oid relid, MgTable *table)
 {
@@ -318,28 +630,296 @@ mg_table_facts(Oid relid, MgTable *table)
 bool
 mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides)
 {
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Form_pg_class cls;
+	FactsEntry *e = cached_facts(relid, use_overrides);
 
 	memset(table, 0, sizeof(*table));
-	if (!HeapTupleIsValid(tp))
+	if (!e->exists)
 		return false;
-	cls = (Form_pg_class) GETSTRUCT(tp);
+	copy_table(table, &e->table, CurrentMemoryContext);
+	return true;
+}
+
+/*
+ * Gathers the invalid indexes of every relation in relids (more than a few)
+ * into batch_invalid: one pass over pg_index when that is cheaper than one
+ * index probe per relation (a probe costs about what reading some 80 rows
+ * does), else one probe each.
+ */
+static void
+gather_invalid_indexes(List *relids, HTAB *classes)
+{
+	HASHCTL		ctl;
+	Relation	rel;
+	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
+	HeapTuple	tup;
+	HTAB	   *wanted;
+	ListCell   *lc;
+	float4		nindexes;
+
+	/* No pass at all when the batch shows that no relation of the tree has an index. */
+	if (classes != NULL)
+	{
+		bool		any = false;
+
+		foreach(lc, relids)
+		{
+			Oid			relid = lfirst_oid(lc);
+			ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
+
+			if (row == NULL || row->cls.relhasindex)
+			{
+				any = true;
+				break;
+			}
+		}
+		if (!any)
+		{
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.keysize = sizeof(Oid);
+			ctl.entrysize = sizeof(InvalidIndexes);
+			ctl.hcxt = CurrentMemoryContext;
+			batch_invalid = hash_create("migration_guard invalid indexes", 16, &ctl,
+										HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			return;
+		}
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(InvalidIndexes);
+	ctl.hcxt = CurrentMemoryContext;
+	wanted = hash_create("migration_guard relids", list_length(relids) * 2, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	batch_invalid = hash_create("migration_guard invalid indexes", 64, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, relids)
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		(void) hash_search(wanted, &relid, HASH_ENTER, NULL);
+	}
+	rel = table_open(IndexRelationId, AccessShareLock);
+	nindexes = rel->rd_rel->reltuples;
+	if (nindexes < 0 || nindexes > 80.0 * list_length(relids))
+	{
+		/* A large pg_index: one probe per relation. */
+		table_close(rel, AccessShareLock);
+		hash_destroy(wanted);
+		batch_invalid = NULL;
+		return;
+	}
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+	{
+		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
+		InvalidIndexes *e;
+		bool		found;
+		char	   *name;
+
+		if (idx->indisvalid || hash_search(wanted, &idx->indrelid, HASH_FIND, NULL) == NULL ||
+			(name = get_rel_name(idx->indexrelid)) == NULL)
+			continue;
+		e = (InvalidIndexes *) hash_search(batch_invalid, &idx->indrelid, HASH_ENTER, &found);
+		if (!found)
+			e->names = NIL;
+		e->names = lappend(e->names, name);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	hash_destroy(wanted);
+}
+
+
+/* Whether a catalog of this many rows is cheaper to read whole than by n index probes. */
+static bool
+small_catalog(Relation rel, int n)
+{
+	float4		ntuples = rel->rd_rel->reltuples;
+
+	/* an index probe costs about what reading some 80 rows does */
+	return ntuples >= 0 && ntuples <= 80.0 * n;
+}
+
+/*
+ * The partition tree below relid, relid first, in find_all_inheritors()'s
+ * order (breadth first, the children of each relation by OID, each relation
+ * once), from one pass over pg_inherits, with every pg_class row of the tree
+ * and every TOAST table's read in one pass over pg_class into batch_class.
+ * A tree of 1 000 partitions otherwise costs 1 000 catalog-cache misses for
+ * find_all_inheritors() (has_subclass()), and as many for their TOAST tables
+ * (issue 19).  NIL when the catalogs are too large for one pass to pay:
+ * then the caller asks the caches.  Partitions being detached are left out
+ * as find_inheritance_children() leaves them out.
+ */
+static List *
+gather_tree(Oid relid, int nchildren)
+{
+	HASHCTL		ctl;
+	Relation	rel;
+	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
+	HeapTuple	tup;
+	HTAB	   *children;
+	HTAB	   *classes;
+	HTAB	   *seen;
+	List	   *all;
+	ListCell   *lc;
+	int			n;
+	typedef struct ChildList
+	{
+		Oid			parent;
+		List	   *children;
+	} ChildList;
+
+	rel = table_open(InheritsRelationId, AccessShareLock);
+	n = (int) Min(rel->rd_rel->reltuples, 1e6);
+	if (!small_catalog(rel, nchildren))
+	{
+		/* pg_inherits is large: a pass costs more than it saves unless the tree is too */
+		table_close(rel, AccessShareLock);
+		return NIL;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(ChildList);
+	ctl.hcxt = CurrentMemoryContext;
+	children = hash_create("migration_guard inherits", Max(n, 64), &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+	{
+		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+		ChildList  *e;
+		bool		found;
+
+		/* as find_inheritance_children(): a detach the active snapshot sees is done */
+		if (inh->inhdetachpending && ActiveSnapshotSet() &&
+			!XidInMVCCSnapshot(HeapTupleHeaderGetXmin(tup->t_data), GetActiveSnapshot()))
+			continue;
+		e = (ChildList *) hash_search(children, &inh->inhparent, HASH_ENTER, &found);
+		if (!found)
+			e->children = NIL;
+		e->children = lappend_oid(e->children, inh->inhrelid);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	/* breadth first, as find_all_inheritors() */
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(Oid);
+	seen = hash_create("migration_guard seen", Max(n, 64), &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	all = list_make1_oid(relid);
+	(void) hash_search(seen, &relid, HASH_ENTER, NULL);
+	foreach(lc, all)
+	{
+		Oid			parent = lfirst_oid(lc);
+		ChildList  *e = (ChildList *) hash_search(children, &parent, HASH_FIND, NULL);
+		ListCell   *c;
+
+		if (e == NULL)
+			continue;
+		list_sort(e->children, list_oid_cmp);
+		foreach(c, e->children)
+		{
+			Oid			child = lfirst_oid(c);
+			bool		found;
+
+			(void) hash_search(seen, &child, HASH_ENTER, &found);
+			if (!found)
+				all = lappend_oid(all, child);
+		}
+	}
+	hash_destroy(children);
+	hash_destroy(seen);
+
+	rel = table_open(RelationRelationId, AccessShareLock);
+	if (!small_catalog(rel, list_length(all)))
+	{
+		table_close(rel, AccessShareLock);
+		return all;
+	}
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(ClassRow);
+	classes = hash_create("migration_guard classes", list_length(all) * 2, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, all)
+	{
+		Oid			oid = lfirst_oid(lc);
+		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_ENTER, NULL);
+
+		row->xmin = InvalidTransactionId;	/* not read (yet) */
+	}
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+	{
+		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
+		ClassRow   *row;
+
+		/* an index, sequence, view or composite type is never in a partition tree */
+		if (cls->relkind == RELKIND_INDEX || cls->relkind == RELKIND_PARTITIONED_INDEX ||
+			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
+			cls->relkind == RELKIND_COMPOSITE_TYPE)
+			continue;
+		if (cls->relkind == RELKIND_TOASTVALUE)
+			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
+		else
+			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_FIND, NULL);
+		if (row == NULL)
+			continue;
+		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
+		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
+	foreach(lc, all)
+	{
+		Oid			oid = lfirst_oid(lc);
+		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_FIND, NULL);
+
+		if (row != NULL && !TransactionIdIsValid(row->xmin))
+			(void) hash_search(classes, &oid, HASH_REMOVE, NULL);
+	}
+	batch_class = classes;
+	return all;
+}
+
+static bool
+compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, Oid *owner)
+{
+	ClassLookup cl;
+	Form_pg_class cls;
+	bool		hasindex;
+
+	memset(table, 0, sizeof(*table));
+	*inheritors = NIL;
+	if (!class_lookup(relid, &cl))
+		return false;
+	cls = cl.cls;
 	table->name.name = pstrdup(NameStr(cls->relname));
 	table->name.schema = get_namespace_name(cls->relnamespace);
 	if (table->name.schema == NULL)
 		table->name.schema = "";
 	table->kind = cls->relkind;
 	table->temporary = cls->relpersistence == RELPERSISTENCE_TEMP;
-	table->created_in_transaction = created_in_current_transaction(relid, tp);
-	ReleaseSysCache(tp);
-	if (table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW)
-		mg_foreach_index(relid, collect_invalid, table);
+	table->created_in_transaction = created_in_current_transaction(relid, cl.xmin);
+	hasindex = cls->relhasindex;
+	*owner = cls->relowner;
+	class_release(&cl);
+	/* relhasindex: true if the relation has (or once had) an index */
+	if ((table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW) && hasindex)
+	{
+		if (batch_invalid != NULL)
+			invalid_from_batch(relid, table);
+		else
+			mg_foreach_index(relid, collect_invalid, table);
+	}
 
 	if (table->kind == RELKIND_PARTITIONED_TABLE)
 	{
-		List	   *all = find_all_inheritors(relid, NoLock, NULL);
 		List	   *children = find_inheritance_children(relid, NoLock);
+		bool		batching = batch_invalid == NULL && batch_class == NULL &&
+			list_length(children) > 16;
+		List	   *volatile all = NIL;
 		ListCell   *lc;
 		MgName	   *names;
 		bool		nested = false;
@@ -347,37 +927,66 @@ mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides)
 
 		table->rows = 0;
 		table->bytes = 0;
-		foreach(lc, all)
+		/* batch_class and batch_invalid live in this context: never left set on an error */
+		PG_TRY();
 		{
-			Oid			child = lfirst_oid(lc);
-			int64		rows,
-						bytes;
+			List	   *tree = batching ? gather_tree(relid, list_length(children)) : NIL;
 
-			if (child == relid || get_rel_relkind(child) == RELKIND_PARTITIONED_TABLE)
-				continue;
-			estimate_leaf(child, &rows, &bytes, use_overrides);
-			table->rows += rows;
-			table->bytes += bytes;
+			if (tree == NIL)
+				tree = find_all_inheritors(relid, NoLock, NULL);
+			all = tree;
+			if (batching)
+				gather_invalid_indexes(tree, batch_class);
+
+			/*
+			 * Every leaf's facts go into the cache: the model adds each
+			 * partition with its own facts right after (add_partitions).
+			 */
+			foreach(lc, tree)
+			{
+				Oid			child = lfirst_oid(lc);
+				FactsEntry *leaf;
+
+				if (child == relid)
+					continue;
+				leaf = cached_facts(child, use_overrides);
+				if (!leaf->exists || leaf->table.kind == RELKIND_PARTITIONED_TABLE)
+					continue;
+				table->rows += leaf->table.rows;
+				table->bytes += leaf->table.bytes;
+			}
 		}
+		PG_FINALLY();
+		{
+			if (batching)
+			{
+				batch_invalid = NULL;
+				batch_class = NULL;
+			}
+		}
+		PG_END_TRY();
 		table->partition_count = list_length(children);
 		names = (MgName *) palloc0(sizeof(MgName) * Max(1, Min(list_length(children),
 															MG_MAX_LISTED_PARTITIONS)));
 		foreach(lc, children)
 		{
 			Oid			child = lfirst_oid(lc);
-			char	   *relname = get_rel_name(child);
+			FactsEntry *c = cached_facts(child, use_overrides);
 
-			if (get_rel_relkind(child) == RELKIND_PARTITIONED_TABLE)
-				nested = true;
-			if (relname == NULL || n >= MG_MAX_LISTED_PARTITIONS)
+			if (!c->exists)
 				continue;
-			names[n].name = relname;
-			names[n].schema = get_namespace_name(get_rel_namespace(child));
+			if (c->table.kind == RELKIND_PARTITIONED_TABLE)
+				nested = true;
+			if (n >= MG_MAX_LISTED_PARTITIONS)
+				continue;
+			names[n].name = pstrdup(c->table.name.name);
+			names[n].schema = pstrdup(c->table.name.schema);
 			n++;
 		}
 		/* Sub-partitions need their own ON ONLY level: the recipe then stays in prose. */
 		table->partitions = names;
 		table->npartitions = nested ? 0 : n;
+		*inheritors = all;
 	}
 	else
 		estimate_leaf(relid, &table->rows, &table->bytes, use_overrides);

@@ -11,6 +11,14 @@ bool mg_table_facts(Oid relid, MgTable *table);
 // place of the live ones when use_overrides is true (facts_override.cpp).
 // Only the SQL review functions pass true: the hook never does.
 bool mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides);
+// Every relation of the partition tree below relid, relid first, as
+// find_all_inheritors(relid, NoLock) lists it; gathered once per statement
+// with the facts (relation_facts.cpp).
+List *mg_partition_tree(Oid relid, bool use_overrides);
+// The owner of relid when this statement already gathered its facts.
+bool mg_cached_owner(Oid relid, Oid *owner);
+// Empties the per-statement cache of facts (when the overrides change).
+void mg_facts_cache_flush(void);
 
 // Calls fn for the pg_index row of every index of relid.
 void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);
