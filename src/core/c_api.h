@@ -200,6 +200,9 @@ typedef struct MgOperation {
    * domain (as SQL) and the table's columns of that domain (for the DETAIL) */
   const char *domain;
   const char *domain_columns;
+  /* every kind: what the operation does to table (MgEffect), as the model
+   * says; the rule that owns (kind, effect) judges it */
+  int effect;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

@@ -77,6 +77,12 @@ LockMode lock_mode_of(int mode) {
   return static_cast<LockMode>(mode);
 }
 
+Effect effect_of(int effect) {
+  if (effect < MG_EFFECT_NONE || effect > MG_EFFECT_DROP)
+    throw std::invalid_argument("unknown effect");
+  return static_cast<Effect>(effect);
+}
+
 OpKind kind_of(MgOpKind k) {
   switch (k) {
     case MG_OP_CREATE_INDEX: return OpKind::CreateIndex;
@@ -110,6 +116,7 @@ Operation operation_of(const MgOperation& in) {
   Operation op;
   op.kind = kind_of(in.kind);
   op.table = table_of(in.table);
+  op.effect = effect_of(in.effect);
   op.concurrently = in.concurrently;
   op.object_name = str(in.object_name);
   op.cascade = in.cascade;

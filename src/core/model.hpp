@@ -193,6 +193,11 @@ struct HeldLockOp {
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
+  // What the model says this operation does to table (a scan, an index
+  // build, a rewrite...): the rule that owns (kind, effect) judges it
+  // (Rule::kinds and Rule::effects).  None when not told (unit tests that
+  // describe an operation by its flags only).
+  Effect effect = Effect::None;
   bool concurrently = false;  // DROP INDEX, REINDEX, REFRESH, DETACH
   std::string object_name;    // DROP INDEX / REINDEX: the index; RENAME TABLE: new name
   bool cascade = false;

@@ -179,6 +179,27 @@ add_op(MgModel *m, MgOpKind kind, Oid relid)
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
 	op->table = *t;
+	/*
+	 * What the operation does to the table: what the kind always does, or
+	 * metadata, set by the caller where it costs more.
+	 */
+	switch (kind)
+	{
+		case MG_OP_TRUNCATE:
+			op->effect = EFFECT_TRUNCATE;
+			break;
+		case MG_OP_DROP_TABLE:
+		case MG_OP_DROP_INDEX:
+			op->effect = EFFECT_DROP;
+			break;
+		case MG_OP_VACUUM_FULL:
+		case MG_OP_CLUSTER:
+			op->effect = EFFECT_REWRITE;
+			break;
+		default:
+			op->effect = EFFECT_METADATA;
+			break;
+	}
 	op->in_transaction_block = m->in_transaction_block;
 	op->concurrently_at = -1;
 	op->relation_end = -1;
@@ -467,6 +488,7 @@ model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 		return;
 
 	op = add_op(m, MG_OP_CREATE_INDEX, relid);
+	op->effect = EFFECT_INDEX_BUILD;
 	locate_index_parts(text, &first, &op->concurrently_at, &op->relation_end);
 	if (first > 0)
 	{
@@ -916,6 +938,7 @@ model_alter_domain(MgModel *m, AlterDomainStmt *stmt, const char *text)
 		op = add_op(m, not_null ? MG_OP_SET_NOT_NULL : MG_OP_ADD_CONSTRAINT, use->relid);
 		if (op == NULL)
 			continue;
+		op->effect = EFFECT_SCAN;
 		op->domain = domain;
 		op->domain_columns = use->columns.data;
 		if (not_null)
@@ -947,7 +970,10 @@ model_reindex_table(MgModel *m, Oid tableid, bool concurrent)
 	mg_foreach_index(tableid, add_index_rel, &reindex_ctx);
 	op = add_op(m, MG_OP_REINDEX, tableid);
 	if (op)
+	{
+		op->effect = EFFECT_INDEX_BUILD;
 		op->concurrently = concurrent;
+	}
 }
 
 static void
@@ -977,6 +1003,7 @@ model_reindex(MgModel *m, ReindexStmt *stmt)
 			!add_rel(m, relid, index_lock, EFFECT_INDEX_BUILD, "index rebuild"))
 			return;
 		op = add_op(m, MG_OP_REINDEX, tableid);
+		op->effect = EFFECT_INDEX_BUILD;
 		op->object_name = get_rel_name(relid);
 	}
 	else
@@ -1559,6 +1586,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 	{
 		case CONSTR_CHECK:
 			op->contype = 'c';
+			op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
 			op->definition = check_expression_text(con, m->query);
 			add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
 					con->skip_validation ? NULL : "CHECK constraint validation");
@@ -1568,6 +1596,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
 
 				op->contype = 'f';
+				op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
 				op->definition = constraint_sql(con);
 				add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
 						con->skip_validation ? NULL : "FOREIGN KEY validation");
@@ -1595,7 +1624,10 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			if (con->keys)
 				op->columns = column_list_sql(con->keys);
 			if (!op->using_index)
+			{
+				op->effect = EFFECT_INDEX_BUILD;
 				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
+			}
 			break;
 #if PG_VERSION_NUM >= 180000
 		case CONSTR_NOTNULL:
@@ -1616,6 +1648,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 				if (!con->skip_validation && set_not_null_needs_scan(relid, col, &invalid_nn))
 				{
 					op->kind = MG_OP_SET_NOT_NULL;
+					op->effect = EFFECT_SCAN;
 					op->constraint_name = invalid_nn;
 					op->scan_needed = true;
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
@@ -1696,6 +1729,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	op = add_op(m, MG_OP_ATTACH_PARTITION, parentid);
 	op->partition = r->table;
 	op->scan_needed = true;
+	op->effect = EFFECT_SCAN;
 	op->bound = NULL;
 	if (pc->bound && pc->bound->location >= 0)
 	{
@@ -1736,6 +1770,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		if (PartConstraintImpliedByRelConstraint(part, qual))
 		{
 			op->scan_needed = false;
+			op->effect = EFFECT_METADATA;
 			r->effect = EFFECT_METADATA;
 			r->cause = NULL;
 		}
@@ -1754,6 +1789,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 									  "default partition check");
 
+		op->effect = EFFECT_SCAN;
 		if (d)
 			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
 	}
@@ -1801,6 +1837,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					effect = EFFECT_SCAN;
 					cause = "NOT NULL check of the new column";
 				}
+				op->effect = effect;
 				add_rel(m, relid, NoLock, effect, cause);
 				break;
 			case AT_AlterColumnType:
@@ -1811,6 +1848,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					m->nops--;
 					break;
 				}
+				op->effect = effect;
 				add_rel(m, relid, NoLock, effect,
 						effect == EFFECT_REWRITE ? "a column type change" : NULL);
 				break;
@@ -1819,7 +1857,10 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				op->column = cmd->name;
 				op->scan_needed = set_not_null_needs_scan(relid, cmd->name, &op->constraint_name);
 				if (op->scan_needed)
+				{
+					op->effect = EFFECT_SCAN;
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
 				break;
 			case AT_AddConstraint:
 				if (cmd->def && IsA(cmd->def, Constraint))
@@ -1839,6 +1880,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						/* Added NOT VALID earlier in the script under review. */
 						if (mg_script_pending_constraint(relid, cmd->name, &refrelid))
 						{
+							op->effect = EFFECT_SCAN;
 							add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
 							if (OidIsValid(refrelid))
 								add_rel(m, refrelid, RowShareLock, EFFECT_SCAN,
@@ -1858,6 +1900,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						ReleaseSysCache(tp);
 						if (already)
 							break;	/* nothing to check */
+						op->effect = EFFECT_SCAN;
 						add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
 						if (fk && OidIsValid(confrelid))
 							add_rel(m, confrelid, RowShareLock, EFFECT_SCAN,
@@ -1936,12 +1979,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetUnLogged:
 				op = add_op(m, MG_OP_SET_PERSISTENCE, relid);
 				op->object_name = cmd->subtype == AT_SetLogged ? "LOGGED" : "UNLOGGED";
+				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
 			case AT_SetAccessMethod:
 				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
 				op->object_name = cmd->name;
+				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
 				break;
 			case AT_SetTableSpace:
@@ -1957,6 +2002,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					{
 						op->command = "ALTER TABLE";
 						op->rewrite_reason = MG_REWRITE_SET_EXPRESSION;
+						op->effect = EFFECT_REWRITE;
 					}
 					add_rel(m, relid, NoLock, EFFECT_REWRITE,
 							"SET EXPRESSION of a stored generated column");
@@ -2518,6 +2564,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 					MgOperation *op = add_op(m, MG_OP_REFRESH_MATVIEW, relid);
 
 					op->concurrently = stmt->concurrent;
+					op->effect = stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE;
 					if (!stmt->skipData)
 						add_view_sources(m, relid, 0);
 				}
@@ -2625,13 +2672,26 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 static Oid	predicted[MG_MAX_PREDICTED];
 static int	npredicted = 0;
 
+/*
+ * Only a rewrite that an operation carried to the rules counts as foreseen:
+ * a relation the model marks rewritten without such an operation keeps the
+ * server's own table_rewrite event, so that no rewrite runs unjudged.
+ */
 void
 mg_note_predicted_rewrites(const MgModel *m)
 {
 	npredicted = 0;
-	for (int i = 0; i < m->nrels && npredicted < MG_MAX_PREDICTED; i++)
-		if (m->rels[i].effect == EFFECT_REWRITE)
-			predicted[npredicted++] = m->relids[i];
+	for (int i = 0; i < m->nops && npredicted < MG_MAX_PREDICTED; i++)
+	{
+		bool		seen = false;
+
+		if (m->ops[i].effect != EFFECT_REWRITE)
+			continue;
+		for (int j = 0; j < npredicted; j++)
+			seen = seen || predicted[j] == m->op_relids[i];
+		if (!seen)
+			predicted[npredicted++] = m->op_relids[i];
+	}
 }
 
 /*

@@ -247,6 +247,8 @@ const Rule constraint_without_not_valid = {
     "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddConstraint),
 };
 
 }  // namespace mg::rules

@@ -199,6 +199,8 @@ const Rule unique_constraint_builds_index = {
     "-- or PRIMARY KEY USING INDEX, after proving NOT NULL on the columns",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddConstraint),
 };
 
 }  // namespace mg::rules
