@@ -33,10 +33,16 @@ std::string field(const PGresult* res, int code) {
   return v ? v : "";
 }
 
-// One line, for the text format: newlines of a statement become spaces.
+// One line, for the text format: line breaks and tabs become spaces, and no
+// other control character (a terminal escape in a name, say) reaches the
+// terminal: each is shown as '?'.
 std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      c = '?';
+  }
   return s;
 }
 
@@ -126,11 +132,12 @@ int run_findings(const std::vector<std::string>& args) {
       }
       out += "}";
     } else {
-      std::string who = "user " + get(kUser) + ", database " + get(kDatabase);
-      if (!get(kApp).empty()) who += ", application " + get(kApp);
-      if (!get(kMigration).empty()) who += ", migration " + get(kMigration);
+      std::string who = "user " + one_line(get(kUser)) + ", database " + one_line(get(kDatabase));
+      if (!get(kApp).empty()) who += ", application " + one_line(get(kApp));
+      if (!get(kMigration).empty()) who += ", migration " + one_line(get(kMigration));
       out += get(kFoundAt) + "  " + get(kDecision) + "  " + get(kSeverity) + "  " + get(kRule) +
-             (get(kRelation).empty() ? "" : " on " + get(kRelation)) + "\n  " + get(kMessage) +
+             (get(kRelation).empty() ? "" : " on " + one_line(get(kRelation))) + "\n  " +
+             one_line(get(kMessage)) +
              "\n  statement: " + one_line(get(kStatement)) + "\n  (" + who + ")\n";
     }
   }

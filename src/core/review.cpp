@@ -171,7 +171,9 @@ std::string undo(const Operation& op, const ScriptStatement& st, const Settings&
       return sql_comment(fmt::format("nothing to undo: {} does not change the schema",
                                      st.command.empty() ? "the statement" : st.command));
     case OpKind::TableRewrite:
-      return "";
+    case OpKind::LockRequest:
+    case OpKind::HeldLock:
+      return "";  // facts about locks, not changes: nothing of their own to undo
     default:
       break;
   }

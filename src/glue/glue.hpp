@@ -111,6 +111,7 @@ const char *mg_trim_leading(const char *text);
 ReturnSetInfo *mg_begin_srf(FunctionCallInfo fcinfo);
 List	   *mg_parse_script(const char *sql);
 char	   *mg_raw_statement_text(const char *sql, RawStmt *rs);
+const char *mg_skip_blanks_and_comments(const char *p, const char *end);
 
 /* What the script under review changed so far (review.cpp); false outside a review. */
 bool		mg_reviewing(void);

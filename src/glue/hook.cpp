@@ -19,6 +19,11 @@ extern "C" {
 #include "utils/acl.h"
 }
 
+/* CREATE SCHEMA and its elements (see mg_ProcessUtility). */
+static int	schema_depth = 0;		/* CREATE SCHEMA statements running */
+static int	element_depth = 0;		/* schema elements running */
+static bool judging_element = false; /* the statement at hand is a direct element */
+
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 const MgModel *mg_running_model = NULL;
 
@@ -302,7 +307,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 * schema); the sub-statements of a CREATE TABLE or ALTER TABLE
 			 * (their table is new, or the parent statement was judged).
 			 */
-			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade || context == PROCESS_UTILITY_SUBCOMMAND)
+			if (mg_mode == MG_MODE_OFF || IsBinaryUpgrade ||
+				(context == PROCESS_UTILITY_SUBCOMMAND && !judging_element))
 				break;
 			model = judge(pstmt, queryString);
 
@@ -314,7 +320,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !runs_own_transactions(parsetree))
 			{
-				if (recording())
+				if (recording() && !judging_element)
 					undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);
@@ -393,11 +399,62 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
  * back whatever happens to the inner one (an error caught by an EXCEPTION
  * block included).  Top-level statements go straight to process_utility().
  */
+static void dispatch_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+							 ProcessUtilityContext context, ParamListInfo params,
+							 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc);
+
+/*
+ * The statements nested in CREATE SCHEMA (its schema elements) run as
+ * sub-commands, which the hook otherwise leaves alone (the sub-statements of
+ * a CREATE TABLE or ALTER TABLE act on a new table, or their parent was
+ * judged).  An element can reach an existing table (CREATE TABLE ...
+ * REFERENCES locks the referenced one, CREATE VIEW its sources): the direct
+ * elements are judged like the same statements run on their own; their own
+ * sub-commands are not.  They are not recorded apart: the schema's row undoes
+ * them (DROP SCHEMA ... CASCADE).
+ */
+
 static void
 mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				  bool readOnlyTree,
 				  ProcessUtilityContext context, ParamListInfo params,
 				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	bool		schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
+	bool		element = context == PROCESS_UTILITY_SUBCOMMAND && schema_depth > 0 &&
+		element_depth == 0;
+
+	if (!schema && !element)
+	{
+		judging_element = false;
+		dispatch_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+		return;
+	}
+	if (schema)
+		schema_depth++;
+	else
+		element_depth++;
+	judging_element = element;
+	PG_TRY();
+	{
+		dispatch_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		if (schema)
+			schema_depth--;
+		else
+			element_depth--;
+		judging_element = false;
+	}
+	PG_END_TRY();
+}
+
+static void
+dispatch_utility(PlannedStmt *pstmt, const char *queryString,
+				 bool readOnlyTree,
+				 ProcessUtilityContext context, ParamListInfo params,
+				 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
 	List	   *outer_findings;
 	int			outer_decision;

@@ -20,9 +20,12 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mg_statement_locations);
 }
 
-/* Past blanks and SQL comments (nested block comments included) from p, not beyond end. */
-static const char *
-skip_blanks_and_comments(const char *p, const char *end)
+/*
+ * Past blanks and SQL comments (nested block comments included) from p, not
+ * beyond end.  A "--" comment ends at \n or \r, as in the server's lexer.
+ */
+const char *
+mg_skip_blanks_and_comments(const char *p, const char *end)
 {
 	while (p < end)
 	{
@@ -30,7 +33,7 @@ skip_blanks_and_comments(const char *p, const char *end)
 			p++;
 		else if (p + 1 < end && p[0] == '-' && p[1] == '-')
 		{
-			while (p < end && *p != '\n')
+			while (p < end && *p != '\n' && *p != '\r')
 				p++;
 		}
 		else if (p + 1 < end && p[0] == '/' && p[1] == '*')
@@ -112,7 +115,7 @@ mg_statement_locations(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (to > script_end)
 			to = script_end;
-		start = skip_blanks_and_comments(from, to);
+		start = mg_skip_blanks_and_comments(from, to);
 		stop = to;
 		while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t' || stop[-1] == '\n' ||
 								stop[-1] == '\r' || stop[-1] == '\f' || stop[-1] == '\v'))

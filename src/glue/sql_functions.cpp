@@ -68,10 +68,16 @@ mg_raw_statement_text(const char *sql, RawStmt *rs)
 	 * The parser's location and length are trusted: measuring the whole
 	 * script for every statement would make a long script quadratic.
 	 */
-	const char *start = sql + (rs->stmt_location < 0 ? 0 : rs->stmt_location);
+	const char *from = sql + (rs->stmt_location < 0 ? 0 : rs->stmt_location);
+	const char *start;
 
-	while (isspace((unsigned char) *start))
-		start++;
+	/*
+	 * From the statement's first token: the comments before it belong to no
+	 * statement (PostgreSQL 18's parser leaves them out of the location
+	 * already; 15's does not).
+	 */
+	start = mg_skip_blanks_and_comments(from, rs->stmt_len > 0 ? from + rs->stmt_len
+										: from + strlen(from));
 	if (rs->stmt_len > 0)
 	{
 		int			len = rs->stmt_len - (int) (start - (sql + Max(rs->stmt_location, 0)));

@@ -87,7 +87,7 @@ expect "debian/control is up to date with control.in (pg_buildext checkcontrol)"
   bash -c 'cd "$1" && pg_buildext checkcontrol' _ "$work/src"
 start=$(date +%s)
 expect "dpkg-buildpackage builds the binary package with pg_buildext (pgxs_loop)" \
-  bash -c 'cd "$1" && dpkg-buildpackage -b -us -uc -j2' _ "$work/src"
+  env -u PG_CONFIG bash -c 'cd "$1" && dpkg-buildpackage -b -us -uc -j2' _ "$work/src"
 echo "# the package build took $(( $(date +%s) - start )) s"
 deb=$(ls "$work"/postgresql-*-migration-guard_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || finish
