@@ -203,6 +203,9 @@ typedef struct MgOperation {
   /* every kind: what the operation does to table (MgEffect), as the model
    * says; the rule that owns (kind, effect) judges it */
   int effect;
+  /* MG_OP_ADD_CONSTRAINT written inline in ADD COLUMN: the column as SQL
+   * without its constraints */
+  const char *added_column;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

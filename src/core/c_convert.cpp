@@ -169,6 +169,7 @@ Operation operation_of(const MgOperation& in) {
   op.constraint.name = str(in.constraint_name);
   op.constraint.domain = str(in.domain);
   op.constraint.domain_columns = str(in.domain_columns);
+  op.constraint.added_column = str(in.added_column);
   op.constraint.definition = str(in.definition);
   op.constraint.not_valid = in.not_valid;
   op.constraint.using_index = in.using_index;

@@ -164,6 +164,10 @@ struct ConstraintOp {
   // of those the statement checks, under a SHARE lock.
   std::string domain;
   std::string domain_columns;
+  // Written inline in ALTER TABLE ... ADD COLUMN: the column as SQL without
+  // its constraints ("qty integer NOT NULL DEFAULT 0"), for recipes that add
+  // the column first and the constraint on its own.  Empty otherwise.
+  std::string added_column;
 };
 
 struct PartitionOp {

@@ -128,6 +128,9 @@ bool has_rows(const TableFacts& t);
 bool visible_to_others(const TableFacts& t);
 
 // Shared recipe pieces.
+// A constraint written inline in ADD COLUMN (ConstraintOp::added_column):
+// the recipe adds the column without it first, and the hint says so.
+void first_add_the_column(const Operation& op, const Settings& s, Finding& f);
 // An identifier quoted for SQL under the settings.
 std::string ident(std::string_view name, const Settings& s);
 // The name of the CHECK (col IS NOT NULL) constraint of the recipes:

@@ -1664,6 +1664,157 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 	}
 }
 
+/* A constraint of a column definition that ALTER TABLE adds on its own. */
+static bool
+is_table_level_constraint(ConstrType t)
+{
+	return t == CONSTR_CHECK || t == CONSTR_UNIQUE || t == CONSTR_PRIMARY ||
+		t == CONSTR_FOREIGN || t == CONSTR_ATTR_DEFERRABLE ||
+		t == CONSTR_ATTR_NOT_DEFERRABLE || t == CONSTR_ATTR_DEFERRED ||
+		t == CONSTR_ATTR_IMMEDIATE;
+}
+
+/*
+ * The text of an ADD COLUMN column definition without the constraints that
+ * ALTER TABLE adds on their own (CHECK, UNIQUE, PRIMARY KEY, REFERENCES and
+ * their attributes): "qty integer NOT NULL DEFAULT 0".  Each constraint runs
+ * from its location to the next one's, the last one to the end of the
+ * definition (a comma or semicolon outside parentheses and quotes).  NULL
+ * when the locations are unknown.
+ */
+static char *
+column_without_constraints(ColumnDef *def, const char *query)
+{
+	StringInfoData buf;
+	const char *start;
+	const char *end;
+	const char *from;
+	ListCell   *lc;
+	int			depth = 0;
+	char		quote = 0;
+
+	if (query == NULL || def->location < 0)
+		return NULL;
+	start = query + def->location;
+	for (end = start; *end; end++)
+	{
+		if (quote)
+		{
+			if (*end == quote)
+				quote = 0;
+		}
+		else if (*end == '\'' || *end == '"')
+			quote = *end;
+		else if (*end == '(')
+			depth++;
+		else if (*end == ')')
+			depth--;
+		else if (depth == 0 && (*end == ',' || *end == ';'))
+			break;
+		if (depth < 0)
+			break;
+	}
+	initStringInfo(&buf);
+	from = start;
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		const char *at;
+		const char *next = end;
+
+		if (!IsA(c, Constraint) || !is_table_level_constraint(c->contype))
+			continue;
+		if (c->location < 0)
+			return NULL;
+		at = query + c->location;
+		if (at < from || at > end)
+			return NULL;
+		appendBinaryStringInfo(&buf, from, at - from);
+		for (ListCell *lc2 = lnext(def->constraints, lc); lc2; lc2 = lnext(def->constraints, lc2))
+		{
+			Constraint *n = (Constraint *) lfirst(lc2);
+
+			if (IsA(n, Constraint) && n->location >= 0)
+			{
+				next = query + n->location;
+				break;
+			}
+		}
+		from = next;
+	}
+	appendBinaryStringInfo(&buf, from, end - from);
+	/* Squeeze the spaces left where the constraints were. */
+	{
+		char	   *out = buf.data;
+		char	   *w = out;
+		bool		space = false;
+
+		for (char *r = out; *r; r++)
+		{
+			if (isspace((unsigned char) *r))
+				space = w != out;
+			else
+			{
+				if (space)
+					*w++ = ' ';
+				space = false;
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+	}
+	return buf.data;
+}
+
+/*
+ * ADD COLUMN with constraints written inline: the server adds each CHECK,
+ * UNIQUE, PRIMARY KEY and REFERENCES as a constraint of its own
+ * (transformAlterTableStmt), exactly like ALTER TABLE ... ADD CONSTRAINT:
+ * the CHECK is validated by a scan, UNIQUE and PRIMARY KEY build an index
+ * under the table's ACCESS EXCLUSIVE lock, REFERENCES locks the referenced
+ * table, and validates the new column only when fk_validates (a column of
+ * the statement has a default, or the statement adds another foreign key:
+ * otherwise every value is NULL and the server skips the check).
+ */
+static void
+model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_validates)
+{
+	ListCell   *lc;
+	char	   *column_sql = NULL;
+	bool		column_sql_done = false;
+
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		Constraint *con;
+		int			first = m->nops;
+
+		if (!IsA(c, Constraint) ||
+			!(c->contype == CONSTR_CHECK || c->contype == CONSTR_UNIQUE ||
+			  c->contype == CONSTR_PRIMARY || c->contype == CONSTR_FOREIGN))
+			continue;
+		if (!column_sql_done)
+		{
+			column_sql = column_without_constraints(def, m->query);
+			if (column_sql == NULL || column_sql[0] == '\0')
+				column_sql = psprintf("%s %s", quote_identifier(def->colname),
+									  def->typeName ? TypeNameToString(def->typeName) : "");
+			column_sql_done = true;
+		}
+		con = (Constraint *) copyObjectImpl(c);
+		if (con->contype == CONSTR_UNIQUE || con->contype == CONSTR_PRIMARY)
+			con->keys = list_make1(makeString(def->colname));
+		else if (con->contype == CONSTR_FOREIGN)
+		{
+			con->fk_attrs = list_make1(makeString(def->colname));
+			con->skip_validation = !fk_validates;
+		}
+		model_add_constraint(m, relid, con);
+		if (m->nops > first)
+			m->ops[first].added_column = column_sql;
+	}
+}
+
 /*
  * The server's preconditions for ATTACH PARTITION that its bound
  * transformation relies on: an untyped plain table with exactly the parent's
@@ -1797,6 +1948,44 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	}
 }
 
+/*
+ * transformAlterTableStmt: the foreign keys written inline in ADD COLUMN are
+ * validated only when a column of the statement has a default (serial and
+ * GENERATED count; identity does not) or the statement adds a foreign key
+ * with ADD CONSTRAINT.
+ */
+static bool
+fk_validates(List *cmds)
+{
+	ListCell   *lc;
+
+	foreach(lc, cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+			((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+			return true;
+		if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
+		{
+			ColumnDef  *def = (ColumnDef *) cmd->def;
+			ListCell   *lc2;
+
+			if (def->raw_default || is_serial_type(def->typeName))
+				return true;
+			foreach(lc2, def->constraints)
+			{
+				Constraint *c = (Constraint *) lfirst(lc2);
+
+				if (IsA(c, Constraint) &&
+					(c->contype == CONSTR_DEFAULT || c->contype == CONSTR_GENERATED))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 static void
 model_alter_table(MgModel *m, AlterTableStmt *stmt)
 {
@@ -1841,6 +2030,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				}
 				op->effect = effect;
 				add_rel(m, relid, NoLock, effect, cause);
+				model_column_constraints(m, relid, (ColumnDef *) cmd->def,
+										 fk_validates(stmt->cmds));
 				break;
 			case AT_AlterColumnType:
 				op = add_op(m, MG_OP_ALTER_COLUMN_TYPE, relid);

@@ -216,6 +216,9 @@ undo_op(const MgOperation *op, StringInfo sql, StringInfo reason, bool *reversib
 			}
 			break;
 		case MG_OP_ADD_CONSTRAINT:
+			/* Written inline in ADD COLUMN: it goes with the column. */
+			if (op->added_column != NULL)
+				break;
 			if (op->constraint_name == NULL)
 			{
 				*reversible = false;

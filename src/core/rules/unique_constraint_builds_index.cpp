@@ -172,6 +172,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         "ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {};{}",
         before, index, table, columns, table, con, word, index, after);
   }
+  if (!c.added_column.empty()) first_add_the_column(op, s, f);
   out.push_back(std::move(f));
 }
 
