@@ -206,6 +206,10 @@ typedef struct MgOperation {
   /* MG_OP_ADD_CONSTRAINT written inline in ADD COLUMN: the column as SQL
    * without its constraints */
   const char *added_column;
+  /* MG_OP_ALTER_COLUMN_TYPE with USING: the expression as SQL on the
+   * table's columns, and on NEW's (for a trigger); NULL when unknown */
+  const char *using_sql;
+  const char *using_row_sql;
 } MgOperation;
 
 /* A relation a statement locks (for plan() and the report). */

@@ -161,6 +161,8 @@ Operation operation_of(const MgOperation& in) {
   op.alter_type.new_type = str(in.new_type);
   op.alter_type.rewrite = in.rewrite;
   op.alter_type.has_using = in.has_using;
+  op.alter_type.using_sql = str(in.using_sql);
+  op.alter_type.using_row_sql = str(in.using_row_sql);
   op.alter_type.narrowing = in.narrowing;
   op.alter_type.narrowing_reason = str(in.narrowing_reason);
   op.alter_type.rebuilt_indexes = in.rebuilt_indexes;

@@ -147,6 +147,10 @@ struct AlterColumnTypeOp {
   bool narrowing = false;
   std::string narrowing_reason;
   int rebuilt_indexes = 0;     // indexes on the column that will be rebuilt
+  // With USING: its expression as the server assigns it (casts shown), on
+  // the table's columns and on NEW's (for a trigger); empty when unknown.
+  std::string using_sql;
+  std::string using_row_sql;
 };
 
 struct ConstraintOp {

@@ -43,6 +43,9 @@ extern "C" {
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_utilcmd.h"
 #include "partitioning/partbounds.h"
 #include "utils/acl.h"
@@ -1351,6 +1354,87 @@ indexes_on_column(Oid relid, AttrNumber attnum)
 	return c.n;
 }
 
+/*
+ * ALTER COLUMN ... TYPE ... USING: the server's own test, as
+ * transformAlterTableStmt and ATPrepAlterColumnType make it: the USING
+ * expression transformed against the table, coerced to the new type,
+ * planned, and asked ATColumnChangeRequiresRewrite's question, so that
+ * "USING c::bigint" of a binary-coercible change (what Django and knex
+ * write) is no rewrite.  Also gives the USING expression as SQL, for the
+ * recipes: on the table's columns, and on NEW's (a trigger).  A rewrite when
+ * the table cannot be opened without waiting, or, in a reviewed script, when
+ * the expression cannot be transformed yet (it may use what the script
+ * creates first); at execution time such an error is the statement's own.
+ */
+static bool
+using_requires_rewrite(Oid relid, AttrNumber attnum, Node *raw, Oid newtype, int32 newmod,
+					   MgOperation *op)
+{
+	Relation	rel = peek_relation(relid);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool rewrite = true;
+	bool		reviewing = mg_reviewing();
+
+	if (rel == NULL)
+		return true;
+	if (reviewing)
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	PG_TRY();
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		ParseNamespaceItem *nsitem;
+		Node	   *expr;
+		Node	   *coerced;
+
+		nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+		addNSItemToQuery(pstate, nsitem, false, true, true);
+		expr = transformExpr(pstate, (Node *) copyObjectImpl(raw), EXPR_KIND_ALTER_COL_TRANSFORM);
+		assign_expr_collations(pstate, expr);
+		coerced = coerce_to_target_type(pstate, expr, exprType(expr), newtype, newmod,
+										COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+		if (coerced != NULL)
+		{
+			/* The value assigned, casts shown: a runnable expression of the new type. */
+			assign_expr_collations(pstate, coerced);
+			op->using_sql = deparse_expression(coerced,
+											   deparse_context_for(RelationGetRelationName(rel),
+																   relid),
+											   false, true);
+			op->using_row_sql = deparse_expression(coerced, deparse_context_for("new", relid),
+												   true, true);
+			coerced = (Node *) expression_planner((Expr *) coerced);
+			rewrite = coercion_requires_rewrite(coerced, attnum);
+		}
+		free_parsestate(pstate);
+		if (reviewing)
+		{
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcxt);
+			CurrentResourceOwner = oldowner;
+		}
+	}
+	PG_CATCH();
+	{
+		if (!reviewing)
+			PG_RE_THROW();
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		rewrite = true;
+		op->using_sql = NULL;
+		op->using_row_sql = NULL;
+	}
+	PG_END_TRY();
+	release_peek(rel);
+	return rewrite;
+}
+
 /* Returns the effect, or -1 when the statement will fail by itself. */
 static int
 describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
@@ -1379,7 +1463,8 @@ describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
 	op->new_type = format_type_with_typemod(newtype, newmod);
 	op->has_using = def->raw_default != NULL;
 	if (op->has_using)
-		op->rewrite = true;		/* the USING expression computes every value */
+		op->rewrite = using_requires_rewrite(relid, attnum, def->raw_default, newtype, newmod,
+											 op);
 	else
 	{
 		Node	   *transform;

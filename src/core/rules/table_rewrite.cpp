@@ -127,10 +127,15 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
   const std::string sync = ident(sync_name, s);
   const std::string sync_fn = sql_name(QualifiedName{t.name.schema, sync_name}, s);
   // The value of the new column, from the row (NEW.<col> in the trigger).
-  const std::string value =
-      at.has_using ? "<the USING expression>" : fmt::format("CAST({} AS {})", col, at.new_type);
-  const std::string trigger_value = at.has_using ? "<the USING expression on NEW>"
-                                                 : fmt::format("CAST(NEW.{} AS {})", col, at.new_type);
+  // With USING, its expression as the server assigns it (its deparse, casts
+  // shown).
+  const std::string value = !at.has_using          ? fmt::format("CAST({} AS {})", col, at.new_type)
+                            : at.using_sql.empty() ? "<the USING expression>"
+                                                   : at.using_sql;
+  const std::string trigger_value =
+      !at.has_using              ? fmt::format("CAST(NEW.{} AS {})", col, at.new_type)
+      : at.using_row_sql.empty() ? "<the USING expression on NEW>"
+                                 : at.using_row_sql;
   f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS {4};\n"
