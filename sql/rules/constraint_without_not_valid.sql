@@ -21,5 +21,16 @@ ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;
 ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
 
+-- Written inline in ADD COLUMN: a CHECK is validated by a scan, judged like
+-- ADD CONSTRAINT; the recipe adds the column first.  A small table: silent.
+ALTER TABLE orders ADD COLUMN qty int NOT NULL DEFAULT 1 CHECK (qty > 0);
+ALTER TABLE small ADD COLUMN qty int NOT NULL DEFAULT 1 CHECK (qty > 0);
+-- REFERENCES on a new column with no default: every value is NULL, the
+-- server skips the validation (no finding) but locks the referenced table;
+-- with a default it validates every row: flagged.
+SELECT relation, lock_mode, effect FROM migration_guard.plan_locks('ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES customers (id)') ORDER BY 1;
+ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES customers (id);
+ALTER TABLE orders ADD COLUMN seller_id int DEFAULT 1 REFERENCES customers (id);
+
 CALL quietly('DROP TABLE orders, customers, small');
 RESET ALL;

@@ -32,7 +32,45 @@ CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 5000) g;
 ALTER TABLE fresh ALTER COLUMN id TYPE bigint;
 COMMIT;
 
+-- ALTER COLUMN ... TYPE ... USING, as Django and knex write every type
+-- change: judged with the server's own rewrite test.  A binary-coercible
+-- change written with USING does not rewrite: silent, relfilenode kept.
+SET migration_guard.mode = enforce;
+SELECT relfilenode AS before FROM pg_class WHERE relname = 'big' \gset
+ALTER TABLE big ALTER COLUMN amount TYPE numeric(12,2) USING amount::numeric(12,2);
+ALTER TABLE big ALTER COLUMN note TYPE varchar USING "note"::varchar;
+SELECT relfilenode = :before AS unchanged FROM pg_class WHERE relname = 'big';
+-- A USING that computes values: flagged, and the recipe's backfill and
+-- trigger use the USING expression (runnable).  A length check is a
+-- rewrite too (plan).
+ALTER TABLE big ALTER COLUMN amount TYPE numeric(14,2) USING round(amount * 100) / 100;
+SELECT effect FROM migration_guard.plan_locks('ALTER TABLE big ALTER COLUMN note TYPE varchar(80) USING note::varchar(80)');
+
+-- ADD COLUMN whose values are written into every row (identity, serial,
+-- GENERATED ... STORED, a domain with constraints): rewrites, judged by the
+-- rule (the prediction used to silence the server's own event).
+SET migration_guard.mode = enforce;
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+CREATE DOMAIN plain_int AS int;
+SELECT relfilenode AS before FROM pg_class WHERE relname = 'big' \gset
+ALTER TABLE big ADD COLUMN p positive;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
+ALTER TABLE big ADD COLUMN i int GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE big ADD COLUMN s bigserial;
+ALTER TABLE big ADD COLUMN g int GENERATED ALWAYS AS (id * 2) STORED;
+\set VERBOSITY default
+SELECT relfilenode = :before AS unchanged FROM pg_class WHERE relname = 'big';
+-- warn mode: one warning (from the prediction), not a second one from the event.
+SET migration_guard.mode = warn;
+ALTER TABLE big ADD COLUMN p positive;
+-- Safe sides: a domain without constraints, and a small table: silent.
+SET migration_guard.mode = enforce;
+ALTER TABLE big ADD COLUMN q plain_int;
+ALTER TABLE small ADD COLUMN p positive;
+
 CALL quietly('DROP TABLE big, small, fresh');
+DROP DOMAIN positive, plain_int;
 RESET ALL;
 
 -- VACUUM FULL and CLUSTER rewrite too (the hook sees both).

@@ -18,5 +18,14 @@ ALTER TABLE small ADD CONSTRAINT small_id_key UNIQUE (id);
 CREATE UNIQUE INDEX CONCURRENTLY orders_id_key ON orders (id);
 ALTER TABLE orders ADD CONSTRAINT orders_id_key UNIQUE USING INDEX orders_id_key;
 
+-- Written inline in ADD COLUMN: the same index build, judged the same way;
+-- the recipe adds the column first.  A small table: silent.
+ALTER TABLE orders ADD COLUMN code text UNIQUE;
+\set VERBOSITY terse
+ALTER TABLE orders ADD COLUMN code2 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
+\set VERBOSITY default
+ALTER TABLE small ADD COLUMN code text UNIQUE;
+SELECT relation, lock_mode, effect, cause FROM migration_guard.plan_locks('ALTER TABLE orders ADD COLUMN code3 text NOT NULL DEFAULT '''' UNIQUE');
+
 CALL quietly('DROP TABLE orders, small');
 RESET ALL;

@@ -215,6 +215,16 @@ typedef struct MgOperation {
   bool undo_was_not_null;
   const char *undo_old_definition;
   int undo_column_width;
+  /* every kind: what the operation does to table (MgEffect), as the model
+   * says; the rule that owns (kind, effect) judges it */
+  int effect;
+  /* MG_OP_ADD_CONSTRAINT written inline in ADD COLUMN: the column as SQL
+   * without its constraints */
+  const char *added_column;
+  /* MG_OP_ALTER_COLUMN_TYPE with USING: the expression as SQL on the
+   * table's columns, and on NEW's (for a trigger); NULL when unknown */
+  const char *using_sql;
+  const char *using_row_sql;
 } MgOperation;
 
 /* A subcommand the model has no operation for, with what its undo needs

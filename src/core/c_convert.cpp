@@ -77,6 +77,12 @@ LockMode lock_mode_of(int mode) {
   return static_cast<LockMode>(mode);
 }
 
+Effect effect_of(int effect) {
+  if (effect < MG_EFFECT_NONE || effect > MG_EFFECT_DROP)
+    throw std::invalid_argument("unknown effect");
+  return static_cast<Effect>(effect);
+}
+
 OpKind kind_of(MgOpKind k) {
   switch (k) {
     case MG_OP_CREATE_INDEX: return OpKind::CreateIndex;
@@ -110,6 +116,7 @@ Operation operation_of(const MgOperation& in) {
   Operation op;
   op.kind = kind_of(in.kind);
   op.table = table_of(in.table);
+  op.effect = effect_of(in.effect);
   op.concurrently = in.concurrently;
   op.object_name = str(in.object_name);
   op.cascade = in.cascade;
@@ -154,6 +161,8 @@ Operation operation_of(const MgOperation& in) {
   op.alter_type.new_type = str(in.new_type);
   op.alter_type.rewrite = in.rewrite;
   op.alter_type.has_using = in.has_using;
+  op.alter_type.using_sql = str(in.using_sql);
+  op.alter_type.using_row_sql = str(in.using_row_sql);
   op.alter_type.narrowing = in.narrowing;
   op.alter_type.narrowing_reason = str(in.narrowing_reason);
   op.alter_type.rebuilt_indexes = in.rebuilt_indexes;
@@ -162,6 +171,7 @@ Operation operation_of(const MgOperation& in) {
   op.constraint.name = str(in.constraint_name);
   op.constraint.domain = str(in.domain);
   op.constraint.domain_columns = str(in.domain_columns);
+  op.constraint.added_column = str(in.added_column);
   op.constraint.definition = str(in.definition);
   op.constraint.not_valid = in.not_valid;
   op.constraint.using_index = in.using_index;

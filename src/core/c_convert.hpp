@@ -18,6 +18,7 @@ std::string str(const char* s);
 QualifiedName name_of(const MgName& n);
 TableFacts table_of(const MgTable& in);
 OpKind kind_of(MgOpKind k);
+Effect effect_of(int effect);
 Operation operation_of(const MgOperation& in);
 LockedRelation locked_relation_of(const MgLockedRelation& in);
 Settings settings_of(const MgSettings& in);

@@ -58,6 +58,12 @@ const LockInfo& info(LockMode m) { return kLocks[static_cast<unsigned>(m)]; }
 
 std::string_view lock_server_name(LockMode mode) { return info(mode).server_name; }
 std::string_view lock_sql_name(LockMode mode) { return info(mode).sql_name; }
+
+std::string lock_with_article(LockMode mode) {
+  const std::string_view name = lock_sql_name(mode);
+  const bool vowel = !name.empty() && std::string_view("AEIOU").find(name[0]) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(name);
+}
 std::string_view lock_blocks(LockMode mode) { return info(mode).blocks; }
 bool locks_conflict(LockMode held, LockMode wanted) {
   return (info(held).conflicts & bit(wanted)) != 0;

@@ -2,6 +2,7 @@
 #pragma once
 #include "core/no_pg.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace mg {
@@ -23,6 +24,8 @@ enum class LockMode {
 std::string_view lock_server_name(LockMode mode);
 // "SHARE": the name the LOCK command and the documentation use.
 std::string_view lock_sql_name(LockMode mode);
+// "an ACCESS EXCLUSIVE", "a SHARE": the SQL name with its article.
+std::string lock_with_article(LockMode mode);
 // What other sessions can no longer do while the lock is held, as a phrase
 // that completes "..., which blocks ".
 std::string_view lock_blocks(LockMode mode);

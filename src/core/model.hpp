@@ -147,6 +147,10 @@ struct AlterColumnTypeOp {
   bool narrowing = false;
   std::string narrowing_reason;
   int rebuilt_indexes = 0;     // indexes on the column that will be rebuilt
+  // With USING: its expression as the server assigns it (casts shown), on
+  // the table's columns and on NEW's (for a trigger); empty when unknown.
+  std::string using_sql;
+  std::string using_row_sql;
 };
 
 struct ConstraintOp {
@@ -169,6 +173,10 @@ struct ConstraintOp {
   // of those the statement checks, under a SHARE lock.
   std::string domain;
   std::string domain_columns;
+  // Written inline in ALTER TABLE ... ADD COLUMN: the column as SQL without
+  // its constraints ("qty integer NOT NULL DEFAULT 0"), for recipes that add
+  // the column first and the constraint on its own.  Empty otherwise.
+  std::string added_column;
 };
 
 struct PartitionOp {
@@ -208,6 +216,11 @@ struct OpUndoFacts {
 struct Operation {
   OpKind kind = OpKind::CreateIndex;
   TableFacts table;
+  // What the model says this operation does to table (a scan, an index
+  // build, a rewrite...): the rule that owns (kind, effect) judges it
+  // (Rule::kinds and Rule::effects).  None when not told (unit tests that
+  // describe an operation by its flags only).
+  Effect effect = Effect::None;
   bool concurrently = false;  // DROP INDEX, REINDEX, REFRESH, DETACH
   std::string object_name;    // DROP INDEX / REINDEX: the index; RENAME TABLE: new name
   bool cascade = false;

@@ -105,6 +105,17 @@ std::string ident(std::string_view name, const Settings& s) {
   return quote_ident(name, s.quote_all_identifiers);
 }
 
+void first_add_the_column(const Operation& op, const Settings& s, Finding& f) {
+  const std::string add =
+      fmt::format("ALTER TABLE {} ADD COLUMN {};", sql_name(op.table.name, s),
+                  op.constraint.added_column);
+  f.detail += " The constraint is written inline in ADD COLUMN, which adds it like ALTER TABLE "
+              "... ADD CONSTRAINT.";
+  f.hint = "Add the column without the constraint first (no scan, no index build):\n" + add +
+           "\nthen the constraint on its own. " + f.hint;
+  f.safe_sql = f.safe_sql.empty() ? add : add + "\n" + f.safe_sql;
+}
+
 std::string not_null_check_name(const TableFacts& t, std::string_view column) {
   return truncate_identifier(fmt::format("{}_{}_not_null", t.name.name, column));
 }

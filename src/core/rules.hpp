@@ -56,6 +56,8 @@ enum RuleFlag : unsigned {
 
 // The bit of an effect in Rule::effects.
 constexpr unsigned effect_bit(Effect e) { return 1u << static_cast<unsigned>(e); }
+// The bit of an operation kind in Rule::kinds.
+constexpr unsigned long long kind_bit(OpKind k) { return 1ull << static_cast<unsigned>(k); }
 
 // Appends the findings of a rule for one operation, if any.
 using RuleCheck = void (*)(const Operation& op, const Settings& settings,
@@ -73,17 +75,23 @@ struct Rule {
   unsigned flags;     // RuleFlag bits
   // What the statements it judges do to a relation (model.hpp): the costly
   // effects on a large table others can see each have a rule that speaks for
-  // them.  effect_bit() bits.
+  // them.  effect_bit() bits.  With kinds: the rule judges every operation
+  // of a kind in kinds whose effect (Operation::effect) is in effects, and
+  // each such (kind, effect) pair has exactly one owner
+  // (test/unit/test_rule_catalog.cpp).
   unsigned effects;
   const char* summary;      // one line
   const char* explanation;  // why the statement hurts: one paragraph
   const char* recipe;       // the safe recipe as a short generic SQL template
   RuleCheck check;          // nullptr: nothing to judge in a single operation
   ScriptCheck script_check;  // nullptr: not a script-level rule
+  // The operation kinds whose effects (above) it judges: kind_bit() bits.
+  unsigned long long kinds = 0;
 
   bool reports_duration() const { return (flags & kReportsDuration) != 0; }
   bool data_loss() const { return (flags & kDataLoss) != 0; }
   bool owns(Effect e) const { return (effects & effect_bit(e)) != 0; }
+  bool judges(OpKind k, Effect e) const { return owns(e) && (kinds & kind_bit(k)) != 0; }
 };
 
 // The descriptors, one per line of list.def, each defined in its own file.
@@ -120,6 +128,9 @@ bool has_rows(const TableFacts& t);
 bool visible_to_others(const TableFacts& t);
 
 // Shared recipe pieces.
+// A constraint written inline in ADD COLUMN (ConstraintOp::added_column):
+// the recipe adds the column without it first, and the hint says so.
+void first_add_the_column(const Operation& op, const Settings& s, Finding& f);
 // An identifier quoted for SQL under the settings.
 std::string ident(std::string_view name, const Settings& s);
 // The name of the CHECK (col IS NOT NULL) constraint of the recipes:

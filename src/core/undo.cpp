@@ -67,6 +67,8 @@ UndoStep undo_operation(const Operation& op, std::string_view command, int stmt_
       return runnable(
           fmt::format("ALTER TABLE {} DROP COLUMN {};", table, ident(op.add_column.column, s)));
     case OpKind::AddConstraint:
+      // Written inline in ADD COLUMN: it goes with the column.
+      if (!op.constraint.added_column.empty()) return UndoStep{};
       if (op.constraint.name.empty())
         return irreversible(
             "the constraint was added without a name",

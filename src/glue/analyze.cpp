@@ -43,6 +43,9 @@ extern "C" {
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_utilcmd.h"
 #include "partitioning/partbounds.h"
 #include "utils/acl.h"
@@ -193,6 +196,27 @@ add_op(MgModel *m, MgOpKind kind, Oid relid)
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
 	op->table = *t;
+	/*
+	 * What the operation does to the table: what the kind always does, or
+	 * metadata, set by the caller where it costs more.
+	 */
+	switch (kind)
+	{
+		case MG_OP_TRUNCATE:
+			op->effect = EFFECT_TRUNCATE;
+			break;
+		case MG_OP_DROP_TABLE:
+		case MG_OP_DROP_INDEX:
+			op->effect = EFFECT_DROP;
+			break;
+		case MG_OP_VACUUM_FULL:
+		case MG_OP_CLUSTER:
+			op->effect = EFFECT_REWRITE;
+			break;
+		default:
+			op->effect = EFFECT_METADATA;
+			break;
+	}
 	op->in_transaction_block = m->in_transaction_block;
 	op->concurrently_at = -1;
 	op->relation_end = -1;
@@ -589,6 +613,7 @@ model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 		return;
 
 	op = add_op(m, MG_OP_CREATE_INDEX, relid);
+	op->effect = EFFECT_INDEX_BUILD;
 	locate_index_parts(text, &first, &op->concurrently_at, &op->relation_end);
 	if (first > 0)
 	{
@@ -1025,6 +1050,7 @@ model_alter_domain(MgModel *m, AlterDomainStmt *stmt)
 		op = add_op(m, not_null ? MG_OP_SET_NOT_NULL : MG_OP_ADD_CONSTRAINT, use->relid);
 		if (op == NULL)
 			continue;
+		op->effect = EFFECT_SCAN;
 		op->domain = domain;
 		op->domain_columns = use->columns.data;
 		if (not_null)
@@ -1056,7 +1082,10 @@ model_reindex_table(MgModel *m, Oid tableid, bool concurrent)
 	mg_foreach_index(tableid, add_index_rel, &reindex_ctx);
 	op = add_op(m, MG_OP_REINDEX, tableid);
 	if (op)
+	{
+		op->effect = EFFECT_INDEX_BUILD;
 		op->concurrently = concurrent;
+	}
 }
 
 static void
@@ -1086,6 +1115,7 @@ model_reindex(MgModel *m, ReindexStmt *stmt)
 			!add_rel(m, relid, index_lock, EFFECT_INDEX_BUILD, "index rebuild"))
 			return;
 		op = add_op(m, MG_OP_REINDEX, tableid);
+		op->effect = EFFECT_INDEX_BUILD;
 		op->object_name = get_rel_name(relid);
 	}
 	else
@@ -1439,9 +1469,106 @@ indexes_on_column(Oid relid, AttrNumber attnum)
 	return c.n;
 }
 
+/*
+ * ALTER COLUMN ... TYPE ... USING: the server's own test, as
+ * transformAlterTableStmt and ATPrepAlterColumnType make it: the USING
+ * expression transformed against the table, coerced to the new type,
+ * planned, and asked ATColumnChangeRequiresRewrite's question, so that
+ * "USING c::bigint" of a binary-coercible change (what Django and knex
+ * write) is no rewrite.  Also gives the USING expression as SQL, for the
+ * recipes: on the table's columns, and on NEW's (a trigger).  A rewrite when
+ * the table cannot be opened without waiting, or, in a reviewed script, when
+ * the expression cannot be transformed yet (it may use what the script
+ * creates first); at execution time such an error is the statement's own.
+ */
+static bool
+using_requires_rewrite(Oid relid, AttrNumber attnum, Node *raw, Oid newtype, int32 newmod,
+					   MgOperation *op, bool reviewing)
+{
+	Relation	rel = peek_relation(relid);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool rewrite = true;
+
+	if (rel == NULL)
+		return true;
+	if (reviewing)
+	{
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	PG_TRY();
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		ParseNamespaceItem *nsitem;
+		Node	   *expr;
+		Node	   *coerced;
+
+		nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+		addNSItemToQuery(pstate, nsitem, false, true, true);
+		expr = transformExpr(pstate, (Node *) copyObjectImpl(raw), EXPR_KIND_ALTER_COL_TRANSFORM);
+		assign_expr_collations(pstate, expr);
+		coerced = coerce_to_target_type(pstate, expr, exprType(expr), newtype, newmod,
+										COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+		if (coerced != NULL)
+		{
+			/* The value assigned, casts shown: a runnable expression of the new type. */
+			assign_expr_collations(pstate, coerced);
+			op->using_sql = deparse_expression(coerced,
+											   deparse_context_for(RelationGetRelationName(rel),
+																   relid),
+											   false, true);
+			op->using_row_sql = deparse_expression(coerced, deparse_context_for("new", relid),
+												   true, true);
+			/*
+			 * Planning folds constant calls (an immutable function of the
+			 * author's): as the table's owner, in a security-restricted
+			 * operation, never with a reviewer's rights.
+			 */
+			{
+				OwnerContext as_owner;
+
+				begin_as_owner(RelationGetForm(rel)->relowner, &as_owner);
+				coerced = (Node *) expression_planner((Expr *) coerced);
+				end_as_owner(&as_owner);
+			}
+			rewrite = coercion_requires_rewrite(coerced, attnum);
+		}
+		free_parsestate(pstate);
+		if (reviewing)
+		{
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcxt);
+			CurrentResourceOwner = oldowner;
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		if (!reviewing)
+			PG_RE_THROW();
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		if (mg_error_must_propagate(edata->sqlerrcode))
+			PG_RE_THROW();
+		FreeErrorData(edata);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		rewrite = true;
+		op->using_sql = NULL;
+		op->using_row_sql = NULL;
+	}
+	PG_END_TRY();
+	release_peek(rel);
+	return rewrite;
+}
+
 /* Returns the effect, or -1 when the statement will fail by itself. */
 static int
-describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
+describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op, bool reviewing)
 {
 	ColumnDef  *def = (ColumnDef *) cmd->def;
 	AttrNumber	attnum = get_attnum(relid, cmd->name);
@@ -1467,7 +1594,8 @@ describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op)
 	op->new_type = format_type_with_typemod(newtype, newmod);
 	op->has_using = def->raw_default != NULL;
 	if (op->has_using)
-		op->rewrite = true;		/* the USING expression computes every value */
+		op->rewrite = using_requires_rewrite(relid, attnum, def->raw_default, newtype, newmod,
+											 op, reviewing);
 	else
 	{
 		Node	   *transform;
@@ -1666,6 +1794,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 	{
 		case CONSTR_CHECK:
 			op->contype = 'c';
+			op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
 			op->definition = check_expression_text(con, m->query);
 			add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
 					con->skip_validation ? NULL : "CHECK constraint validation");
@@ -1675,6 +1804,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
 
 				op->contype = 'f';
+				op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
 				op->definition = constraint_sql(con);
 				add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
 						con->skip_validation ? NULL : "FOREIGN KEY validation");
@@ -1702,7 +1832,10 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			if (con->keys)
 				op->columns = column_list_sql(con->keys);
 			if (!op->using_index)
+			{
+				op->effect = EFFECT_INDEX_BUILD;
 				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
+			}
 			break;
 #if PG_VERSION_NUM >= 180000
 		case CONSTR_NOTNULL:
@@ -1723,6 +1856,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 				if (!con->skip_validation && set_not_null_needs_scan(m->script, relid, col, &invalid_nn))
 				{
 					op->kind = MG_OP_SET_NOT_NULL;
+					op->effect = EFFECT_SCAN;
 					op->constraint_name = invalid_nn;
 					op->scan_needed = true;
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
@@ -1733,6 +1867,157 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 		default:
 			op->contype = 'n';
 			break;
+	}
+}
+
+/* A constraint of a column definition that ALTER TABLE adds on its own. */
+static bool
+is_table_level_constraint(ConstrType t)
+{
+	return t == CONSTR_CHECK || t == CONSTR_UNIQUE || t == CONSTR_PRIMARY ||
+		t == CONSTR_FOREIGN || t == CONSTR_ATTR_DEFERRABLE ||
+		t == CONSTR_ATTR_NOT_DEFERRABLE || t == CONSTR_ATTR_DEFERRED ||
+		t == CONSTR_ATTR_IMMEDIATE;
+}
+
+/*
+ * The text of an ADD COLUMN column definition without the constraints that
+ * ALTER TABLE adds on their own (CHECK, UNIQUE, PRIMARY KEY, REFERENCES and
+ * their attributes): "qty integer NOT NULL DEFAULT 0".  Each constraint runs
+ * from its location to the next one's, the last one to the end of the
+ * definition (a comma or semicolon outside parentheses and quotes).  NULL
+ * when the locations are unknown.
+ */
+static char *
+column_without_constraints(ColumnDef *def, const char *query)
+{
+	StringInfoData buf;
+	const char *start;
+	const char *end;
+	const char *from;
+	ListCell   *lc;
+	int			depth = 0;
+	char		quote = 0;
+
+	if (query == NULL || def->location < 0)
+		return NULL;
+	start = query + def->location;
+	for (end = start; *end; end++)
+	{
+		if (quote)
+		{
+			if (*end == quote)
+				quote = 0;
+		}
+		else if (*end == '\'' || *end == '"')
+			quote = *end;
+		else if (*end == '(')
+			depth++;
+		else if (*end == ')')
+			depth--;
+		else if (depth == 0 && (*end == ',' || *end == ';'))
+			break;
+		if (depth < 0)
+			break;
+	}
+	initStringInfo(&buf);
+	from = start;
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		const char *at;
+		const char *next = end;
+
+		if (!IsA(c, Constraint) || !is_table_level_constraint(c->contype))
+			continue;
+		if (c->location < 0)
+			return NULL;
+		at = query + c->location;
+		if (at < from || at > end)
+			return NULL;
+		appendBinaryStringInfo(&buf, from, at - from);
+		for (ListCell *lc2 = lnext(def->constraints, lc); lc2; lc2 = lnext(def->constraints, lc2))
+		{
+			Constraint *n = (Constraint *) lfirst(lc2);
+
+			if (IsA(n, Constraint) && n->location >= 0)
+			{
+				next = query + n->location;
+				break;
+			}
+		}
+		from = next;
+	}
+	appendBinaryStringInfo(&buf, from, end - from);
+	/* Squeeze the spaces left where the constraints were. */
+	{
+		char	   *out = buf.data;
+		char	   *w = out;
+		bool		space = false;
+
+		for (char *r = out; *r; r++)
+		{
+			if (isspace((unsigned char) *r))
+				space = w != out;
+			else
+			{
+				if (space)
+					*w++ = ' ';
+				space = false;
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+	}
+	return buf.data;
+}
+
+/*
+ * ADD COLUMN with constraints written inline: the server adds each CHECK,
+ * UNIQUE, PRIMARY KEY and REFERENCES as a constraint of its own
+ * (transformAlterTableStmt), exactly like ALTER TABLE ... ADD CONSTRAINT:
+ * the CHECK is validated by a scan, UNIQUE and PRIMARY KEY build an index
+ * under the table's ACCESS EXCLUSIVE lock, REFERENCES locks the referenced
+ * table, and validates the new column only when fk_validates (a column of
+ * the statement has a default, or the statement adds another foreign key:
+ * otherwise every value is NULL and the server skips the check).
+ */
+static void
+model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_validates)
+{
+	ListCell   *lc;
+	char	   *column_sql = NULL;
+	bool		column_sql_done = false;
+
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		Constraint *con;
+		int			first = m->nops;
+
+		if (!IsA(c, Constraint) ||
+			!(c->contype == CONSTR_CHECK || c->contype == CONSTR_UNIQUE ||
+			  c->contype == CONSTR_PRIMARY || c->contype == CONSTR_FOREIGN))
+			continue;
+		if (!column_sql_done)
+		{
+			column_sql = column_without_constraints(def, m->query);
+			if (column_sql == NULL || column_sql[0] == '\0')
+				column_sql = psprintf("%s %s", quote_identifier(def->colname),
+									  def->typeName ? TypeNameToString(def->typeName) : "");
+			column_sql_done = true;
+		}
+		con = (Constraint *) copyObjectImpl(c);
+		if (con->contype == CONSTR_UNIQUE || con->contype == CONSTR_PRIMARY)
+			con->keys = list_make1(makeString(def->colname));
+		else if (con->contype == CONSTR_FOREIGN)
+		{
+			con->fk_attrs = list_make1(makeString(def->colname));
+			con->skip_validation = !fk_validates;
+		}
+		model_add_constraint(m, relid, con);
+		if (m->nops > first)
+			m->ops[first].added_column = column_sql;
 	}
 }
 
@@ -1803,6 +2088,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	op = add_op(m, MG_OP_ATTACH_PARTITION, parentid);
 	op->partition = r->table;
 	op->scan_needed = true;
+	op->effect = EFFECT_SCAN;
 	op->bound = NULL;
 	if (pc->bound && pc->bound->location >= 0 &&
 		(size_t) pc->bound->location < strlen(m->query))
@@ -1852,6 +2138,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		if (PartConstraintImpliedByRelConstraint(part, qual))
 		{
 			op->scan_needed = false;
+			op->effect = EFFECT_METADATA;
 			r->effect = EFFECT_METADATA;
 			r->cause = NULL;
 		}
@@ -1871,9 +2158,48 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 									  "default partition check");
 
+		op->effect = EFFECT_SCAN;
 		if (d)
 			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
 	}
+}
+
+/*
+ * transformAlterTableStmt: the foreign keys written inline in ADD COLUMN are
+ * validated only when a column of the statement has a default (serial and
+ * GENERATED count; identity does not) or the statement adds a foreign key
+ * with ADD CONSTRAINT.
+ */
+static bool
+fk_validates(List *cmds)
+{
+	ListCell   *lc;
+
+	foreach(lc, cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+			((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+			return true;
+		if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
+		{
+			ColumnDef  *def = (ColumnDef *) cmd->def;
+			ListCell   *lc2;
+
+			if (def->raw_default || is_serial_type(def->typeName))
+				return true;
+			foreach(lc2, def->constraints)
+			{
+				Constraint *c = (Constraint *) lfirst(lc2);
+
+				if (IsA(c, Constraint) &&
+					(c->contype == CONSTR_DEFAULT || c->contype == CONSTR_GENERATED))
+					return true;
+			}
+		}
+	}
+	return false;
 }
 
 static void
@@ -1918,16 +2244,20 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					effect = EFFECT_SCAN;
 					cause = "NOT NULL check of the new column";
 				}
+				op->effect = effect;
 				add_rel(m, relid, NoLock, effect, cause);
+				model_column_constraints(m, relid, (ColumnDef *) cmd->def,
+										 fk_validates(stmt->cmds));
 				break;
 			case AT_AlterColumnType:
 				op = add_op(m, MG_OP_ALTER_COLUMN_TYPE, relid);
-				effect = describe_type_change(relid, cmd, op);
+				effect = describe_type_change(relid, cmd, op, m->script != NULL);
 				if (effect < 0)
 				{
 					m->nops--;
 					break;
 				}
+				op->effect = effect;
 				add_rel(m, relid, NoLock, effect,
 						effect == EFFECT_REWRITE ? "a column type change" : NULL);
 				break;
@@ -1936,7 +2266,10 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				op->column = cmd->name;
 				op->scan_needed = set_not_null_needs_scan(m->script, relid, cmd->name, &op->constraint_name);
 				if (op->scan_needed)
+				{
+					op->effect = EFFECT_SCAN;
 					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
 				break;
 			case AT_AddConstraint:
 				if (cmd->def && IsA(cmd->def, Constraint))
@@ -1956,6 +2289,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						/* Added NOT VALID earlier in the script under review. */
 						if (mg_script_pending_constraint(m->script, relid, cmd->name, &refrelid))
 						{
+							op->effect = EFFECT_SCAN;
 							add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
 							if (OidIsValid(refrelid))
 								add_rel(m, refrelid, RowShareLock, EFFECT_SCAN,
@@ -1975,6 +2309,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						ReleaseSysCache(tp);
 						if (already)
 							break;	/* nothing to check */
+						op->effect = EFFECT_SCAN;
 						add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
 						if (fk && OidIsValid(confrelid))
 							add_rel(m, confrelid, RowShareLock, EFFECT_SCAN,
@@ -2053,12 +2388,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 			case AT_SetUnLogged:
 				op = add_op(m, MG_OP_SET_PERSISTENCE, relid);
 				op->object_name = cmd->subtype == AT_SetLogged ? "LOGGED" : "UNLOGGED";
+				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
 			case AT_SetAccessMethod:
 				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
 				op->object_name = cmd->name;
+				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
 				break;
 			case AT_SetTableSpace:
@@ -2074,6 +2411,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					{
 						op->command = "ALTER TABLE";
 						op->rewrite_reason = MG_REWRITE_SET_EXPRESSION;
+						op->effect = EFFECT_REWRITE;
 					}
 					add_rel(m, relid, NoLock, EFFECT_REWRITE,
 							"SET EXPRESSION of a stored generated column");
@@ -2635,6 +2973,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 					MgOperation *op = add_op(m, MG_OP_REFRESH_MATVIEW, relid);
 
 					op->concurrently = stmt->concurrent;
+					op->effect = stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE;
 					if (!stmt->skipData)
 						add_view_sources(m, relid, 0);
 				}
@@ -2738,13 +3077,26 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 
 /* ---------- rewrites predicted by the hook ---------- */
 
+/*
+ * Only a rewrite that an operation carried to the rules counts as foreseen:
+ * a relation the model marks rewritten without such an operation keeps the
+ * server's own table_rewrite event, so that no rewrite runs unjudged.
+ */
 void
 mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m)
 {
 	st->npredicted = 0;
-	for (int i = 0; i < m->nrels && st->npredicted < MG_MAX_PREDICTED; i++)
-		if (m->rels[i].effect == EFFECT_REWRITE)
-			st->predicted[st->npredicted++] = m->relids[i];
+	for (int i = 0; i < m->nops && st->npredicted < MG_MAX_PREDICTED; i++)
+	{
+		bool		seen = false;
+
+		if (m->ops[i].effect != EFFECT_REWRITE)
+			continue;
+		for (int j = 0; j < st->npredicted; j++)
+			seen = seen || st->predicted[j] == m->op_relids[i];
+		if (!seen)
+			st->predicted[st->npredicted++] = m->op_relids[i];
+	}
 }
 
 /*

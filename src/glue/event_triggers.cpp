@@ -63,6 +63,7 @@ mg_on_table_rewrite(PG_FUNCTION_ARGS)
 	relid = DatumGetObjectId(call_noarg(pg_event_trigger_table_rewrite_oid));
 	memset(&op, 0, sizeof(op));
 	op.kind = MG_OP_TABLE_REWRITE;
+	op.effect = MG_EFFECT_REWRITE;
 	if (!mg_table_facts(relid, &op.table))
 		PG_RETURN_VOID();
 	op.command = GetCommandTagName(trigdata->tag);

@@ -114,7 +114,7 @@ TEST(Estimate, NothingForCatalogChangesUnknownSizesOrZeroRates) {
 
 TEST(EstimateInDetail, AppendedToBlockingFindingsOfLargeTables) {
   Operation op = op_of(OpKind::AlterColumnType);
-  op.alter_type = {"amount", "integer", "bigint", true, false, false, "", 0};
+  op.alter_type = {"amount", "integer", "bigint", true, false, false, "", 0, "", ""};
   auto f = test::findings_of("table_rewrite", op);
   ASSERT_EQ(f.size(), 1u);
   MG_EXPECT_HAS(f[0].detail,
@@ -167,7 +167,7 @@ TEST(EstimateInDetail, NotForSmallWorkOtherRulesOrTheRewriteEvent) {
   MG_EXPECT_LACKS(test::findings_of("reindex_not_concurrent", small).at(0).detail, "Estimated");
   // Data-loss rules say nothing about duration.
   Operation narrowing = op_of(OpKind::AlterColumnType);
-  narrowing.alter_type = {"note", "varchar(40)", "varchar(20)", true, false, true, "", 0};
+  narrowing.alter_type = {"note", "varchar(40)", "varchar(20)", true, false, true, "", 0, "", ""};
   MG_EXPECT_LACKS(test::findings_of("type_change_narrowing", narrowing).at(0).detail,
                   "Estimated");
   // The server's own table_rewrite event.

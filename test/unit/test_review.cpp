@@ -218,7 +218,7 @@ TEST(Review, RiskLevels) {
   ScriptStatement rewrite = stmt(1, "ALTER TABLE orders ALTER COLUMN amount TYPE bigint", "ALTER TABLE");
   rewrite.rels.push_back(rel(big("orders"), LockMode::AccessExclusive, Effect::Rewrite));
   Operation at = test::operation(OpKind::AlterColumnType, big("orders"));
-  at.alter_type = {"amount", "integer", "bigint", true, false, false, "", 0};
+  at.alter_type = {"amount", "integer", "bigint", true, false, false, "", 0, "", ""};
   rewrite.ops.push_back(at);
   EXPECT_EQ(review_script({rewrite}, Settings{}).risk, Risk::Critical);
   // A data-loss rule: CRITICAL.
@@ -272,7 +272,7 @@ TEST(Review, RollbackInReverseOrder) {
   drop.ops.push_back(test::operation(OpKind::DropTable, test::table("public", "old_orders", 10, 8192)));
   ScriptStatement type = stmt(6, "ALTER TABLE orders ALTER COLUMN n TYPE bigint", "ALTER TABLE");
   Operation at = test::operation(OpKind::AlterColumnType, orders);
-  at.alter_type = {"n", "integer", "bigint", true, false, false, "", 0};
+  at.alter_type = {"n", "integer", "bigint", true, false, false, "", 0, "", ""};
   type.ops.push_back(at);
   ScriptStatement nn = stmt(7, "ALTER TABLE orders ALTER COLUMN n SET NOT NULL", "ALTER TABLE");
   Operation sn = test::operation(OpKind::SetNotNull, orders);

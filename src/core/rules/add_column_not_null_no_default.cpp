@@ -86,6 +86,8 @@ const Rule add_column_not_null_no_default = {
     "ALTER TABLE <table> DROP CONSTRAINT <check>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddColumn),
 };
 
 }  // namespace mg::rules

@@ -180,6 +180,8 @@ const Rule attach_partition_scan = {
     "ALTER TABLE <partition> DROP CONSTRAINT <partition>_bound;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AttachPartition),
 };
 
 }  // namespace mg::rules

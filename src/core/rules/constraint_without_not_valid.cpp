@@ -168,23 +168,24 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (!c.domain.empty()) return domain_check(op, s, out);
 
   const bool fk = c.type == 'f';
+  // ADD COLUMN holds ACCESS EXCLUSIVE whatever it carries.
+  const LockMode table_lock = fk && c.added_column.empty() ? LockMode::ShareRowExclusive
+                                                           : LockMode::AccessExclusive;
   const std::string name = c.name.empty() ? default_name(op) : c.name;
   Finding f = make_finding(constraint_without_not_valid, t.name);
   f.message = fmt::format(
       "adding {} constraint \"{}\" without NOT VALID checks every row of large table \"{}\" "
       "under {} lock",
-      fk ? "FOREIGN KEY" : "CHECK", name, f.relation,
-      fk ? "a SHARE ROW EXCLUSIVE" : "an ACCESS EXCLUSIVE");
+      fk ? "FOREIGN KEY" : "CHECK", name, f.relation, lock_with_article(table_lock));
   if (fk) {
     LockMode ref_lock =
         c.referenced_lock == LockMode::None ? LockMode::ShareRowExclusive : c.referenced_lock;
     f.detail = fmt::format(
         "{} ALTER TABLE checks every existing row against the referenced table while it holds "
-        "a {} lock on \"{}\", which blocks {}. It also holds a {} lock on the referenced table "
+        "{} lock on \"{}\", which blocks {}. It also holds {} lock on the referenced table "
         "\"{}\", which blocks {}.",
-        table_facts_sentence(t), lock_sql_name(LockMode::ShareRowExclusive), f.relation,
-        lock_blocks(LockMode::ShareRowExclusive), lock_sql_name(ref_lock),
-        display_name(c.referenced.name), lock_blocks(ref_lock));
+        table_facts_sentence(t), lock_with_article(table_lock), f.relation,
+        lock_blocks(table_lock), lock_with_article(ref_lock), display_name(c.referenced.name), lock_blocks(ref_lock));
   } else {
     f.detail = fmt::format(
         "{} ALTER TABLE checks every existing row while it holds an {} lock, which blocks {}.",
@@ -223,6 +224,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         "ALTER TABLE {0} VALIDATE CONSTRAINT {1};",
         table, con, def);
   }
+  if (!c.added_column.empty()) first_add_the_column(op, s, f);
   out.push_back(std::move(f));
 }
 
@@ -248,6 +250,8 @@ const Rule constraint_without_not_valid = {
     "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddConstraint),
 };
 
 }  // namespace mg::rules

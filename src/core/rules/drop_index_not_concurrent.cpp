@@ -80,6 +80,8 @@ const Rule drop_index_not_concurrent = {
     "CASCADE",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::DropIndex),
 };
 
 }  // namespace mg::rules

@@ -94,6 +94,8 @@ const Rule drop_table = {
     "DROP TABLE <table>_deprecated;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::DropTable),
 };
 
 }  // namespace mg::rules

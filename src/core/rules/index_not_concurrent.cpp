@@ -132,6 +132,8 @@ const Rule index_not_concurrent = {
     "ALTER INDEX <index> ATTACH PARTITION <partition_index>;  -- for each partition",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::CreateIndex),
 };
 
 }  // namespace mg::rules

@@ -69,6 +69,8 @@ const Rule refresh_matview_blocking = {
     "REFRESH MATERIALIZED VIEW CONCURRENTLY <view>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::RefreshMatview),
 };
 
 }  // namespace mg::rules

@@ -62,7 +62,7 @@ const Rule reindex_not_concurrent = {
     "reindex_not_concurrent",
     Severity::Error,
     kReportsDuration,
-    effect_bit(Effect::Scan) | effect_bit(Effect::IndexBuild),
+    effect_bit(Effect::IndexBuild),
     // summary
     "REINDEX without CONCURRENTLY blocks writes, and nearly every read, of a large table for "
     "the whole rebuild",
@@ -77,6 +77,8 @@ const Rule reindex_not_concurrent = {
     "REINDEX TABLE CONCURRENTLY <table>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::Reindex),
 };
 
 }  // namespace mg::rules

@@ -130,6 +130,8 @@ const Rule set_not_null_scan = {
     "ALTER TABLE <table> DROP CONSTRAINT <check>;",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::SetNotNull),
 };
 
 }  // namespace mg::rules

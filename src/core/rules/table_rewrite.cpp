@@ -127,10 +127,15 @@ void alter_type_finding(const Operation& op, const Settings& s, Finding& f) {
   const std::string sync = ident(sync_name, s);
   const std::string sync_fn = sql_name(QualifiedName{t.name.schema, sync_name}, s);
   // The value of the new column, from the row (NEW.<col> in the trigger).
-  const std::string value =
-      at.has_using ? "<the USING expression>" : fmt::format("CAST({} AS {})", col, at.new_type);
-  const std::string trigger_value = at.has_using ? "<the USING expression on NEW>"
-                                                 : fmt::format("CAST(NEW.{} AS {})", col, at.new_type);
+  // With USING, its expression as the server assigns it (its deparse, casts
+  // shown).
+  const std::string value = !at.has_using          ? fmt::format("CAST({} AS {})", col, at.new_type)
+                            : at.using_sql.empty() ? "<the USING expression>"
+                                                   : at.using_sql;
+  const std::string trigger_value =
+      !at.has_using              ? fmt::format("CAST(NEW.{} AS {})", col, at.new_type)
+      : at.using_row_sql.empty() ? "<the USING expression on NEW>"
+                                 : at.using_row_sql;
   f.safe_sql = fmt::format(
       "ALTER TABLE {0} ADD COLUMN {1} {2};\n"
       "CREATE FUNCTION {3}() RETURNS trigger LANGUAGE plpgsql AS {4};\n"
@@ -204,6 +209,32 @@ void generated_values_finding(const Operation& op, const Settings& s, Finding& f
       server_at_least(s, 18) ? "A GENERATED column can be VIRTUAL instead (the default since "
                                "PostgreSQL 18): it is computed when read, with no rewrite. "
                              : "");
+}
+
+// ADD COLUMN of a domain type with constraints: the server computes the
+// domain's check for every existing row (as if the default were volatile)
+// and writes the value into each, so the table is rewritten even without a
+// default.
+void domain_column_finding(const Operation& op, const Settings& s, Finding& f) {
+  const AddColumnOp& ac = op.add_column;
+  const TableFacts& t = op.table;
+  f.message = fmt::format("adding column \"{}\" of constrained domain {} rewrites large table \"{}\"",
+                          ac.column, ac.type_sql.empty() ? "<domain>" : ac.type_sql, f.relation);
+  f.detail = fmt::format(
+      "{} The rewrite is caused by a column of a domain type with constraints: the server "
+      "checks the domain's constraints for every existing row and writes the value into it. {}",
+      table_facts_sentence(t), copy_sentence(kUntilCommit));
+  const std::string table = sql_name(t.name, s);
+  const std::string col = ident(ac.column, s);
+  f.hint = fmt::format(
+      "Add the column with the domain's base type (no rewrite), backfill it in batches if it "
+      "needs values, then change its type to the domain in a maintenance window (that checks "
+      "every row under the same lock), or enforce the domain's rule with a CHECK constraint "
+      "added NOT VALID and validated without blocking writes:\n"
+      "ALTER TABLE {0} ADD COLUMN {1} <base type>;\n"
+      "ALTER TABLE {0} ADD CONSTRAINT <name> CHECK (<the domain's check on {1}>) NOT VALID;\n"
+      "ALTER TABLE {0} VALIDATE CONSTRAINT <name>;",
+      table, col);
 }
 
 void persistence_finding(const Operation& op, const Settings& s, Finding& f) {
@@ -280,7 +311,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       if (op.table_rewrite.predicted) return;
       break;
     case OpKind::AlterColumnType:
-      if (!op.alter_type.rewrite) return;
+      if (!op.alter_type.rewrite && op.effect != Effect::Rewrite) return;
       predicted = alter_type_finding;
       break;
     case OpKind::AddColumn:
@@ -288,6 +319,9 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         predicted = volatile_default_finding;
       else if (op.add_column.fills_values)
         predicted = generated_values_finding;
+      else if (op.effect == Effect::Rewrite)
+        // The model says rewrite for no reason above: a constrained domain.
+        predicted = domain_column_finding;
       else
         return;
       break;
@@ -331,8 +365,8 @@ const Rule table_rewrite = {
     // explanation
     "Some statements write a whole new copy of the table and rebuild every index on it: a "
     "column type change that is not binary coercible (or has USING), a column added with a "
-    "volatile default, SET LOGGED or SET UNLOGGED, SET ACCESS METHOD, VACUUM FULL and "
-    "CLUSTER. The copy is made under an ACCESS EXCLUSIVE lock, which blocks every read and "
+    "volatile default, an identity, serial, GENERATED ... STORED or constrained-domain column, "
+    "SET LOGGED or SET UNLOGGED, SET ACCESS METHOD, VACUUM FULL and CLUSTER. The copy is made under an ACCESS EXCLUSIVE lock, which blocks every read and "
     "write of the table until the end of the transaction, and needs free disk space for the "
     "new copy and its WAL. The rule fires both on the prediction made from the statement and "
     "on the server's own table_rewrite event.",
@@ -350,6 +384,11 @@ const Rule table_rewrite = {
     "-- VACUUM FULL / CLUSTER: pg_repack --table=<table> <database>",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddColumn) | kind_bit(OpKind::AlterColumnType) |
+        kind_bit(OpKind::TableRewrite) | kind_bit(OpKind::SetPersistence) |
+        kind_bit(OpKind::SetAccessMethod) | kind_bit(OpKind::VacuumFull) |
+        kind_bit(OpKind::Cluster),
 };
 
 }  // namespace mg::rules

@@ -67,6 +67,8 @@ const Rule truncate_table = {
     "-- repeat",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::Truncate),
 };
 
 }  // namespace mg::rules

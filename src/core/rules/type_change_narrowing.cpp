@@ -111,8 +111,9 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       new_col, at.new_type,
       batch_update_sql(table,
                        fmt::format("{} = {}", new_col,
-                                   at.has_using ? std::string("<the USING expression>")
-                                                : fmt::format("CAST({} AS {})", col, at.new_type)),
+                                   !at.has_using ? fmt::format("CAST({} AS {})", col, at.new_type)
+                                   : at.using_sql.empty() ? std::string("<the USING expression>")
+                                                          : at.using_sql),
                        fmt::format("{} IS NULL AND {} IS NOT NULL", new_col, col)),
       col, old_col);
   f.hint = fmt::format(

@@ -181,6 +181,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         "ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {};{}",
         before, index, table, columns, table, con, word, index, after);
   }
+  if (!c.added_column.empty()) first_add_the_column(op, s, f);
   out.push_back(std::move(f));
 }
 
@@ -208,6 +209,8 @@ const Rule unique_constraint_builds_index = {
     "-- or PRIMARY KEY USING INDEX, after proving NOT NULL on the columns",
     check,
     nullptr,  // no script-level check
+    // the operations whose effects above it judges
+    kind_bit(OpKind::AddConstraint),
 };
 
 }  // namespace mg::rules
