@@ -9,7 +9,7 @@ DATA       = migration_guard--0.3.0.sql migration_guard--0.2.0--0.3.0.sql \
 PGFILEDESC = "migration_guard - guards schema migrations"
 
 CORE_SRCS = $(wildcard src/core/*.cpp src/core/rules/*.cpp)
-GLUE_SRCS = $(wildcard src/glue/*.cpp)
+GLUE_SRCS = $(wildcard src/glue/*.cpp src/glue/model/*.cpp)
 OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 # Each rule's cases are in sql/rules/<id>.sql (expected/rules/<id>.out), with

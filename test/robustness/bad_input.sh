@@ -238,7 +238,7 @@ check "a server started with migration_guard.large_table_rows = -3 refuses with 
 
 note "log mode keeps the server's own errors"
 # REPRODUCER (fails until fixed): model_attach_partition()
-# (src/glue/analyze.cpp) runs transformPartitionBound() without the source
+# (src/glue/model/) runs transformPartitionBound() without the source
 # text and map_partition_varattnos() before the server's own checks, so in
 # every mode (log included) the user sees "could not convert row type"
 # instead of "child table is missing column", and loses the error position.

@@ -121,7 +121,7 @@ TEST(RuleCatalog, EveryCostlyEffectHasARule) {
 
 // What the model can say an operation does to a large table others can see,
 // under a lock that stops writes: each (kind, effect) pair, as the model
-// (src/glue/analyze.cpp) builds the operation.  A new effect in the model
+// (src/glue/model/) builds the operation.  A new effect in the model
 // belongs here, and then needs a rule that owns it.
 struct ModelledEffect {
   const char* what;

@@ -1,0 +1,757 @@
+/*
+ * The model of a DDL statement (see dispatch.cpp): ALTER TABLE: constraints (also those written inline in ADD COLUMN), ATTACH PARTITION, and the subcommands of one statement.
+ */
+#include "glue/model/builder.hpp"
+
+/* "FOREIGN KEY (a) REFERENCES b (id)": the constraint as SQL, for hints. */
+char *
+constraint_sql(Constraint *con)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	switch (con->contype)
+	{
+		case CONSTR_FOREIGN:
+			appendStringInfoString(&buf, "FOREIGN KEY (");
+			foreach(lc, con->fk_attrs)
+				appendStringInfo(&buf, "%s%s", lc == list_head(con->fk_attrs) ? "" : ", ",
+								 quote_identifier(strVal(lfirst(lc))));
+			appendStringInfo(&buf, ") REFERENCES %s",
+							 quote_qualified_identifier(con->pktable->schemaname,
+														con->pktable->relname));
+			if (con->pk_attrs)
+			{
+				appendStringInfoString(&buf, " (");
+				foreach(lc, con->pk_attrs)
+					appendStringInfo(&buf, "%s%s", lc == list_head(con->pk_attrs) ? "" : ", ",
+									 quote_identifier(strVal(lfirst(lc))));
+				appendStringInfoChar(&buf, ')');
+			}
+			break;
+		default:
+			break;
+	}
+	return buf.data;
+}
+
+char *
+column_list_sql(List *keys)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	foreach(lc, keys)
+		appendStringInfo(&buf, "%s%s", lc == list_head(keys) ? "" : ", ",
+						 quote_identifier(strVal(lfirst(lc))));
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* The text of the statement's CHECK expression, as written (whole tokens). */
+char *
+check_expression_text(Constraint *con, const char *text)
+{
+	/* The raw expression's location points into the source string. */
+	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
+
+	if (text && loc >= 0 && (size_t) loc < strlen(text))
+	{
+		char	   *inner = whole_tokens(text + loc, true);
+
+		if (inner)
+			return psprintf("CHECK (%s)", inner);
+	}
+	return pstrdup("CHECK (...)");
+}
+
+void
+model_add_constraint(MgModel *m, Oid relid, Constraint *con)
+{
+	MgOperation *op = add_op(m, MG_OP_ADD_CONSTRAINT, relid);
+
+	if (op == NULL)
+		return;
+	op->constraint_name = con->conname;
+	op->not_valid = con->skip_validation;
+	mg_constraint_key_facts(op, relid, con);
+	switch (con->contype)
+	{
+		case CONSTR_CHECK:
+			op->contype = 'c';
+			op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
+			op->definition = check_expression_text(con, m->query);
+			add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+					con->skip_validation ? NULL : "CHECK constraint validation");
+			break;
+		case CONSTR_FOREIGN:
+			{
+				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+				op->contype = 'f';
+				op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
+				op->definition = constraint_sql(con);
+				add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+						con->skip_validation ? NULL : "FOREIGN KEY validation");
+				if (OidIsValid(refid))
+				{
+					/* The validation query reads the referenced table too. */
+					MgLockedRelation *r = add_rel(m, refid, ShareRowExclusiveLock,
+												  con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
+												  con->skip_validation ? NULL : "FOREIGN KEY validation");
+
+					if (r)
+					{
+						op->referenced = r->table;
+						op->referenced_lock = ShareRowExclusiveLock;
+					}
+				}
+				break;
+			}
+		case CONSTR_PRIMARY:
+		case CONSTR_UNIQUE:
+		case CONSTR_EXCLUSION:
+			op->contype = con->contype == CONSTR_PRIMARY ? 'p'
+				: con->contype == CONSTR_UNIQUE ? 'u' : 'x';
+			op->using_index = con->indexname != NULL;
+			if (con->keys)
+				op->columns = column_list_sql(con->keys);
+			if (!op->using_index)
+			{
+				op->effect = EFFECT_INDEX_BUILD;
+				add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index build for the constraint");
+			}
+			break;
+#if PG_VERSION_NUM >= 180000
+		case CONSTR_NOTNULL:
+
+			/*
+			 * PostgreSQL 18: ADD CONSTRAINT name NOT NULL col is SET NOT NULL
+			 * with a name (a scan under ACCESS EXCLUSIVE unless proven);
+			 * NOT VALID, a catalog row only, validated later.
+			 */
+			op->contype = 'n';
+			if (list_length(con->keys) == 1 && IsA(linitial(con->keys), String))
+			{
+				char	   *col = strVal(linitial(con->keys));
+				const char *invalid_nn = NULL;
+
+				op->column = col;
+				op->definition = psprintf("NOT NULL %s", quote_identifier(col));
+				if (!con->skip_validation && set_not_null_needs_scan(m->script, relid, col, &invalid_nn))
+				{
+					op->kind = MG_OP_SET_NOT_NULL;
+					op->effect = EFFECT_SCAN;
+					op->constraint_name = invalid_nn;
+					op->scan_needed = true;
+					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
+			}
+			break;
+#endif
+		default:
+			op->contype = 'n';
+			break;
+	}
+}
+
+/* A constraint of a column definition that ALTER TABLE adds on its own. */
+bool
+is_table_level_constraint(ConstrType t)
+{
+	return t == CONSTR_CHECK || t == CONSTR_UNIQUE || t == CONSTR_PRIMARY ||
+		t == CONSTR_FOREIGN || t == CONSTR_ATTR_DEFERRABLE ||
+		t == CONSTR_ATTR_NOT_DEFERRABLE || t == CONSTR_ATTR_DEFERRED ||
+		t == CONSTR_ATTR_IMMEDIATE;
+}
+
+/*
+ * The text of an ADD COLUMN column definition without the constraints that
+ * ALTER TABLE adds on their own (CHECK, UNIQUE, PRIMARY KEY, REFERENCES and
+ * their attributes): "qty integer NOT NULL DEFAULT 0".  Each constraint runs
+ * from its location to the next one's, the last one to the end of the
+ * definition (a comma or semicolon outside parentheses and quotes).  NULL
+ * when the locations are unknown.
+ */
+char *
+column_without_constraints(ColumnDef *def, const char *query)
+{
+	StringInfoData buf;
+	const char *start;
+	const char *end;
+	const char *from;
+	ListCell   *lc;
+	int			depth = 0;
+	char		quote = 0;
+
+	if (query == NULL || def->location < 0)
+		return NULL;
+	start = query + def->location;
+	for (end = start; *end; end++)
+	{
+		if (quote)
+		{
+			if (*end == quote)
+				quote = 0;
+		}
+		else if (*end == '\'' || *end == '"')
+			quote = *end;
+		else if (*end == '(')
+			depth++;
+		else if (*end == ')')
+			depth--;
+		else if (depth == 0 && (*end == ',' || *end == ';'))
+			break;
+		if (depth < 0)
+			break;
+	}
+	initStringInfo(&buf);
+	from = start;
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		const char *at;
+		const char *next = end;
+
+		if (!IsA(c, Constraint) || !is_table_level_constraint(c->contype))
+			continue;
+		if (c->location < 0)
+			return NULL;
+		at = query + c->location;
+		if (at < from || at > end)
+			return NULL;
+		appendBinaryStringInfo(&buf, from, at - from);
+		for (ListCell *lc2 = lnext(def->constraints, lc); lc2; lc2 = lnext(def->constraints, lc2))
+		{
+			Constraint *n = (Constraint *) lfirst(lc2);
+
+			if (IsA(n, Constraint) && n->location >= 0)
+			{
+				next = query + n->location;
+				break;
+			}
+		}
+		from = next;
+	}
+	appendBinaryStringInfo(&buf, from, end - from);
+	/* Squeeze the spaces left where the constraints were. */
+	{
+		char	   *out = buf.data;
+		char	   *w = out;
+		bool		space = false;
+
+		for (char *r = out; *r; r++)
+		{
+			if (isspace((unsigned char) *r))
+				space = w != out;
+			else
+			{
+				if (space)
+					*w++ = ' ';
+				space = false;
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+	}
+	return buf.data;
+}
+
+/*
+ * ADD COLUMN with constraints written inline: the server adds each CHECK,
+ * UNIQUE, PRIMARY KEY and REFERENCES as a constraint of its own
+ * (transformAlterTableStmt), exactly like ALTER TABLE ... ADD CONSTRAINT:
+ * the CHECK is validated by a scan, UNIQUE and PRIMARY KEY build an index
+ * under the table's ACCESS EXCLUSIVE lock, REFERENCES locks the referenced
+ * table, and validates the new column only when fk_validates (a column of
+ * the statement has a default, or the statement adds another foreign key:
+ * otherwise every value is NULL and the server skips the check).
+ */
+void
+model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_validates)
+{
+	ListCell   *lc;
+	char	   *column_sql = NULL;
+	bool		column_sql_done = false;
+
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+		Constraint *con;
+		int			first = m->nops;
+
+		if (!IsA(c, Constraint) ||
+			!(c->contype == CONSTR_CHECK || c->contype == CONSTR_UNIQUE ||
+			  c->contype == CONSTR_PRIMARY || c->contype == CONSTR_FOREIGN))
+			continue;
+		if (!column_sql_done)
+		{
+			column_sql = column_without_constraints(def, m->query);
+			if (column_sql == NULL || column_sql[0] == '\0')
+				column_sql = psprintf("%s %s", quote_identifier(def->colname),
+									  def->typeName ? TypeNameToString(def->typeName) : "");
+			column_sql_done = true;
+		}
+		con = (Constraint *) copyObjectImpl(c);
+		if (con->contype == CONSTR_UNIQUE || con->contype == CONSTR_PRIMARY)
+			con->keys = list_make1(makeString(def->colname));
+		else if (con->contype == CONSTR_FOREIGN)
+		{
+			con->fk_attrs = list_make1(makeString(def->colname));
+			con->skip_validation = !fk_validates;
+		}
+		model_add_constraint(m, relid, con);
+		if (m->nops > first)
+			m->ops[first].added_column = column_sql;
+	}
+}
+
+/*
+ * The server's preconditions for ATTACH PARTITION that its bound
+ * transformation relies on: an untyped plain table with exactly the parent's
+ * columns and types, and a bound of the parent's strategy.
+ */
+bool
+attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
+{
+	TupleDesc	pdesc = RelationGetDescr(parent);
+	TupleDesc	cdesc = RelationGetDescr(part);
+	PartitionKey key = RelationGetPartitionKey(parent);
+	int			pcols = 0,
+				ccols = 0;
+
+	if (part->rd_rel->relkind != RELKIND_RELATION || OidIsValid(part->rd_rel->reloftype) ||
+		part->rd_rel->relispartition || key == NULL)
+		return false;
+	if (!bound->is_default && bound->strategy != key->strategy)
+		return false;
+	for (int i = 0; i < cdesc->natts; i++)
+		if (!TupleDescAttr(cdesc, i)->attisdropped)
+			ccols++;
+	for (int i = 0; i < pdesc->natts; i++)
+	{
+		Form_pg_attribute patt = TupleDescAttr(pdesc, i);
+		bool		found = false;
+
+		if (patt->attisdropped)
+			continue;
+		pcols++;
+		for (int j = 0; j < cdesc->natts; j++)
+		{
+			Form_pg_attribute catt = TupleDescAttr(cdesc, j);
+
+			if (!catt->attisdropped && strcmp(NameStr(catt->attname), NameStr(patt->attname)) == 0)
+			{
+				if (catt->atttypid != patt->atttypid || catt->atttypmod != patt->atttypmod ||
+					catt->attcollation != patt->attcollation)
+					return false;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return pcols == ccols;
+}
+
+void
+model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
+{
+	Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+	Oid			defaultid;
+	MgLockedRelation *r;
+	MgOperation *op;
+	Relation	parent,
+				part;
+
+	if (!OidIsValid(partid))
+		return;
+	r = add_rel(m, partid, AccessExclusiveLock, EFFECT_SCAN, "partition constraint check");
+	if (r == NULL)
+		return;
+	op = add_op(m, MG_OP_ATTACH_PARTITION, parentid);
+	op->partition = r->table;
+	op->scan_needed = true;
+	op->effect = EFFECT_SCAN;
+	op->bound = NULL;
+	if (pc->bound && pc->bound->location >= 0 &&
+		(size_t) pc->bound->location < strlen(m->query))
+	{
+		const char *start = m->query + pc->bound->location;
+		char	   *bound = whole_tokens(start, false);
+
+		/* The bound's location is past FOR VALUES, except for DEFAULT. */
+		if (bound)
+			op->bound = pg_strncasecmp(bound, "DEFAULT", 7) == 0
+				? bound : psprintf("FOR VALUES %s", bound);
+	}
+
+	/*
+	 * Ask the server whether the partition's constraints already imply the
+	 * bound -- but only for an attachment the server will accept, so that
+	 * its own error (a missing column, a typed table, a wrong bound) is the
+	 * one the user sees, in every mode.
+	 */
+	parent = peek_relation(parentid);
+	part = parent ? peek_relation(partid) : NULL;
+	if (parent && part && pc->bound && attachable(parent, part, pc->bound))
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		OwnerContext as_owner;
+
+		/*
+		 * The bound's expressions are evaluated (transformPartitionBound,
+		 * eval_const_expressions): as the table's owner, in a security-
+		 * restricted operation, as the server's own maintenance commands run
+		 * an owner's code, so that plan() or review() run by a superuser
+		 * never runs a function the migration's author wrote with the
+		 * superuser's rights.
+		 */
+		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
+
+		pstate->p_sourcetext = m->query;
+		PartitionBoundSpec *bound = transformPartitionBound(pstate, parent,
+															(PartitionBoundSpec *) copyObjectImpl(pc->bound));
+		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),
+									   RelationGetPartitionQual(parent));
+
+		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
+		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
+		qual = list_make1(make_ands_explicit(qual));
+		qual = map_partition_varattnos(qual, 1, part, parent);
+		if (PartConstraintImpliedByRelConstraint(part, qual))
+		{
+			op->scan_needed = false;
+			op->effect = EFFECT_METADATA;
+			r->effect = EFFECT_METADATA;
+			r->cause = NULL;
+		}
+		end_as_owner(&as_owner);
+		free_parsestate(pstate);
+	}
+	if (part)
+		release_peek(part);
+	if (parent)
+		release_peek(parent);
+	op->partition = r->table;
+
+	/* A default partition is scanned for rows that now belong to the new one. */
+	defaultid = get_default_partition_oid(parentid);
+	if (OidIsValid(defaultid) && defaultid != partid)
+	{
+		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
+									  "default partition check");
+
+		op->effect = EFFECT_SCAN;
+		if (d)
+			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
+	}
+}
+
+/*
+ * transformAlterTableStmt: the foreign keys written inline in ADD COLUMN are
+ * validated only when a column of the statement has a default (serial and
+ * GENERATED count; identity does not) or the statement adds a foreign key
+ * with ADD CONSTRAINT.
+ */
+bool
+fk_validates(List *cmds)
+{
+	ListCell   *lc;
+
+	foreach(lc, cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+			((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+			return true;
+		if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
+		{
+			ColumnDef  *def = (ColumnDef *) cmd->def;
+			ListCell   *lc2;
+
+			if (def->raw_default || is_serial_type(def->typeName))
+				return true;
+			foreach(lc2, def->constraints)
+			{
+				Constraint *c = (Constraint *) lfirst(lc2);
+
+				if (IsA(c, Constraint) &&
+					(c->contype == CONSTR_DEFAULT || c->contype == CONSTR_GENERATED))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+void
+model_alter_table(MgModel *m, AlterTableStmt *stmt)
+{
+	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	LOCKMODE	lock;
+	ListCell   *lc;
+	bool		partitioned;
+
+	if (!OidIsValid(relid))
+		return;
+
+	/* The server's own answer for the main relation. */
+	lock = AlterTableGetLockLevel(stmt->cmds);
+	if (!add_rel(m, relid, lock, EFFECT_METADATA, NULL))
+		return;
+	partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+		MgOperation *op;
+		int			effect;
+		const char *cause = NULL;
+
+		switch (cmd->subtype)
+		{
+			case AT_AddColumn:
+				if (!cmd->def || !IsA(cmd->def, ColumnDef))
+					break;
+				op = add_op(m, MG_OP_ADD_COLUMN, relid);
+				effect = describe_new_column(m->script, (ColumnDef *) cmd->def, op, &cause);
+				if (effect < 0)
+				{
+					m->nops--;
+					break;
+				}
+				/* A NOT NULL column without a default is checked by a scan (and fails). */
+				if (effect == EFFECT_METADATA && op->not_null && !op->has_default)
+				{
+					effect = EFFECT_SCAN;
+					cause = "NOT NULL check of the new column";
+				}
+				op->effect = effect;
+				add_rel(m, relid, NoLock, effect, cause);
+				model_column_constraints(m, relid, (ColumnDef *) cmd->def,
+										 fk_validates(stmt->cmds));
+				break;
+			case AT_AlterColumnType:
+				op = add_op(m, MG_OP_ALTER_COLUMN_TYPE, relid);
+				effect = describe_type_change(relid, cmd, op, m->script != NULL);
+				if (effect < 0)
+				{
+					m->nops--;
+					break;
+				}
+				op->effect = effect;
+				add_rel(m, relid, NoLock, effect,
+						effect == EFFECT_REWRITE ? "a column type change" : NULL);
+				break;
+			case AT_SetNotNull:
+				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
+				op->column = cmd->name;
+				op->scan_needed = set_not_null_needs_scan(m->script, relid, cmd->name, &op->constraint_name);
+				if (op->scan_needed)
+				{
+					op->effect = EFFECT_SCAN;
+					add_rel(m, relid, NoLock, EFFECT_SCAN, "NOT NULL check");
+				}
+				break;
+			case AT_AddConstraint:
+				if (cmd->def && IsA(cmd->def, Constraint))
+					model_add_constraint(m, relid, (Constraint *) cmd->def);
+				break;
+			case AT_ValidateConstraint:
+				{
+					Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
+					HeapTuple	tp;
+
+					op = add_op(m, MG_OP_VALIDATE_CONSTRAINT, relid);
+					op->constraint_name = cmd->name;
+					if (!OidIsValid(conid))
+					{
+						Oid			refrelid = InvalidOid;
+
+						/* Added NOT VALID earlier in the script under review. */
+						if (mg_script_pending_constraint(m->script, relid, cmd->name, &refrelid))
+						{
+							op->effect = EFFECT_SCAN;
+							add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
+							if (OidIsValid(refrelid))
+								add_rel(m, refrelid, RowShareLock, EFFECT_SCAN,
+										"FOREIGN KEY validation");
+						}
+						break;
+					}
+					tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+					if (!HeapTupleIsValid(tp))
+						break;
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						bool		already = con->convalidated;
+						bool		fk = con->contype == CONSTRAINT_FOREIGN;
+						Oid			confrelid = con->confrelid;
+
+						ReleaseSysCache(tp);
+						if (already)
+							break;	/* nothing to check */
+						op->effect = EFFECT_SCAN;
+						add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
+						if (fk && OidIsValid(confrelid))
+							add_rel(m, confrelid, RowShareLock, EFFECT_SCAN,
+									"FOREIGN KEY validation");
+					}
+				}
+				break;
+			case AT_AttachPartition:
+				if (cmd->def && IsA(cmd->def, PartitionCmd) && partitioned)
+					model_attach_partition(m, relid, (PartitionCmd *) cmd->def);
+				break;
+			case AT_DetachPartition:
+				if (cmd->def && IsA(cmd->def, PartitionCmd))
+				{
+					PartitionCmd *pc = (PartitionCmd *) cmd->def;
+					Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+					MgLockedRelation *r;
+
+					if (!OidIsValid(partid))
+						break;
+					r = add_rel(m, partid,
+								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
+								EFFECT_METADATA, NULL);
+					op = add_op(m, MG_OP_DETACH_PARTITION, relid);
+					op->concurrently = pc->concurrent;
+					if (r)
+						op->partition = r->table;
+				}
+				break;
+			case AT_DropColumn:
+				{
+					AttrNumber	attnum = get_attnum(relid, cmd->name);
+					Oid			typid;
+					int32		typmod;
+					Oid			coll;
+
+					if (attnum == InvalidAttrNumber)
+						break;
+					op = add_op(m, MG_OP_DROP_COLUMN, relid);
+					op->column = cmd->name;
+					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
+					op->type_sql = format_type_with_typemod(typid, typmod);
+					op->cascade = cmd->behavior == DROP_CASCADE;
+					{
+						double		null_frac;
+
+						if (m->use_overrides && mg_overridden_null_frac(relid, attnum, &null_frac))
+							op->column_empty = null_frac >= 1.0;
+						else
+							op->column_empty = mg_column_all_null(relid, attnum);
+					}
+				}
+				break;
+			case AT_DropConstraint:
+				{
+					/* Dropping a foreign key drops its triggers on the referenced table. */
+					Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
+					HeapTuple	tp;
+
+					if (!OidIsValid(conid))
+						break;
+					tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+					if (HeapTupleIsValid(tp))
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						Oid			confrelid = con->confrelid;
+						bool		fk = con->contype == CONSTRAINT_FOREIGN;
+
+						ReleaseSysCache(tp);
+						if (fk && OidIsValid(confrelid) && confrelid != relid)
+							add_rel(m, confrelid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
+				}
+				break;
+			case AT_SetLogged:
+			case AT_SetUnLogged:
+				op = add_op(m, MG_OP_SET_PERSISTENCE, relid);
+				op->object_name = cmd->subtype == AT_SetLogged ? "LOGGED" : "UNLOGGED";
+				op->effect = EFFECT_REWRITE;
+				add_rel(m, relid, NoLock, EFFECT_REWRITE,
+						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
+				break;
+			case AT_SetAccessMethod:
+				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
+				op->object_name = cmd->name;
+				op->effect = EFFECT_REWRITE;
+				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
+				break;
+			case AT_SetTableSpace:
+				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+				break;
+#if PG_VERSION_NUM >= 170000
+			case AT_SetExpression:
+				/* A stored generated column is computed again for every row. */
+				if (get_attgenerated(relid, get_attnum(relid, cmd->name)) == ATTRIBUTE_GENERATED_STORED)
+				{
+					op = add_op(m, MG_OP_TABLE_REWRITE, relid);
+					if (op)
+					{
+						op->command = "ALTER TABLE";
+						op->rewrite_reason = MG_REWRITE_SET_EXPRESSION;
+						op->effect = EFFECT_REWRITE;
+					}
+					add_rel(m, relid, NoLock, EFFECT_REWRITE,
+							"SET EXPRESSION of a stored generated column");
+				}
+				break;
+#endif
+			default:
+				break;
+		}
+	}
+
+	/* ... and on an inheritance parent, to each child's rows (unless ONLY). */
+	if (!partitioned && stmt->relation->inh)
+	{
+		bool		no_inherit = false;
+
+		foreach(lc, stmt->cmds)
+		{
+			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+			if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+				((Constraint *) cmd->def)->is_no_inherit)
+				no_inherit = true;
+		}
+		repeat_on_inheritance_children(m, relid, 0, lock, !no_inherit);
+	}
+
+	/* ALTER TABLE on a partitioned table recurses with the same lock, unless ONLY. */
+	if (partitioned && stmt->relation->inh)
+	{
+		for (int i = 0; i < m->nrels; i++)
+		{
+			if (m->relids[i] != relid)
+				continue;
+			{
+				int			effect = m->rels[i].effect;
+				const char *cause = m->rels[i].cause;
+				bool		recurses = true;
+
+				/* Attaching or detaching concerns the parent and the one partition only. */
+				foreach(lc, stmt->cmds)
+				{
+					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+					if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
+						cmd->subtype == AT_DetachPartitionFinalize)
+						recurses = false;
+				}
+				if (recurses)
+					add_partitions(m, relid, lock, effect, cause);
+			}
+			break;
+		}
+	}
+}
