@@ -229,7 +229,18 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_orders ALTER COLUMN customer_id TYPE text'),
   ('ANALYZE acc_orders'),
   ('DROP MATERIALIZED VIEW acc_mv'),
-  ('DROP INDEX acc_orders_note_idx CASCADE');
+  ('DROP INDEX acc_orders_note_idx CASCADE'),
+  -- What the server skips (issue 14.4), the USING forms (14.5), what ADD
+  -- COLUMN carries (14.2).
+  ('ALTER TABLE acc_orders SET ACCESS METHOD heap'),
+  ('ALTER TABLE acc_orders SET TABLESPACE pg_default'),
+  ('CREATE INDEX IF NOT EXISTS acc_orders_note_idx ON acc_orders (amount)'),
+  ('ALTER TABLE acc_orders ALTER COLUMN amount TYPE numeric(12,2) USING amount::numeric(12,2)'),
+  ('ALTER TABLE acc_orders ALTER COLUMN amount TYPE numeric(12,2) USING amount + 1'),
+  ('ALTER TABLE acc_orders ADD COLUMN u1 int UNIQUE'),
+  ('ALTER TABLE acc_orders ADD COLUMN k1 int DEFAULT 1 CHECK (k1 > 0)'),
+  ('ALTER TABLE acc_orders ADD COLUMN f1 int REFERENCES acc_customers (id)'),
+  ('ALTER TABLE acc_orders ADD COLUMN f2 int DEFAULT 1 REFERENCES acc_customers (id)');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)

@@ -18,6 +18,8 @@ CALL quietly('DROP INDEX big_created_idx');
 -- the hint is the same statement with CONCURRENTLY in the right place.
 CREATE INDEX ON big (id);
 CREATE UNIQUE /* unique! */ INDEX IF NOT EXISTS "Big Id" ON public.big USING btree (id) WHERE id > 0;
+-- IF NOT EXISTS of an index that exists builds nothing: no message.
+CREATE INDEX IF NOT EXISTS "Big Id" ON big (note);
 CALL quietly('DROP INDEX big_id_idx, "Big Id"');
 -- Small, empty: no message at all.
 CREATE INDEX small_id_idx ON small (id);

@@ -68,6 +68,12 @@ ALTER TABLE big ADD COLUMN p positive;
 SET migration_guard.mode = enforce;
 ALTER TABLE big ADD COLUMN q plain_int;
 ALTER TABLE small ADD COLUMN p positive;
+-- What the server skips: SET ACCESS METHOD / SET TABLESPACE to the current
+-- one rewrites nothing: silent, relfilenode kept.
+SELECT relfilenode AS before FROM pg_class WHERE relname = 'big' \gset
+ALTER TABLE big SET ACCESS METHOD heap;
+ALTER TABLE big SET TABLESPACE pg_default;
+SELECT relfilenode = :before AS unchanged FROM pg_class WHERE relname = 'big';
 
 CALL quietly('DROP TABLE big, small, fresh');
 DROP DOMAIN positive, plain_int;

@@ -1,5 +1,5 @@
 // The umbrella of the glue's headers, for the files that use most of them
-// (model/*.cpp, relation_facts.cpp...).  Each header declares one concern
+// (model/ files, relation_facts.cpp...).  Each header declares one concern
 // and includes only glue/pg.hpp or glue/model.hpp: no cycle between them.
 #pragma once
 

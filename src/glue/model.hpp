@@ -1,10 +1,10 @@
-// The model of one statement (model/*.cpp).
+// The model of one statement (model/ files).
 #pragma once
 
 #include "glue/pg.hpp"
 
 /*
- * The model of one statement (model/*.cpp): the relations it locks and the
+ * The model of one statement (model/ files): the relations it locks and the
  * operations the rules judge.  Everything in it is palloc'd.
  */
 /* A script under review (review.cpp): opaque to the model. */
@@ -47,7 +47,7 @@ typedef struct MgModel
 	bool		acts_by_right;
 } MgModel;
 
-/* Whether the role owns relid or holds any privilege on it (model/*.cpp). */
+/* Whether the role owns relid or holds any privilege on it (model/ files). */
 bool		mg_relation_visible(Oid relid);
 
 /*
@@ -56,5 +56,5 @@ bool		mg_relation_visible(Oid relid);
  */
 bool		mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m);
 const char *mg_trim_leading(const char *text);
-/* Whether a DefElem option (FULL, CONCURRENTLY...) is given and true (model/*.cpp). */
+/* Whether a DefElem option (FULL, CONCURRENTLY...) is given and true (model/ files). */
 bool		mg_option_is_set(List *options, const char *name);

@@ -7,7 +7,7 @@
  * do not know yet: the transactions it opens and closes, the tables it
  * creates (new and empty), the columns it adds, the CHECK constraints it adds
  * NOT VALID and later validates (so that the SET NOT NULL recipe comes out
- * clean).  The model of each statement (model/*.cpp) consults it; the core
+ * clean).  The model of each statement (model/ files) consults it; the core
  * judges the statements, adds the script-level findings and renders the
  * report.
  */

@@ -1,7 +1,7 @@
 // What a script under review changed so far (script_state.cpp): its
 // transactions, the tables it created, the columns it added, the constraints
 // it added NOT VALID and validated.  Written by review.cpp, read by the model
-// (model/*.cpp) through MgModel.script.
+// (model/ files) through MgModel.script.
 #pragma once
 
 #include "glue/model.hpp"

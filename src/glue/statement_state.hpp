@@ -43,7 +43,7 @@ void		mg_statement_judged(MgStatementState *st);
 const MgModel *mg_running_model(void);
 /* Notes a finding reported for the judged statement running now (action: MG_ACTION_*). */
 void		mg_note_finding(const char *rule, int action);
-/* Relations whose rewrite the hook predicted for st; for the judged statement running now (model/*.cpp). */
+/* Relations whose rewrite the hook predicted for st; for the judged statement running now (model/ files). */
 void		mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m);
 bool		mg_rewrite_was_predicted(Oid relid);
 /* Whether relid is one of the relations the model names, or a partition of one. */

@@ -83,6 +83,8 @@ std::string partitioned_recipe(const Operation& op, const Settings& s, std::stri
 
 void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::CreateIndex || op.create_index.concurrently) return;
+  // The model says nothing is built (IF NOT EXISTS of an index that exists).
+  if (op.effect != Effect::None && op.effect != Effect::IndexBuild) return;
   const TableFacts& t = op.table;
   // A materialized view has no writers to block but REFRESH; a table nobody
   // else can see has no one to block at all.

@@ -452,6 +452,21 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	}
 }
 
+/* pg_class.relam of relid (get_rel_relam() exists from PostgreSQL 18 on). */
+static Oid
+relation_am(Oid relid)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			am = InvalidOid;
+
+	if (HeapTupleIsValid(tp))
+	{
+		am = ((Form_pg_class) GETSTRUCT(tp))->relam;
+		ReleaseSysCache(tp);
+	}
+	return am;
+}
+
 /*
  * transformAlterTableStmt: the foreign keys written inline in ADD COLUMN are
  * validated only when a column of the statement has a default (serial and
@@ -681,13 +696,27 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
 			case AT_SetAccessMethod:
+				/* To the current method: nothing (ATPrepSetAccessMethod). */
+				if (OidIsValid(relid) &&
+					get_table_am_oid(cmd->name ? cmd->name : default_table_access_method,
+									 true) == relation_am(relid))
+					break;
 				op = add_op(m, MG_OP_SET_ACCESS_METHOD, relid);
 				op->object_name = cmd->name;
 				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET ACCESS METHOD");
 				break;
 			case AT_SetTableSpace:
-				add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+				{
+					/* To the current tablespace: nothing (ATExecSetTableSpace). */
+					Oid			ts = get_tablespace_oid(cmd->name, true);
+					Oid			cur = get_rel_tablespace(relid);
+
+					if (OidIsValid(ts) &&
+						(ts == cur || (cur == InvalidOid && ts == MyDatabaseTableSpace)))
+						break;
+					add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+				}
 				break;
 #if PG_VERSION_NUM >= 170000
 			case AT_SetExpression:

@@ -26,6 +26,7 @@ extern "C" {
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_rewrite.h"
 #include "commands/tablecmds.h"
+#include "commands/tablespace.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"

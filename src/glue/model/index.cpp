@@ -225,6 +225,7 @@ model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 	LOCKMODE	lock = stmt->concurrent ? ShareUpdateExclusiveLock : ShareLock;
 	bool		only_parent;
+	bool		exists;
 	MgOperation *op;
 	int			first;
 
@@ -233,19 +234,27 @@ model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 	only_parent = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE && !stmt->relation->inh;
 
 	/*
+	 * IF NOT EXISTS of an index that exists: the table is locked, nothing is
+	 * built (index_create gives a notice); the operation stays, with no
+	 * effect to judge (the history records that there is nothing to undo).
+	 */
+	exists = stmt->if_not_exists && stmt->idxname &&
+		OidIsValid(get_relname_relid(stmt->idxname, get_rel_namespace(relid)));
+
+	/*
 	 * ON ONLY a partitioned table builds nothing: an invalid index on the
 	 * parent alone, the first step of the safe recipe.
 	 */
-	if (!add_rel(m, relid, lock, only_parent ? EFFECT_METADATA : EFFECT_INDEX_BUILD,
-				 only_parent ? NULL : "index build"))
+	if (!add_rel(m, relid, lock, only_parent || exists ? EFFECT_METADATA : EFFECT_INDEX_BUILD,
+				 only_parent || exists ? NULL : "index build"))
 		return;
-	if (!only_parent)
+	if (only_parent)
+		return;
+	if (!exists)
 		add_partitions(m, relid, lock, EFFECT_INDEX_BUILD, "index build");
-	else
-		return;
 
 	op = add_op(m, MG_OP_CREATE_INDEX, relid);
-	op->effect = EFFECT_INDEX_BUILD;
+	op->effect = exists ? EFFECT_METADATA : EFFECT_INDEX_BUILD;
 	locate_index_parts(text, &first, &op->concurrently_at, &op->relation_end);
 	if (first > 0)
 	{
