@@ -17,9 +17,13 @@ ALTER TABLE busy ADD COLUMN d int;
 SHOW lock_timeout;
 ALTER TABLE busy ADD COLUMN d int;
 SHOW lock_timeout;
--- The session's own timeout wins.
-SET lock_timeout = '10s';
+-- The session's own timeout wins when it is shorter; a longer one gets
+-- migration_guard.lock_timeout for the statement (issue 14.8).
+SET lock_timeout = '1s';
 ALTER TABLE busy ADD COLUMN e int;
+SHOW lock_timeout;
+SET lock_timeout = '10s';
+ALTER TABLE busy ADD COLUMN e2 int;
 SHOW lock_timeout;
 SET lock_timeout = 0;
 -- Not for statements that block nothing, nor for empty tables.

@@ -22,13 +22,27 @@ COMMENT ON TABLE busy IS 'busy';
 CREATE TABLE busy_child (id int, busy_id int REFERENCES busy);
 CREATE TABLE busy_child2 (id int, busy_id int, FOREIGN KEY (busy_id) REFERENCES busy);
 CREATE TABLE lonely (id int, note text);
--- Silent: a lock_timeout, or a statement_timeout, bounds the wait.
+-- Silent: a lock_timeout, or a short statement_timeout (no longer than
+-- migration_guard.lock_wait_max, 10s by default), bounds the wait.
 SET lock_timeout = '5s';
 ALTER TABLE busy ADD COLUMN b int;
 SET lock_timeout = 0;
-SET statement_timeout = '1min';
+SET statement_timeout = '5s';
 ALTER TABLE busy ADD COLUMN c int;
+-- A long statement_timeout is no bound: flagged.
+SET statement_timeout = '1min';
+ALTER TABLE busy ADD COLUMN d int;
+-- migration_guard.lock_timeout applies whatever statement_timeout says, and
+-- when the session's lock_timeout is longer.
+SET migration_guard.lock_timeout = '2s';
+ALTER TABLE busy ADD COLUMN e int;
 SET statement_timeout = 0;
+SET lock_timeout = '1h';
+ALTER TABLE busy ADD COLUMN f int;
+SET lock_timeout = '1s';
+ALTER TABLE busy ADD COLUMN g int;
+RESET migration_guard.lock_timeout;
+SET lock_timeout = 0;
 
 CALL quietly('DROP TABLE busy_child, busy_child2, lonely, busy, idle');
 RESET ALL;

@@ -105,6 +105,26 @@ std::string ident(std::string_view name, const Settings& s) {
   return quote_ident(name, s.quote_all_identifiers);
 }
 
+std::string_view relation_kind_word(char kind) {
+  switch (kind) {
+    case 'i':
+    case 'I':
+      return "index";
+    case 'm':
+      return "materialized view";
+    case 'p':
+      return "partitioned table";
+    case 'S':
+      return "sequence";
+    case 'v':
+      return "view";
+    case 'f':
+      return "foreign table";
+    default:
+      return "table";
+  }
+}
+
 void first_add_the_column(const Operation& op, const Settings& s, Finding& f) {
   const std::string add =
       fmt::format("ALTER TABLE {} ADD COLUMN {};", sql_name(op.table.name, s),

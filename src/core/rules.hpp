@@ -127,6 +127,10 @@ bool has_rows(const TableFacts& t);
 // rely on, stay silent for a table nobody else can see.
 bool visible_to_others(const TableFacts& t);
 
+// What a relation is, from pg_class.relkind: "table", "index",
+// "materialized view", "partitioned table"...
+std::string_view relation_kind_word(char kind);
+
 // Shared recipe pieces.
 // A constraint written inline in ADD COLUMN (ConstraintOp::added_column):
 // the recipe adds the column without it first, and the hint says so.

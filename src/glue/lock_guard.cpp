@@ -464,14 +464,19 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 			 : errhint("Nothing was changed: retry when these transactions have ended, or end them with SELECT pg_terminate_backend(pid).")));
 }
 
-/* migration_guard.lock_timeout, applied when the session has no timeout. */
+/*
+ * migration_guard.lock_timeout, applied when the session's lock_timeout is
+ * unset or longer, whatever statement_timeout says (a statement_timeout
+ * bounds the whole statement, not the wait in front of the table).
+ */
 int
 mg_auto_lock_timeout_nestlevel(const MgModel *m)
 {
 	int			nestlevel;
 	bool		needed = false;
+	int			session_timeout = LockTimeout;
 
-	if (mg_lock_timeout_ms <= 0 || LockTimeout > 0 || StatementTimeout > 0)
+	if (mg_lock_timeout_ms <= 0 || (LockTimeout > 0 && LockTimeout <= mg_lock_timeout_ms))
 		return -1;
 	for (int i = 0; i < m->nops; i++)
 	{
@@ -489,7 +494,9 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 	ereport(mg_mode == MG_MODE_LOG ? LOG : NOTICE,
 			(errmsg("migration_guard: %s runs with lock_timeout = %d ms", m->command,
 					mg_lock_timeout_ms),
-			 errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
+			 session_timeout > 0
+			 ? errdetail("The session's lock_timeout (%d ms) is longer; migration_guard.lock_timeout applies a shorter one so that a blocked statement gives up instead of freezing the table.", session_timeout)
+			 : errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
 	return nestlevel;
 }
 

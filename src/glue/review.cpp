@@ -268,7 +268,8 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 				if (created_by_script(stp, &m.rels[i].table))
 					mark_new(&m.rels[i].table);
 			/* A timeout the script set makes the lock request harmless. */
-			if (stp->lock_timeout > 0 || stp->statement_timeout > 0)
+			if (stp->lock_timeout > 0 ||
+				(stp->statement_timeout > 0 && stp->statement_timeout <= mg_lock_wait_max_ms))
 			{
 				int			kept = 0;
 

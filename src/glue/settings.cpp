@@ -50,7 +50,12 @@ mg_current_settings(MgSettings *settings)
 	settings->rewrite_rate = (int64_t) mg_rewrite_rate_kb * 1024;
 	settings->index_build_rate = (int64_t) mg_index_build_rate_kb * 1024;
 	settings->session_lock_timeout_ms = LockTimeout;
-	settings->session_statement_timeout_ms = StatementTimeout;
+	/*
+	 * A statement_timeout bounds the lock wait only when it is short: no
+	 * longer than migration_guard.lock_wait_max (issue 14.8).
+	 */
+	settings->session_statement_timeout_ms =
+		StatementTimeout > 0 && StatementTimeout <= mg_lock_wait_max_ms ? StatementTimeout : 0;
 	settings->auto_lock_timeout_ms = mg_lock_timeout_ms;
 	settings->rule_overrides = mg_rule_overrides;
 	settings->allow = mg_allow;

@@ -42,8 +42,8 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
 
   Finding f = make_finding(lock_held_across_statements, locked.name);
   f.message = fmt::format(
-      "{} runs while this transaction holds an {} lock on \"{}\"", h.command,
-      lock_sql_name(h.held), f.relation);
+      "{} runs while this transaction holds {} lock on \"{}\"", h.command,
+      lock_with_article(h.held), f.relation);
   f.detail = fmt::format(
       "{} An earlier statement of this transaction took the {} lock, which blocks {}, and it is "
       "held until COMMIT. This {} works on \"{}\"{}, so \"{}\" stays locked for all that "

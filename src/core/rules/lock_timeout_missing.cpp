@@ -29,8 +29,8 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
     return;
 
   Finding f = make_finding(lock_timeout_missing, t.name);
-  f.message = fmt::format("{} lock on table \"{}\" requested without a lock_timeout",
-                          lock_sql_name(op.lock), f.relation);
+  f.message = fmt::format("{} lock on {} \"{}\" requested without a lock_timeout",
+                          lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation);
   f.detail = fmt::format(
       "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
       "table, this statement waits for it without limit, and every query on the table that "
