@@ -17,6 +17,7 @@
  * concurrent DROP or rewrite removed: the result is then merely stale.
  */
 #include "glue/glue.hpp"
+#include "glue/relation_tree.hpp"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -134,19 +135,8 @@ row_width(Oid relid, int natts)
 	return width + MAXALIGN(SizeofHeapTupleHeader) + sizeof(ItemIdData);
 }
 
-/*
- * pg_class rows read in one pass for a large partition tree (see
- * gather_tree()); NULL otherwise.  Each holds the fixed part of the row and
- * its xmin.
- */
-typedef struct ClassRow
-{
-	Oid			oid;
-	TransactionId xmin;
-	FormData_pg_class cls;
-} ClassRow;
-
-static HTAB *batch_class = NULL;
+/* The rows of a large partition tree read in one pass (relation_tree.hpp). */
+HTAB	   *mg_batch_class = NULL;
 
 /* The pg_class row of relid: from the batch when there is one, else the syscache. */
 typedef struct ClassLookup
@@ -159,9 +149,9 @@ typedef struct ClassLookup
 static bool
 class_lookup(Oid relid, ClassLookup *l)
 {
-	if (batch_class != NULL)
+	if (mg_batch_class != NULL)
 	{
-		ClassRow   *row = (ClassRow *) hash_search(batch_class, &relid, HASH_FIND, NULL);
+		ClassRow   *row = (ClassRow *) hash_search(mg_batch_class, &relid, HASH_FIND, NULL);
 
 		if (row != NULL)
 		{
@@ -410,14 +400,7 @@ static LocalTransactionId facts_lxid = InvalidLocalTransactionId;
 static TimestampTz facts_stmt_start = 0;
 static CommandId facts_cid = InvalidCommandId;
 
-/* Invalid indexes by table, gathered in one pass for a large partition tree. */
-typedef struct InvalidIndexes
-{
-	Oid			relid;
-	List	   *names;
-} InvalidIndexes;
-
-static HTAB *batch_invalid = NULL;	/* while a partition tree is gathered */
+HTAB	   *mg_batch_invalid = NULL;	/* while a partition tree is gathered */
 
 static void
 facts_invalidate(Datum arg, Oid relid)
@@ -521,7 +504,7 @@ copy_table(MgTable *dst, const MgTable *src, MemoryContext cxt)
 static void
 invalid_from_batch(Oid relid, MgTable *table)
 {
-	InvalidIndexes *e = (InvalidIndexes *) hash_search(batch_invalid, &relid, HASH_FIND, NULL);
+	InvalidIndexes *e = (InvalidIndexes *) hash_search(mg_batch_invalid, &relid, HASH_FIND, NULL);
 	ListCell   *lc;
 	int			n = 0;
 	const char **names;
@@ -639,250 +622,6 @@ mg_table_facts_with(Oid relid, MgTable *table, bool use_overrides)
 	return true;
 }
 
-/*
- * Gathers the invalid indexes of every relation in relids (more than a few)
- * into batch_invalid: one pass over pg_index when that is cheaper than one
- * index probe per relation (a probe costs about what reading some 80 rows
- * does), else one probe each.
- */
-static void
-gather_invalid_indexes(List *relids, HTAB *classes)
-{
-	HASHCTL		ctl;
-	Relation	rel;
-	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
-	HeapTuple	tup;
-	HTAB	   *wanted;
-	ListCell   *lc;
-	float4		nindexes;
-
-	/* No pass at all when the batch shows that no relation of the tree has an index. */
-	if (classes != NULL)
-	{
-		bool		any = false;
-
-		foreach(lc, relids)
-		{
-			Oid			relid = lfirst_oid(lc);
-			ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
-
-			if (row == NULL || row->cls.relhasindex)
-			{
-				any = true;
-				break;
-			}
-		}
-		if (!any)
-		{
-			memset(&ctl, 0, sizeof(ctl));
-			ctl.keysize = sizeof(Oid);
-			ctl.entrysize = sizeof(InvalidIndexes);
-			ctl.hcxt = CurrentMemoryContext;
-			batch_invalid = hash_create("migration_guard invalid indexes", 16, &ctl,
-										HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-			return;
-		}
-	}
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(InvalidIndexes);
-	ctl.hcxt = CurrentMemoryContext;
-	wanted = hash_create("migration_guard relids", list_length(relids) * 2, &ctl,
-						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	batch_invalid = hash_create("migration_guard invalid indexes", 64, &ctl,
-								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	foreach(lc, relids)
-	{
-		Oid			relid = lfirst_oid(lc);
-
-		(void) hash_search(wanted, &relid, HASH_ENTER, NULL);
-	}
-	rel = table_open(IndexRelationId, AccessShareLock);
-	nindexes = rel->rd_rel->reltuples;
-	if (nindexes < 0 || nindexes > 80.0 * list_length(relids))
-	{
-		/* A large pg_index: one probe per relation. */
-		table_close(rel, AccessShareLock);
-		hash_destroy(wanted);
-		batch_invalid = NULL;
-		return;
-	}
-	scan = table_beginscan_catalog(rel, 0, NULL);
-	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
-	{
-		Form_pg_index idx = (Form_pg_index) GETSTRUCT(tup);
-		InvalidIndexes *e;
-		bool		found;
-		char	   *name;
-
-		if (idx->indisvalid || hash_search(wanted, &idx->indrelid, HASH_FIND, NULL) == NULL ||
-			(name = get_rel_name(idx->indexrelid)) == NULL)
-			continue;
-		e = (InvalidIndexes *) hash_search(batch_invalid, &idx->indrelid, HASH_ENTER, &found);
-		if (!found)
-			e->names = NIL;
-		e->names = lappend(e->names, name);
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-	hash_destroy(wanted);
-}
-
-
-/* Whether a catalog of this many rows is cheaper to read whole than by n index probes. */
-static bool
-small_catalog(Relation rel, int n)
-{
-	float4		ntuples = rel->rd_rel->reltuples;
-
-	/* an index probe costs about what reading some 80 rows does */
-	return ntuples >= 0 && ntuples <= 80.0 * n;
-}
-
-/*
- * The partition tree below relid, relid first, in find_all_inheritors()'s
- * order (breadth first, the children of each relation by OID, each relation
- * once), from one pass over pg_inherits, with every pg_class row of the tree
- * and every TOAST table's read in one pass over pg_class into batch_class.
- * A tree of 1 000 partitions otherwise costs 1 000 catalog-cache misses for
- * find_all_inheritors() (has_subclass()), and as many for their TOAST tables
- * (issue 19).  NIL when the catalogs are too large for one pass to pay:
- * then the caller asks the caches.  Partitions being detached are left out
- * as find_inheritance_children() leaves them out.
- */
-static List *
-gather_tree(Oid relid, int nchildren)
-{
-	HASHCTL		ctl;
-	Relation	rel;
-	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
-	HeapTuple	tup;
-	HTAB	   *children;
-	HTAB	   *classes;
-	HTAB	   *seen;
-	List	   *all;
-	ListCell   *lc;
-	int			n;
-	typedef struct ChildList
-	{
-		Oid			parent;
-		List	   *children;
-	} ChildList;
-
-	rel = table_open(InheritsRelationId, AccessShareLock);
-	n = (int) Min(rel->rd_rel->reltuples, 1e6);
-	if (!small_catalog(rel, nchildren))
-	{
-		/* pg_inherits is large: a pass costs more than it saves unless the tree is too */
-		table_close(rel, AccessShareLock);
-		return NIL;
-	}
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(ChildList);
-	ctl.hcxt = CurrentMemoryContext;
-	children = hash_create("migration_guard inherits", Max(n, 64), &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	scan = table_beginscan_catalog(rel, 0, NULL);
-	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
-	{
-		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
-		ChildList  *e;
-		bool		found;
-
-		/* as find_inheritance_children(): a detach the active snapshot sees is done */
-		if (inh->inhdetachpending && ActiveSnapshotSet() &&
-			!XidInMVCCSnapshot(HeapTupleHeaderGetXmin(tup->t_data), GetActiveSnapshot()))
-			continue;
-		e = (ChildList *) hash_search(children, &inh->inhparent, HASH_ENTER, &found);
-		if (!found)
-			e->children = NIL;
-		e->children = lappend_oid(e->children, inh->inhrelid);
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-
-	/* breadth first, as find_all_inheritors() */
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(Oid);
-	seen = hash_create("migration_guard seen", Max(n, 64), &ctl,
-					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	all = list_make1_oid(relid);
-	(void) hash_search(seen, &relid, HASH_ENTER, NULL);
-	foreach(lc, all)
-	{
-		Oid			parent = lfirst_oid(lc);
-		ChildList  *e = (ChildList *) hash_search(children, &parent, HASH_FIND, NULL);
-		ListCell   *c;
-
-		if (e == NULL)
-			continue;
-		list_sort(e->children, list_oid_cmp);
-		foreach(c, e->children)
-		{
-			Oid			child = lfirst_oid(c);
-			bool		found;
-
-			(void) hash_search(seen, &child, HASH_ENTER, &found);
-			if (!found)
-				all = lappend_oid(all, child);
-		}
-	}
-	hash_destroy(children);
-	hash_destroy(seen);
-
-	rel = table_open(RelationRelationId, AccessShareLock);
-	if (!small_catalog(rel, list_length(all)))
-	{
-		table_close(rel, AccessShareLock);
-		return all;
-	}
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(ClassRow);
-	classes = hash_create("migration_guard classes", list_length(all) * 2, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	foreach(lc, all)
-	{
-		Oid			oid = lfirst_oid(lc);
-		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_ENTER, NULL);
-
-		row->xmin = InvalidTransactionId;	/* not read (yet) */
-	}
-	scan = table_beginscan_catalog(rel, 0, NULL);
-	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
-	{
-		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
-		ClassRow   *row;
-
-		/* an index, sequence, view or composite type is never in a partition tree */
-		if (cls->relkind == RELKIND_INDEX || cls->relkind == RELKIND_PARTITIONED_INDEX ||
-			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
-			cls->relkind == RELKIND_COMPOSITE_TYPE)
-			continue;
-		if (cls->relkind == RELKIND_TOASTVALUE)
-			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
-		else
-			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_FIND, NULL);
-		if (row == NULL)
-			continue;
-		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
-		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
-	foreach(lc, all)
-	{
-		Oid			oid = lfirst_oid(lc);
-		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_FIND, NULL);
-
-		if (row != NULL && !TransactionIdIsValid(row->xmin))
-			(void) hash_search(classes, &oid, HASH_REMOVE, NULL);
-	}
-	batch_class = classes;
-	return all;
-}
-
 static bool
 compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, Oid *owner)
 {
@@ -908,7 +647,7 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 	/* relhasindex: true if the relation has (or once had) an index */
 	if ((table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW) && hasindex)
 	{
-		if (batch_invalid != NULL)
+		if (mg_batch_invalid != NULL)
 			invalid_from_batch(relid, table);
 		else
 			mg_foreach_index(relid, collect_invalid, table);
@@ -917,7 +656,7 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 	if (table->kind == RELKIND_PARTITIONED_TABLE)
 	{
 		List	   *children = find_inheritance_children(relid, NoLock);
-		bool		batching = batch_invalid == NULL && batch_class == NULL &&
+		bool		batching = mg_batch_invalid == NULL && mg_batch_class == NULL &&
 			list_length(children) > 16;
 		List	   *volatile all = NIL;
 		ListCell   *lc;
@@ -927,16 +666,16 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 
 		table->rows = 0;
 		table->bytes = 0;
-		/* batch_class and batch_invalid live in this context: never left set on an error */
+		/* mg_batch_class and mg_batch_invalid live in this context: never left set on an error */
 		PG_TRY();
 		{
-			List	   *tree = batching ? gather_tree(relid, list_length(children)) : NIL;
+			List	   *tree = batching ? mg_gather_tree(relid, list_length(children)) : NIL;
 
 			if (tree == NIL)
 				tree = find_all_inheritors(relid, NoLock, NULL);
 			all = tree;
 			if (batching)
-				gather_invalid_indexes(tree, batch_class);
+				mg_gather_invalid_indexes(tree, mg_batch_class);
 
 			/*
 			 * Every leaf's facts go into the cache: the model adds each
@@ -960,8 +699,8 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		{
 			if (batching)
 			{
-				batch_invalid = NULL;
-				batch_class = NULL;
+				mg_batch_invalid = NULL;
+				mg_batch_class = NULL;
 			}
 		}
 		PG_END_TRY();
