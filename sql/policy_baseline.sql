@@ -55,7 +55,10 @@ DECLARE
 BEGIN
   PERFORM dblink_connect('mg_options',
     format('host=%s port=%s dbname=%s user=regress_mg_owner password=%s options=%L',
-           split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
+           -- the way this session came in: TCP (pg_virtualenv) or the socket
+           coalesce(host(inet_server_addr()),
+                    split_part(current_setting('unix_socket_directories'), ',', 1)),
+           current_setting('port'),
            current_database(), current_setting('mg.pw'), options));
   RETURN (SELECT s FROM dblink('mg_options',
             $q$SELECT current_setting('migration_guard.mode') || ' ' || current_setting('migration_guard.large_table_rows')$q$)
