@@ -44,5 +44,10 @@ ALTER TABLE busy ADD COLUMN g int;
 RESET migration_guard.lock_timeout;
 SET lock_timeout = 0;
 
+-- The recommended migration puts the SET before the statement and keeps the
+-- statement itself.
+SELECT (migration_guard.report('ALTER TABLE busy ADD COLUMN h int', 'json')::jsonb)->>'recommended_sql'
+  AS recommended;
+
 CALL quietly('DROP TABLE busy_child, busy_child2, lonely, busy, idle');
 RESET ALL;

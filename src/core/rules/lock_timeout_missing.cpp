@@ -42,6 +42,9 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "or set migration_guard.lock_timeout so that migration_guard applies one to such "
       "statements.";
   f.safe_sql = "SET lock_timeout = '5s';";
+  // The SET goes before the statement, which it does not replace: the
+  // recommended migration keeps every statement of the original.
+  f.safe_sql_before = true;
   out.push_back(std::move(f));
 }
 
