@@ -44,6 +44,22 @@ ALTER TABLE busy ADD COLUMN g int;
 RESET migration_guard.lock_timeout;
 SET lock_timeout = 0;
 
+-- CREATE POLICY, CREATE RULE (ACCESS EXCLUSIVE) and CREATE TRIGGER (SHARE ROW
+-- EXCLUSIVE) queue for their table's lock like any ALTER TABLE: judged the
+-- same way (flagged on the table in use, silent on the empty one).
+CREATE POLICY busy_policy ON busy USING (true);
+CREATE RULE busy_rule AS ON DELETE TO busy DO INSTEAD NOTHING;
+CREATE FUNCTION busy_trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER busy_trigger BEFORE INSERT ON busy FOR EACH ROW EXECUTE FUNCTION busy_trg();
+CREATE POLICY idle_policy ON idle USING (true);
+SET migration_guard.mode = off;
+DROP RULE busy_rule ON busy;
+DROP TRIGGER busy_trigger ON busy;
+DROP FUNCTION busy_trg();
+DROP POLICY busy_policy ON busy;
+DROP POLICY idle_policy ON idle;
+SET migration_guard.mode = warn;
+
 -- The recommended migration puts the SET before the statement and keeps the
 -- statement itself.
 SELECT (migration_guard.report('ALTER TABLE busy ADD COLUMN h int', 'json')::jsonb)->>'recommended_sql'

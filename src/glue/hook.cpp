@@ -284,6 +284,10 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_RefreshMatViewStmt:
 		case T_ClusterStmt:
 		case T_AlterDomainStmt:
+		case T_CreateTrigStmt:
+		case T_CreatePolicyStmt:
+		case T_AlterPolicyStmt:
+		case T_RuleStmt:
 
 			/*
 			 * Not judged: mode off; a binary upgrade (pg_upgrade replays the
@@ -320,7 +324,6 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_CreateSchemaStmt:
 		case T_CreateExtensionStmt:
 		case T_AlterExtensionStmt:
-		case T_CreateTrigStmt:
 		case T_CreateDomainStmt:
 		case T_CreateEnumStmt:
 		case T_AlterEnumStmt:
@@ -329,9 +332,6 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_DefineStmt:
 		case T_CreateFunctionStmt:
 		case T_AlterFunctionStmt:
-		case T_CreatePolicyStmt:
-		case T_AlterPolicyStmt:
-		case T_RuleStmt:
 		case T_AlterSeqStmt:
 		case T_CommentStmt:
 		case T_GrantStmt:

@@ -431,6 +431,26 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 					add_rel(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
 			}
 			break;
+		case T_CreatePolicyStmt:
+		case T_AlterPolicyStmt:
+		case T_RuleStmt:
+			{
+				/*
+				 * CREATE/ALTER POLICY and CREATE RULE take ACCESS EXCLUSIVE on
+				 * their table (RangeVarGetRelidExtended in CreatePolicy,
+				 * AlterPolicy and DefineQueryRewrite): no scan, but the lock
+				 * queues like any other.
+				 */
+				RangeVar   *rv = IsA(parsetree, CreatePolicyStmt) ? ((CreatePolicyStmt *) parsetree)->table
+					: IsA(parsetree, AlterPolicyStmt) ? ((AlterPolicyStmt *) parsetree)->table
+					: ((RuleStmt *) parsetree)->relation;
+				Oid			relid = rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
+
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+				if (OidIsValid(relid))
+					add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+			}
+			break;
 		case T_CommentStmt:
 			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 			model_comment(m, (CommentStmt *) parsetree);
