@@ -17,6 +17,29 @@
 
 namespace mg::cli::production_detail {
 
+/*
+ * The shadow gets a stub of each production function, never its body: the
+ * shadow runs as a superuser on the reviewer's machine, and a body written by
+ * a production role (called by a partition bound or a folded constant while
+ * the migration is reviewed) would run there with those rights.  The stub has
+ * the same name, arguments, result, volatility and strictness, which is all
+ * the rules read; called, it raises an error.  Arguments and result are the
+ * server's own deparse; the body is fixed text.
+ */
+inline std::string stub_function(const shadow::Function& fn, const std::string& kind,
+                                 const std::string& arguments, const std::string& result,
+                                 const std::string& volatility, bool strict) {
+  const std::string body =
+      " LANGUAGE plpgsql AS $mg$ BEGIN RAISE EXCEPTION 'migration-guard: a production function "
+      "is not run in the shadow server'; END $mg$;";
+  if (kind == "p")
+    return "CREATE OR REPLACE PROCEDURE " + shadow::qualified(fn.schema, fn.name) + "(" + arguments + ")" +
+           body;
+  const char* vol = volatility == "i" ? " IMMUTABLE" : volatility == "s" ? " STABLE" : " VOLATILE";
+  return "CREATE OR REPLACE FUNCTION " + shadow::qualified(fn.schema, fn.name) + "(" + arguments +
+         ") RETURNS " + result + vol + (strict ? " STRICT" : "") + body;
+}
+
 using namespace shadow;
 
 // Every integer in a catalog array's text ("1 2", "{1,-2}").
@@ -421,7 +444,9 @@ class ProductionReader {
         "       l.lanname, p.prorettype, p.proargtypes::text, p.prokind,"
         "       (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid"
         "         WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'"
-        "         LIMIT 1)"
+        "         LIMIT 1),"
+        "       pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),"
+        "       p.provolatile, p.proisstrict"
         "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
         "  JOIN pg_language l ON l.oid = p.prolang"
         " WHERE (p.oid = ANY ($1::oid[]) OR p.proname = ANY ($2::text[]))"
@@ -450,6 +475,8 @@ class ProductionReader {
           continue;
         }
         s_.schemas.insert(fn.schema);
+        fn.definition = stub_function(fn, kind, value(g, i, 10), value(g, i, 11),
+                                      value(g, i, 12), value(g, i, 13) == "t");
       }
       type_oids_.insert(std::atol(value(g, i, 6).c_str()));
       for (long t : numbers(value(g, i, 7))) type_oids_.insert(t);

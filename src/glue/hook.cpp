@@ -396,6 +396,21 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 {
 	MgStatementState st;
 
+	/*
+	 * What applications send all the time -- BEGIN, COMMIT, SET, SHOW -- is
+	 * never DDL and never runs any: straight on, with no state pushed and no
+	 * PG_TRY, so that the hook costs every client next to nothing.
+	 */
+	switch (nodeTag(pstmt->utilityStmt))
+	{
+		case T_TransactionStmt:
+		case T_VariableSetStmt:
+		case T_VariableShowStmt:
+			run_statement(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+			return;
+		default:
+			break;
+	}
 	mg_statement_push(&st);
 	st.create_schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
 	st.schema_element = context == PROCESS_UTILITY_SUBCOMMAND && mg_statement_is_schema_element(&st);
