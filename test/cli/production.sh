@@ -30,9 +30,6 @@ if [ "${1:-}" != "--production-side" ]; then
   exec env PG_CONFIG="$PG_CONFIG" "$repo/test/with-cluster" --no-preload "$0" --production-side
 fi
 
-passed=0
-failed=0
-n=0
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 blocker_pid=
@@ -45,29 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
-
-expect() {
-  local desc=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $desc"
-    passed=$((passed + 1))
-  else
-    echo "not ok $n - $desc"
-    failed=$((failed + 1))
-    {
-      echo "exit status: ${rc:-}"
-      [ -f "$tmp/out" ] && sed 's/^/stdout: /' "$tmp/out" | head -n 40
-      [ -f "$tmp/err" ] && sed 's/^/stderr: /' "$tmp/err" | head -n 40
-    } | sed 's/^/# /'
-  fi
-}
+. "$repo/test/lib/tap.sh"
 
 cli() {
   "$CLI" "$@" >"$tmp/out" 2>"$tmp/err"

@@ -13,37 +13,9 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 CLI=${MG_CLI:-$repo/migration-guard}
 
-passed=0
-failed=0
-n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
-
-# expect DESCRIPTION COMMAND...: one check; COMMAND's status decides.  On
-# failure the last run's exit status, stdout and stderr are shown as comments.
-expect() {
-  local desc=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $desc"
-    passed=$((passed + 1))
-  else
-    echo "not ok $n - $desc"
-    failed=$((failed + 1))
-    {
-      echo "exit status: ${rc:-}"
-      [ -f "$tmp/out" ] && sed 's/^/stdout: /' "$tmp/out" | head -n 30
-      [ -f "$tmp/err" ] && sed 's/^/stderr: /' "$tmp/err" | head -n 30
-    } | sed 's/^/# /'
-  fi
-}
+. "$repo/test/lib/tap.sh"
 
 # cli ARGS...: runs the program; sets rc, leaves $tmp/out and $tmp/err.
 cli() {

@@ -14,32 +14,13 @@
 # Prints "ok N - ..." / "not ok N - ..." and ends with "N passed, N failed".
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-passed=0
-failed=0
-n=0
 work=$(mktemp -d /tmp/mg-deb.XXXXXX)
 chmod 755 "$work"
+tmp=$work
+TAP_CAPTURE=1
+. "$repo/test/lib/tap.sh"
 installed=false
 pkg=
-
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
-expect() {
-  local desc=$1
-  shift
-  n=$((n + 1))
-  if "$@" >"$work/last" 2>&1; then
-    echo "ok $n - $desc"
-    passed=$((passed + 1))
-  else
-    echo "not ok $n - $desc"
-    failed=$((failed + 1))
-    tail -n 40 "$work/last" | sed 's/^/# /'
-  fi
-}
 
 # dpkg, waiting for another dpkg or apt-get to release its lock.
 dpkg_retry() {

@@ -20,31 +20,9 @@ repo=$(cd "$here/../.." && pwd)
 PG_CONFIG=${PG_CONFIG:-pg_config}
 cache=${MG_TOOLS_CACHE:-$HOME/.cache/migration-guard-tools}
 PY=/usr/bin/python3
-passed=0
-failed=0
-skipped=0
-n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-expect() {
-  local desc=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $desc"
-    passed=$((passed + 1))
-  else
-    echo "not ok $n - $desc"
-    failed=$((failed + 1))
-    { echo "exit status: ${rc:-}"; sed 's/^/output: /' "$tmp/out" 2>/dev/null | head -n 40; } | sed 's/^/# /'
-  fi
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n - # SKIP $1"
-  skipped=$((skipped + 1))
-}
+. "$repo/test/lib/tap.sh"
 
 # run COMMAND...: stdout and stderr together in $tmp/out, status in rc.
 run() {
@@ -375,9 +353,4 @@ for db in mg_tools_template mg_tools_psql mg_tools_django mg_tools_alembic mg_to
   mg_tools_seq mg_tools_typeorm mg_tools_sqitch mg_tools_rails; do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 done
-if [ "$skipped" -gt 0 ]; then
-  echo "$passed passed, $failed failed, $skipped skipped"
-else
-  echo "$passed passed, $failed failed"
-fi
-[ "$failed" -eq 0 ]
+tap_summary
