@@ -166,11 +166,31 @@ COMMENT ON COLUMN tool_registry.changes.id IS 'id';
 GRANT SELECT ON tool_registry.changes TO regress_mg_bob;
 CREATE TABLE "BookKeeping" (id int);
 ALTER TABLE tiny ADD COLUMN excluded int;
+-- not recorded either: what a tool keeps in its schema besides tables
+CREATE SEQUENCE tool_registry.change_ids;
+ALTER SEQUENCE tool_registry.change_ids RESTART 5;
+CREATE VIEW tool_registry.latest AS SELECT max(id) AS id FROM tool_registry.changes;
+CREATE TABLE tool_registry.snapshot AS SELECT * FROM tool_registry.changes;
+CREATE TYPE tool_registry.state AS ENUM ('deployed', 'reverted');
+ALTER TYPE tool_registry.state ADD VALUE 'failed';
+CREATE TYPE tool_registry.pair AS (a int, b int);
+CREATE DOMAIN tool_registry.change_id AS int CHECK (VALUE > 0);
+CREATE FUNCTION tool_registry.deployed(int) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+ALTER FUNCTION tool_registry.deployed(int) STABLE;
+ALTER FUNCTION tool_registry.deployed(int) OWNER TO CURRENT_USER;
+SET search_path = tool_registry, public;
+CREATE FUNCTION registered() RETURNS int LANGUAGE sql AS 'SELECT 1';
+RESET search_path;
+DROP FUNCTION tool_registry.registered();
+DROP TYPE tool_registry.pair;
+DROP VIEW tool_registry.latest;
 -- recorded: another table, and a name that differs only in case
 CREATE TABLE bookkeeping (id int);
 ALTER TABLE orders ADD COLUMN recorded int;
+CREATE FUNCTION public.recorded_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE SEQUENCE recorded_seq;
 SELECT command, relations FROM migration_guard.history
- WHERE statement ~* 'tool_registry|bookkeeping|excluded|recorded' ORDER BY id;
+ WHERE statement ~* 'tool_registry|bookkeeping|excluded|recorded|registered' ORDER BY id;
 RESET migration_guard.history_exclude;
 GRANT SET ON PARAMETER migration_guard.history_exclude TO regress_mg_bob;
 SET ROLE regress_mg_bob;
@@ -180,6 +200,8 @@ REVOKE SET ON PARAMETER migration_guard.history_exclude FROM regress_mg_bob;
 RESET ALL;
 
 DROP SCHEMA tool_registry CASCADE;
+DROP FUNCTION recorded_fn();
+DROP SEQUENCE recorded_seq;
 SET migration_guard.mode = off;
 DROP TABLE orders, tiny, made_before, "BookKeeping", bookkeeping;
 REVOKE CREATE ON SCHEMA public FROM regress_mg_alice, regress_mg_bob;

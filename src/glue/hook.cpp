@@ -307,7 +307,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 			 */
 			if (model && !runs_own_transactions(parsetree))
 			{
-				if (recording() && !st->schema_element)
+				if (recording() && !st->schema_element && !mg_history_excludes_statement(parsetree))
 					st->undo = mg_prepare_undo(model, parsetree);
 				mg_check_held_locks_ddl(model);
 				mg_guard_locks(model);

@@ -127,6 +127,51 @@ names_excluded(List *names, int keep)
 	return relation_excluded(makeRangeVarFromNameList(list_truncate(list_copy(names), keep)));
 }
 
+/*
+ * An object named by a (possibly qualified) name list that is not a relation:
+ * a type, domain, function, operator...  Unqualified, it is looked up in the
+ * schema a CREATE would use (the first of search_path that exists), which is
+ * where the statement puts it; the statement itself reports a bad name.
+ */
+static bool
+object_name_excluded(List *names)
+{
+	char	   *schema = NULL;
+	char	   *objname = NULL;
+
+	if (names == NIL)
+		return false;
+	DeconstructQualifiedName(names, &schema, &objname);
+	if (schema == NULL)
+	{
+		List	   *path = fetch_search_path(false);
+
+		if (path == NIL)
+			return false;
+		schema = get_namespace_name(linitial_oid(path));
+		list_free(path);
+	}
+	return schema != NULL && objname != NULL &&
+		mg_history_excludes(list_make1(quote_qualified_identifier(schema, objname)));
+}
+
+/* A function or procedure named with its arguments (ALTER FUNCTION, OWNER TO). */
+static bool
+function_excluded(ObjectWithArgs *func, ObjectType type)
+{
+	Oid			funcid;
+	char	   *schema;
+
+	if (func == NULL)
+		return false;
+	funcid = LookupFuncWithArgs(type, func, true);
+	if (!OidIsValid(funcid))
+		return false;
+	schema = get_namespace_name(get_func_namespace(funcid));
+	return schema != NULL &&
+		mg_history_excludes(list_make1(quote_qualified_identifier(schema, get_func_name(funcid))));
+}
+
 bool
 mg_history_excludes_statement(Node *parsetree)
 {
@@ -134,6 +179,101 @@ mg_history_excludes_statement(Node *parsetree)
 		return false;
 	switch (nodeTag(parsetree))
 	{
+		/* Relations that are not in the model's list: views, sequences, CREATE TABLE AS. */
+		case T_ViewStmt:
+			return relation_excluded(((ViewStmt *) parsetree)->view);
+		case T_CreateSeqStmt:
+			return relation_excluded(((CreateSeqStmt *) parsetree)->sequence);
+		case T_AlterSeqStmt:
+			return relation_excluded(((AlterSeqStmt *) parsetree)->sequence);
+		case T_CreateTableAsStmt:
+			return relation_excluded(((CreateTableAsStmt *) parsetree)->into->rel);
+		case T_CompositeTypeStmt:
+			return relation_excluded(((CompositeTypeStmt *) parsetree)->typevar);
+		/* Types, domains, functions and the objects CREATE ... (DefineStmt) makes. */
+		case T_CreateDomainStmt:
+			return object_name_excluded(((CreateDomainStmt *) parsetree)->domainname);
+		case T_CreateEnumStmt:
+			return object_name_excluded(((CreateEnumStmt *) parsetree)->typeName);
+		case T_AlterEnumStmt:
+			return object_name_excluded(((AlterEnumStmt *) parsetree)->typeName);
+		case T_CreateRangeStmt:
+			return object_name_excluded(((CreateRangeStmt *) parsetree)->typeName);
+		case T_DefineStmt:
+			return ((DefineStmt *) parsetree)->kind != OBJECT_OPERATOR &&
+				object_name_excluded(((DefineStmt *) parsetree)->defnames);
+		case T_CreateFunctionStmt:
+			return object_name_excluded(((CreateFunctionStmt *) parsetree)->funcname);
+		case T_AlterFunctionStmt:
+			{
+				AlterFunctionStmt *a = (AlterFunctionStmt *) parsetree;
+
+				return function_excluded(a->func, a->objtype);
+			}
+		case T_DropStmt:
+			{
+				DropStmt   *d = (DropStmt *) parsetree;
+				ListCell   *lc;
+
+				if (d->objects == NIL)
+					return false;
+				foreach(lc, d->objects)
+				{
+					Node	   *obj = (Node *) lfirst(lc);
+					bool		covered;
+
+					switch (d->removeType)
+					{
+						case OBJECT_SCHEMA:
+							covered = mg_history_excludes_schema(strVal(obj));
+							break;
+						case OBJECT_TABLE:
+						case OBJECT_VIEW:
+						case OBJECT_MATVIEW:
+						case OBJECT_SEQUENCE:
+						case OBJECT_INDEX:
+						case OBJECT_FOREIGN_TABLE:
+							covered = names_excluded(castNode(List, obj), list_length(castNode(List, obj)));
+							break;
+						case OBJECT_TYPE:
+						case OBJECT_DOMAIN:
+							covered = object_name_excluded(castNode(TypeName, obj)->names);
+							break;
+						case OBJECT_FUNCTION:
+						case OBJECT_PROCEDURE:
+						case OBJECT_ROUTINE:
+						case OBJECT_AGGREGATE:
+							covered = function_excluded(castNode(ObjectWithArgs, obj), d->removeType);
+							break;
+						default:
+							covered = false;
+							break;
+					}
+					if (!covered)
+						return false;
+				}
+				return true;
+			}
+		case T_AlterOwnerStmt:
+			{
+				AlterOwnerStmt *a = (AlterOwnerStmt *) parsetree;
+
+				switch (a->objectType)
+				{
+					case OBJECT_SCHEMA:
+						return mg_history_excludes_schema(strVal(a->object));
+					case OBJECT_FUNCTION:
+					case OBJECT_PROCEDURE:
+					case OBJECT_ROUTINE:
+					case OBJECT_AGGREGATE:
+						return function_excluded(castNode(ObjectWithArgs, a->object), a->objectType);
+					case OBJECT_TYPE:
+					case OBJECT_DOMAIN:
+						return object_name_excluded(castNode(List, a->object));
+					default:
+						return false;
+				}
+			}
 		case T_CreateSchemaStmt:
 			return mg_history_excludes_schema(((CreateSchemaStmt *) parsetree)->schemaname);
 		case T_CommentStmt:
