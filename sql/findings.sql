@@ -182,7 +182,9 @@ SET search_path = tool_registry, public;
 CREATE FUNCTION registered() RETURNS int LANGUAGE sql AS 'SELECT 1';
 RESET search_path;
 DROP FUNCTION tool_registry.registered();
-DROP TYPE tool_registry.pair;
+SET search_path = public, tool_registry;
+DROP TYPE pair;
+RESET search_path;
 DROP VIEW tool_registry.latest;
 -- recorded: another table, and a name that differs only in case
 CREATE TABLE bookkeeping (id int);

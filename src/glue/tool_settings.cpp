@@ -128,10 +128,10 @@ names_excluded(List *names, int keep)
 }
 
 /*
- * An object named by a (possibly qualified) name list that is not a relation:
- * a type, domain, function, operator...  Unqualified, it is looked up in the
- * schema a CREATE would use (the first of search_path that exists), which is
- * where the statement puts it; the statement itself reports a bad name.
+ * An object a CREATE names by a (possibly qualified) name list that is not a
+ * relation: a type, domain, function...  Unqualified, it counts in the schema
+ * a CREATE uses (the first of search_path that exists), which is where the
+ * statement puts it; the statement itself reports a bad name.
  */
 static bool
 object_name_excluded(List *names)
@@ -153,6 +153,30 @@ object_name_excluded(List *names)
 	}
 	return schema != NULL && objname != NULL &&
 		mg_history_excludes(list_make1(quote_qualified_identifier(schema, objname)));
+}
+
+/* A type or domain that exists, wherever search_path finds it (ALTER, DROP, OWNER TO). */
+static bool
+type_excluded(TypeName *tn)
+{
+	Oid			typid;
+	HeapTuple	tup;
+	char	   *schema = NULL;
+	char	   *typname = NULL;
+
+	if (tn == NULL)
+		return false;
+	typid = LookupTypeNameOid(NULL, tn, true);
+	if (!OidIsValid(typid))
+		return false;
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	schema = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
+	typname = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname));
+	ReleaseSysCache(tup);
+	return schema != NULL &&
+		mg_history_excludes(list_make1(quote_qualified_identifier(schema, typname)));
 }
 
 /* A function or procedure named with its arguments (ALTER FUNCTION, OWNER TO). */
@@ -196,7 +220,7 @@ mg_history_excludes_statement(Node *parsetree)
 		case T_CreateEnumStmt:
 			return object_name_excluded(((CreateEnumStmt *) parsetree)->typeName);
 		case T_AlterEnumStmt:
-			return object_name_excluded(((AlterEnumStmt *) parsetree)->typeName);
+			return type_excluded(makeTypeNameFromNameList(((AlterEnumStmt *) parsetree)->typeName));
 		case T_CreateRangeStmt:
 			return object_name_excluded(((CreateRangeStmt *) parsetree)->typeName);
 		case T_DefineStmt:
@@ -237,7 +261,7 @@ mg_history_excludes_statement(Node *parsetree)
 							break;
 						case OBJECT_TYPE:
 						case OBJECT_DOMAIN:
-							covered = object_name_excluded(castNode(TypeName, obj)->names);
+							covered = type_excluded(castNode(TypeName, obj));
 							break;
 						case OBJECT_FUNCTION:
 						case OBJECT_PROCEDURE:
@@ -269,7 +293,7 @@ mg_history_excludes_statement(Node *parsetree)
 						return function_excluded(castNode(ObjectWithArgs, a->object), a->objectType);
 					case OBJECT_TYPE:
 					case OBJECT_DOMAIN:
-						return object_name_excluded(castNode(List, a->object));
+						return type_excluded(makeTypeNameFromNameList(castNode(List, a->object)));
 					default:
 						return false;
 				}
