@@ -236,6 +236,14 @@ typedef enum MgUndoFactKind {
   MG_UNDO_RENAME_INDEX,       /* table: the index by its old name; new_name */
   MG_UNDO_RENAME_CONSTRAINT,  /* name TO new_name */
   MG_UNDO_CREATED,            /* keyword ("TABLE", "VIEW"...), table: what was created */
+  MG_UNDO_SET_SCHEMA,         /* keyword, table in its new schema, name: the old schema */
+  MG_UNDO_RELOPTION,          /* keyword, table, name: option, new_name: its namespace,
+                                 old_sql: its value before (NULL: not set) */
+  MG_UNDO_VIEW_REPLACED,      /* table, old_sql: CREATE VIEW before (NULL: unknown), same_columns */
+  MG_UNDO_CREATED_OBJECT,     /* keyword SCHEMA/EXTENSION/TRIGGER/DOMAIN/TYPE, name, table, cascade */
+  MG_UNDO_CASCADE_DROPPED,    /* table, name: column (NULL: the table), rows, bytes, column_empty */
+  MG_UNDO_DEFINITION_UNREAD,  /* table */
+  MG_UNDO_DROPPED_UNKNOWN,    /* name: the command */
 } MgUndoFactKind;
 
 typedef struct MgUndoFact {
@@ -246,6 +254,11 @@ typedef struct MgUndoFact {
   const char *old_sql;
   bool was_not_null;
   const char *keyword;
+  bool same_columns;
+  bool cascade;
+  bool column_empty;
+  int64_t rows;
+  int64_t bytes;
 } MgUndoFact;
 
 

@@ -244,6 +244,13 @@ UndoFact undo_fact_of(const MgUndoFact& in) {
     case MG_UNDO_RENAME_INDEX: f.kind = UndoFactKind::RenameIndex; break;
     case MG_UNDO_RENAME_CONSTRAINT: f.kind = UndoFactKind::RenameConstraint; break;
     case MG_UNDO_CREATED: f.kind = UndoFactKind::Created; break;
+    case MG_UNDO_SET_SCHEMA: f.kind = UndoFactKind::SetSchema; break;
+    case MG_UNDO_RELOPTION: f.kind = UndoFactKind::RelOption; break;
+    case MG_UNDO_VIEW_REPLACED: f.kind = UndoFactKind::ViewReplaced; break;
+    case MG_UNDO_CREATED_OBJECT: f.kind = UndoFactKind::CreatedObject; break;
+    case MG_UNDO_CASCADE_DROPPED: f.kind = UndoFactKind::CascadeDropped; break;
+    case MG_UNDO_DEFINITION_UNREAD: f.kind = UndoFactKind::DefinitionUnread; break;
+    case MG_UNDO_DROPPED_UNKNOWN: f.kind = UndoFactKind::DroppedUnknown; break;
     default: throw std::invalid_argument("unknown undo fact");
   }
   f.table = name_of(in.table);
@@ -253,6 +260,11 @@ UndoFact undo_fact_of(const MgUndoFact& in) {
   f.old_sql = str(in.old_sql);
   f.was_not_null = in.was_not_null;
   f.keyword = str(in.keyword);
+  f.same_columns = in.same_columns;
+  f.cascade = in.cascade;
+  f.column_empty = in.column_empty;
+  f.rows = in.rows;
+  f.bytes = in.bytes;
   return f;
 }
 

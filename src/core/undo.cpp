@@ -175,6 +175,10 @@ UndoStep undo_operation(const Operation& op, std::string_view command, int stmt_
                                               stmt_no, command)));
 }
 
+bool same_table(const QualifiedName& a, const QualifiedName& b) {
+  return a.schema == b.schema && a.name == b.name;
+}
+
 UndoStep undo_fact(const UndoFact& f, const Settings& s) {
   const std::string table = sql_name(f.table, s);
   switch (f.kind) {
@@ -205,8 +209,87 @@ UndoStep undo_fact(const UndoFact& f, const Settings& s) {
                                   ident(f.new_name, s), ident(f.name, s)));
     case UndoFactKind::Created:
       return runnable(undo_created(f.keyword, table));
+    case UndoFactKind::SetSchema:
+      if (f.name == f.table.schema) return UndoStep{};
+      return runnable(fmt::format("ALTER {} {} SET SCHEMA {};", f.keyword, table, ident(f.name, s)));
+    case UndoFactKind::RelOption:
+      return UndoStep{};  // merged per table by reloption_steps()
+    case UndoFactKind::ViewReplaced: {
+      if (!f.has_old) return irreversible("the replaced view's definition is unknown", "");
+      // old_sql is the server's "CREATE VIEW ..." of the view before: SQL.
+      // Its columns changed: CREATE OR REPLACE cannot drop columns.
+      const std::string_view create = "CREATE ";
+      if (f.same_columns && f.old_sql.compare(0, create.size(), create) == 0)
+        return runnable("CREATE OR REPLACE " + f.old_sql.substr(create.size()));
+      return runnable(fmt::format("DROP VIEW {};\n{}", table, f.old_sql));
+    }
+    case UndoFactKind::CreatedObject: {
+      if (f.keyword == "SCHEMA" && !f.name.empty())
+        return runnable(fmt::format("DROP SCHEMA {}{};", ident(f.name, s),
+                                    f.cascade ? " CASCADE  -- with the objects it was created with"
+                                              : ""));
+      if (f.keyword == "EXTENSION" && !f.name.empty())
+        return runnable(fmt::format("DROP EXTENSION {};", ident(f.name, s)));
+      if (f.keyword == "TRIGGER" && !f.name.empty() && !f.table.name.empty())
+        return runnable(fmt::format("DROP TRIGGER {} ON {};", ident(f.name, s), table));
+      if ((f.keyword == "DOMAIN" || f.keyword == "TYPE") && !f.table.name.empty())
+        return runnable(fmt::format("DROP {} {};", f.keyword, table));
+      return irreversible("the object before the statement is not recorded", "");
+    }
+    case UndoFactKind::CascadeDropped:
+      if (f.name.empty())
+        return irreversible(fmt::format("CASCADE dropped table {} with about {} rows ({} bytes)",
+                                        table, std::max<int64_t>(f.rows, 0),
+                                        std::max<int64_t>(f.bytes, 0)),
+                            "");
+      return irreversible(
+          fmt::format("CASCADE dropped column {}.{}{}", table, ident(f.name, s),
+                      f.column_empty ? std::string(" (every value NULL)")
+                                     : fmt::format(" with the values of about {} rows",
+                                                   std::max<int64_t>(f.rows, 0))),
+          "");
+    case UndoFactKind::DefinitionUnread:
+      return irreversible(
+          fmt::format("the definition of {} was not read: a relation it reads was locked by "
+                      "another session",
+                      table),
+          "");
+    case UndoFactKind::DroppedUnknown:
+      return irreversible(fmt::format("the definition of what {} dropped is not recorded",
+                                      f.name.empty() ? std::string("the statement") : f.name),
+                          "");
   }
   return UndoStep{};
+}
+
+// ALTER ... SET (k = v) / RESET (k) of one table: the values before back
+// (SET), or RESET of the options that had none.  A RESET of an option that
+// was not set needs nothing.  Steps in the order to run them.
+std::vector<UndoStep> reloption_steps(const std::vector<UndoFact>& facts, std::size_t first,
+                                      const Settings& s, std::string& reasons) {
+  const UndoFact& head = facts[first];
+  std::string set;
+  std::string reset;
+  for (std::size_t i = first; i < facts.size(); ++i) {
+    const UndoFact& f = facts[i];
+    if (f.kind != UndoFactKind::RelOption || !same_table(f.table, head.table)) continue;
+    if (!f.new_name.empty()) {
+      reasons += fmt::format("the previous value of {}.{} is not recorded; ", f.new_name, f.name);
+      continue;
+    }
+    if (f.has_old)
+      set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", ident(f.name, s),
+                         quote_literal(f.old_sql));
+    else
+      reset += fmt::format("{}{}", reset.empty() ? "" : ", ", ident(f.name, s));
+  }
+  std::vector<UndoStep> steps;
+  const std::string table = sql_name(head.table, s);
+  if (!set.empty())
+    steps.push_back(runnable(fmt::format("ALTER {} {} SET ({});", head.keyword, table, set)));
+  if (!reset.empty())
+    steps.push_back(runnable(fmt::format("ALTER {} {} RESET ({});", head.keyword, table, reset)));
+  return steps;
 }
 
 }  // namespace
@@ -222,11 +305,24 @@ StatementUndo undo_statement(const std::vector<Operation>& ops, const std::vecto
   // Reasons in the order of the statement: its other subcommands first (as
   // the history always listed them), then its operations.
   std::vector<UndoStep> created;
-  for (const UndoFact& f : facts) {
+  for (std::size_t i = 0; i < facts.size(); ++i) {
+    const UndoFact& f = facts[i];
     out.covered = true;
+    if (f.kind == UndoFactKind::RelOption) {
+      bool seen = false;
+      for (std::size_t j = 0; j < i && !seen; ++j)
+        seen = facts[j].kind == UndoFactKind::RelOption && same_table(facts[j].table, f.table);
+      if (seen) continue;
+      // Reversed below with the rest: pushed last first.
+      std::vector<UndoStep> steps = reloption_steps(facts, i, s, out.reasons);
+      for (auto it = steps.rbegin(); it != steps.rend(); ++it) out.steps.push_back(std::move(*it));
+      continue;
+    }
     UndoStep step = undo_fact(f, s);
     if (!step.irreversible.empty()) out.reasons += step.irreversible + "; ";
-    (f.kind == UndoFactKind::Created ? created : out.steps).push_back(std::move(step));
+    (f.kind == UndoFactKind::Created || f.kind == UndoFactKind::CreatedObject ? created
+                                                                               : out.steps)
+        .push_back(std::move(step));
   }
   for (const Operation& op : ops) {
     UndoStep step = undo_operation(op, command, stmt_no, s);

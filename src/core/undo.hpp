@@ -28,6 +28,19 @@ enum class UndoFactKind {
   RenameIndex,       // ALTER INDEX RENAME: table is the index by its old name
   RenameConstraint,  // RENAME CONSTRAINT name TO new_name
   Created,           // CREATE TABLE/VIEW/SEQUENCE...: keyword, table is what was created
+  SetSchema,         // ALTER ... SET SCHEMA: keyword, table in its new schema, name the old schema
+  RelOption,         // ALTER ... SET/RESET (option): keyword, table, name the option, new_name
+                     // its namespace ("toast"; not recorded), old_sql its value before (has_old);
+                     // the RelOption facts of one table make one SET and one RESET
+  ViewReplaced,      // CREATE OR REPLACE VIEW of an existing view: old_sql the server's CREATE
+                     // VIEW before (has_old), same_columns when its columns did not change
+  CreatedObject,     // CREATE SCHEMA/EXTENSION/TRIGGER/DOMAIN/TYPE: keyword; name the schema,
+                     // extension or trigger; table the trigger's table or the type; cascade when
+                     // the schema was created with objects in it; nothing known: empty name/table
+  CascadeDropped,    // what CASCADE dropped for good: table; name the column (empty: the table),
+                     // rows, bytes, column_empty
+  DefinitionUnread,  // a dropped view's definition could not be read (a lock): table
+  DroppedUnknown,    // what DROP of a type, function, schema... took is not recorded
 };
 
 struct UndoFact {
@@ -39,6 +52,11 @@ struct UndoFact {
   bool has_old = false;
   bool was_not_null = false;
   std::string keyword;   // Created: "TABLE", "VIEW", ...
+  bool same_columns = false;
+  bool cascade = false;
+  bool column_empty = false;
+  int64_t rows = 0;
+  int64_t bytes = 0;
 };
 
 // The undo of one operation or fact.

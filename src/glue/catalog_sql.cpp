@@ -203,27 +203,32 @@ mg_view_state(Oid relid)
 }
 
 /*
- * The qualified name of the type a CREATE TYPE or CREATE DOMAIN just made,
- * looked up in the schema it was created in (not along the search path), or
- * NULL; *temporary when that schema is a temporary one.
+ * The schema and name of the type a CREATE TYPE or CREATE DOMAIN just made,
+ * looked up in the schema it was created in (not along the search path):
+ * false when it is not found, or when that schema is a temporary one
+ * (*temporary).
  */
-char *
-mg_type_sql_name(List *names, bool *temporary)
+bool
+mg_created_type_name(List *names, bool *temporary, MgName *out)
 {
 	char	   *typname;
 	Oid			nsp = QualifiedNameGetCreationNamespace(names, &typname);
 	Oid			typid;
 
 	if (!OidIsValid(nsp))
-		return NULL;
+		return false;
 	if (isAnyTempNamespace(nsp))
 	{
 		*temporary = true;
-		return NULL;
+		return false;
 	}
 	typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(typname),
 							ObjectIdGetDatum(nsp));
-	return OidIsValid(typid) ? format_type_be_qualified(typid) : NULL;
+	if (!OidIsValid(typid))
+		return false;
+	out->schema = get_namespace_name(nsp);
+	out->name = pstrdup(typname);
+	return out->schema != NULL;
 }
 
 /*

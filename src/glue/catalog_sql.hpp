@@ -18,8 +18,8 @@ char	   *mg_column_names(Oid relid);
 char	   *mg_reloption_value(Oid relid, const char *name);
 /* A view's CREATE statement and its column names, separated by a NUL byte. */
 char	   *mg_view_state(Oid relid);
-/* The qualified name of a type a CREATE just made, or NULL; *temporary for a temporary schema. */
-char	   *mg_type_sql_name(List *names, bool *temporary);
+/* The schema and name of a type a CREATE just made; *temporary for a temporary schema. */
+bool		mg_created_type_name(List *names, bool *temporary, MgName *out);
 /* " WITH (name = 'value', ...)" for a relation's reloptions, or "". */
 char	   *mg_reloptions_clause(Oid relid);
 /* The statement that creates view or materialized view relid again, or NULL. */

@@ -1,12 +1,13 @@
 /*
  * The history's undo of a statement (MgUndo): prepared before the statement
- * runs, finished after it.  The inverse of the model's operations and of the
- * subcommands the core knows comes from the core (core/undo.cpp, from the
- * facts of undo_facts.cpp: the same generator as the report's rollback
- * plan); what the core does not cover yet is written here from the
- * catalogs: SET SCHEMA, SET/RESET of reloptions, CREATE OR REPLACE VIEW,
- * the DROP of a schema, an extension, a trigger, a domain or a type the
- * statement created, and what CASCADE dropped with it (dropped.cpp).
+ * runs, finished after it.  The glue collects the facts; the SQL and the
+ * reasons are written by the core (core/undo.cpp, the same generator as the
+ * report's rollback plan): the inverse of the model's operations and
+ * subcommands (facts of undo_facts.cpp), and here the catalog state that only
+ * the history has: the schema before SET SCHEMA, the options before SET/RESET,
+ * the view before CREATE OR REPLACE VIEW, the schema, extension, trigger,
+ * domain or type a statement created, and what CASCADE dropped with it
+ * (dropped.cpp).
  */
 #include "glue/history.hpp"
 #include "glue/catalog_sql.hpp"
@@ -62,44 +63,51 @@ prepend(StringInfo sql, const char *stmt)
 }
 
 /*
- * ALTER ... SET (options) / RESET (options): the previous values back, or
- * the options reset that had none.
+ * The core's undo of facts collected here: its SQL put before what is there
+ * (undo runs last first), its reasons after.
  */
 static void
-undo_reloptions(Oid relid, const char *keyword, const char *name, List *defs, StringInfo sql,
-				StringInfo reason, bool *reversible)
+write_facts(MgUndo *u, const MgUndoFact *facts, int nfacts, const char *command)
 {
-	StringInfoData set;
-	StringInfoData reset;
+	char	   *sql;
+	char	   *reason;
+	bool		covered;
+
+	if (nfacts == 0)
+		return;
+	mg_write_undo(NULL, 0, facts, nfacts, command, &sql, &reason, &covered);
+	if (sql)
+		prepend(&u->sqlbuf, sql);
+	if (reason)
+	{
+		u->reversible = false;
+		appendStringInfoString(&u->reasonbuf, reason);
+	}
+	u->covered = u->covered || covered;
+}
+
+/* ALTER ... SET (options) / RESET (options): each option's value before. */
+static void
+undo_reloptions(MgUndo *u, Oid relid, const char *keyword, List *defs)
+{
+	MgUndoFact *facts = (MgUndoFact *) palloc0(sizeof(MgUndoFact) * Max(list_length(defs), 1));
+	int			n = 0;
 	ListCell   *lc;
 
-	initStringInfo(&set);
-	initStringInfo(&reset);
 	foreach(lc, defs)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
-		char	   *prev;
+		MgUndoFact *f = &facts[n++];
 
-		if (def->defnamespace != NULL)
-		{
-			*reversible = false;
-			appendStringInfo(reason, "the previous value of %s.%s is not recorded; ",
-							 def->defnamespace, def->defname);
-			continue;
-		}
-		prev = mg_reloption_value(relid, def->defname);
-		if (prev)
-			appendStringInfo(&set, "%s%s = %s", set.len > 0 ? ", " : "",
-							 quote_identifier(def->defname), quote_literal_cstr(prev));
-		else
-			appendStringInfo(&reset, "%s%s", reset.len > 0 ? ", " : "",
-							 quote_identifier(def->defname));
+		f->kind = MG_UNDO_RELOPTION;
+		f->keyword = keyword;
+		f->table.schema = get_namespace_name(get_rel_namespace(relid));
+		f->table.name = get_rel_name(relid);
+		f->name = def->defname;
+		f->new_name = def->defnamespace;
+		f->old_sql = def->defnamespace ? NULL : mg_reloption_value(relid, def->defname);
 	}
-	/* SET (k = v) of an option that was not set: RESET (k).  RESET of one unset: nothing. */
-	if (reset.len > 0)
-		prepend(sql, psprintf("ALTER %s %s RESET (%s);", keyword, name, reset.data));
-	if (set.len > 0)
-		prepend(sql, psprintf("ALTER %s %s SET (%s);", keyword, name, set.data));
+	write_facts(u, facts, n, NULL);
 }
 
 /* The relation a CREATE names, and whether it says IF NOT EXISTS; NULL for other statements. */
@@ -190,11 +198,18 @@ undo_before(MgUndo *u, Node *parsetree)
 					break;
 				old_schema = get_namespace_name(get_rel_namespace(relid));
 				u->covered = true;
-				if (old_schema && strcmp(old_schema, as->newschema) != 0)
-					prepend(&u->sqlbuf, psprintf("ALTER %s %s SET SCHEMA %s;", keyword,
-												 quote_qualified_identifier(as->newschema,
-																			get_rel_name(relid)),
-												 quote_identifier(old_schema)));
+				if (old_schema)
+				{
+					MgUndoFact	f;
+
+					memset(&f, 0, sizeof(f));
+					f.kind = MG_UNDO_SET_SCHEMA;
+					f.keyword = keyword;
+					f.table.schema = as->newschema;
+					f.table.name = get_rel_name(relid);
+					f.name = old_schema;
+					write_facts(u, &f, 1, NULL);
+				}
 			}
 			break;
 		case T_AlterTableStmt:
@@ -212,10 +227,7 @@ undo_before(MgUndo *u, Node *parsetree)
 
 					if (cmd->subtype != AT_SetRelOptions && cmd->subtype != AT_ResetRelOptions)
 						continue;
-					undo_reloptions(relid, keyword,
-									quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-															   get_rel_name(relid)),
-									(List *) cmd->def, &u->sqlbuf, &u->reasonbuf, &u->reversible);
+					undo_reloptions(u, relid, keyword, (List *) cmd->def);
 					u->covered = true;
 				}
 			}
@@ -285,34 +297,30 @@ undo_created(MgUndo *u, Node *parsetree)
 	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
 	u->extra_relations = lappend(u->extra_relations, name);
-	if (IsA(parsetree, ViewStmt) && u->existed && u->old_view_sql == NULL)
+	if (IsA(parsetree, ViewStmt) && u->existed)
 	{
-		u->reversible = false;
-		appendStringInfoString(&u->reasonbuf, "the replaced view's definition is unknown; ");
-	}
-	else if (IsA(parsetree, ViewStmt) && u->old_view_sql)
-	{
-		/* CREATE OR REPLACE VIEW: the previous definition back. */
-		if (strcmp(u->old_view_columns, mg_column_names(relid)) == 0)
-			prepend(&u->sqlbuf, psprintf("CREATE OR REPLACE %s", u->old_view_sql + strlen("CREATE ")));
-		else
-			prepend(&u->sqlbuf, psprintf("DROP VIEW %s;\n%s", name, u->old_view_sql));
+		/* CREATE OR REPLACE VIEW: the previous definition back, if it was read. */
+		MgUndoFact	f;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = MG_UNDO_VIEW_REPLACED;
+		f.table.schema = get_namespace_name(get_rel_namespace(relid));
+		f.table.name = get_rel_name(relid);
+		f.old_sql = u->old_view_sql;
+		f.same_columns = u->old_view_sql &&
+			strcmp(u->old_view_columns, mg_column_names(relid)) == 0;
+		write_facts(u, &f, 1, NULL);
 	}
 	else if (!u->existed && keyword)
 	{
-		MgUndoFact	created;
-		char	   *sql;
-		char	   *reason;
-		bool		covered;
+		MgUndoFact	f;
 
-		memset(&created, 0, sizeof(created));
-		created.kind = MG_UNDO_CREATED;
-		created.keyword = keyword;
-		created.table.schema = get_namespace_name(get_rel_namespace(relid));
-		created.table.name = get_rel_name(relid);
-		mg_write_undo(NULL, 0, &created, 1, NULL, &sql, &reason, &covered);
-		if (sql)
-			prepend(&u->sqlbuf, sql);
+		memset(&f, 0, sizeof(f));
+		f.kind = MG_UNDO_CREATED;
+		f.keyword = keyword;
+		f.table.schema = get_namespace_name(get_rel_namespace(relid));
+		f.table.name = get_rel_name(relid);
+		write_facts(u, &f, 1, NULL);
 	}
 }
 
@@ -323,31 +331,32 @@ undo_created(MgUndo *u, Node *parsetree)
 static void
 undo_created_object(MgUndo *u, Node *parsetree)
 {
-	char	   *drop = NULL;
+	MgUndoFact	f;
 
+	memset(&f, 0, sizeof(f));
+	f.kind = MG_UNDO_CREATED_OBJECT;
 	switch (nodeTag(parsetree))
 	{
 		case T_CreateSchemaStmt:
 			{
 				CreateSchemaStmt *cs = (CreateSchemaStmt *) parsetree;
 
-				const char *name = cs->schemaname ? cs->schemaname
+				f.keyword = "SCHEMA";
+				f.name = cs->schemaname ? cs->schemaname
 					: cs->authrole ? get_rolespec_name(cs->authrole) : NULL;
-
-				if (name)
-					drop = psprintf("DROP SCHEMA %s%s;", quote_identifier(name),
-									cs->schemaElts != NIL ? " CASCADE  -- with the objects it was created with" : "");
+				f.cascade = cs->schemaElts != NIL;
 			}
 			break;
 		case T_CreateExtensionStmt:
-			drop = psprintf("DROP EXTENSION %s;",
-							quote_identifier(((CreateExtensionStmt *) parsetree)->extname));
+			f.keyword = "EXTENSION";
+			f.name = ((CreateExtensionStmt *) parsetree)->extname;
 			break;
 		case T_CreateTrigStmt:
 			{
 				CreateTrigStmt *ct = (CreateTrigStmt *) parsetree;
 				Oid			relid = ct->relation ? RangeVarGetRelid(ct->relation, NoLock, true) : InvalidOid;
 
+				f.keyword = "TRIGGER";
 				if (ct->replace)
 					break;		/* CREATE OR REPLACE TRIGGER: the trigger before is not recorded */
 				if (OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
@@ -357,61 +366,54 @@ undo_created_object(MgUndo *u, Node *parsetree)
 				}
 				if (OidIsValid(relid) && ct->trigname)
 				{
-					char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-																   get_rel_name(relid));
-
-					drop = psprintf("DROP TRIGGER %s ON %s;", quote_identifier(ct->trigname), table);
-					u->extra_relations = lappend(u->extra_relations, table);
+					f.name = ct->trigname;
+					f.table.schema = get_namespace_name(get_rel_namespace(relid));
+					f.table.name = get_rel_name(relid);
+					u->extra_relations = lappend(u->extra_relations,
+												 quote_qualified_identifier(f.table.schema, f.table.name));
 				}
 			}
 			break;
 		case T_CreateDomainStmt:
-			{
-				char	   *name = mg_type_sql_name(((CreateDomainStmt *) parsetree)->domainname,
-													 &u->temporary);
-
-				if (name)
-					drop = psprintf("DROP DOMAIN %s;", name);
-			}
+			f.keyword = "DOMAIN";
+			(void) mg_created_type_name(((CreateDomainStmt *) parsetree)->domainname,
+										&u->temporary, &f.table);
 			break;
 		case T_CreateEnumStmt:
-		case T_CompositeTypeStmt:
 		case T_CreateRangeStmt:
+			f.keyword = "TYPE";
+			(void) mg_created_type_name(IsA(parsetree, CreateEnumStmt)
+										? ((CreateEnumStmt *) parsetree)->typeName
+										: ((CreateRangeStmt *) parsetree)->typeName,
+										&u->temporary, &f.table);
+			break;
+		case T_CompositeTypeStmt:
 			{
-				char	   *name = NULL;
+				/* A composite type is a relation too: found where it was created. */
+				RangeVar   *rv = ((CompositeTypeStmt *) parsetree)->typevar;
+				Oid			relid = rv->relpersistence == RELPERSISTENCE_TEMP
+					? InvalidOid : creation_relid(rv);
 
-				if (IsA(parsetree, CompositeTypeStmt))
+				f.keyword = "TYPE";
+				u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP ||
+					(OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP);
+				if (OidIsValid(relid) && !u->temporary)
 				{
-					/* A composite type is a relation too: found where it was created. */
-					RangeVar   *rv = ((CompositeTypeStmt *) parsetree)->typevar;
-					Oid			relid = rv->relpersistence == RELPERSISTENCE_TEMP
-						? InvalidOid : creation_relid(rv);
-
-					u->temporary = rv->relpersistence == RELPERSISTENCE_TEMP ||
-						(OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP);
-					if (OidIsValid(relid) && !u->temporary)
-						name = format_type_be_qualified(get_rel_type_id(relid));
+					f.table.schema = get_namespace_name(get_rel_namespace(relid));
+					f.table.name = get_rel_name(relid);
 				}
-				else
-					name = mg_type_sql_name(IsA(parsetree, CreateEnumStmt)
-										 ? ((CreateEnumStmt *) parsetree)->typeName
-										 : ((CreateRangeStmt *) parsetree)->typeName,
-										 &u->temporary);
-				if (name)
-					drop = psprintf("DROP TYPE %s;", name);
 			}
 			break;
 		default:
 			return;
 	}
 	u->covered = true;
-	if (drop && !u->existed)
-		prepend(&u->sqlbuf, drop);
-	else if (!drop)
-	{
-		u->reversible = false;
-		appendStringInfoString(&u->reasonbuf, "the object before the statement is not recorded; ");
-	}
+	if (u->temporary)
+		return;
+	/* IF NOT EXISTS found it there: nothing to drop. */
+	if (u->existed && (f.name || f.table.name))
+		return;
+	write_facts(u, &f, 1, NULL);
 }
 
 /* After a DROP: what CASCADE took with it, and the statements that bring back what they can. */
@@ -420,6 +422,8 @@ undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 {
 	List	   *drops = mg_captured_drops();
 	StringInfoData recreate;
+	MgUndoFact *facts;
+	int			nfacts = 0;
 
 	if (!u->capturing)
 		return;
@@ -440,16 +444,17 @@ undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 							quote_qualified_identifier(d->table.name.schema, d->table.name.name));
 		}
 	}
+	facts = (MgUndoFact *) palloc0(sizeof(MgUndoFact) * (list_length(drops) - u->capture_start + 1));
 	for (int i = u->capture_start; i < list_length(drops); i++)
 	{
 		MgDropped  *d = (MgDropped *) list_nth(drops, i);
+		MgUndoFact *f = &facts[nfacts];
 
 		if (d->definition_unknown)
 		{
-			u->reversible = false;
-			appendStringInfo(&u->reasonbuf,
-							 "the definition of %s was not read: a relation it reads was locked by another session; ",
-							 qualified_name(&d->table.name));
+			f->kind = MG_UNDO_DEFINITION_UNREAD;
+			f->table = d->table.name;
+			nfacts++;
 			u->extra_relations = lappend(u->extra_relations, (void *) qualified_name(&d->table.name));
 			continue;
 		}
@@ -459,18 +464,14 @@ undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 			continue;
 		if (d->table.kind == RELKIND_MATVIEW && d->attnum == 0)
 			continue;			/* its definition is in recreate */
-		u->reversible = false;
 		u->extra_relations = lappend(u->extra_relations, (void *) qualified_name(&d->table.name));
-		if (d->attnum == 0)
-			appendStringInfo(&u->reasonbuf,
-							 "CASCADE dropped table %s with about " INT64_FORMAT " rows (" INT64_FORMAT " bytes); ",
-							 qualified_name(&d->table.name), Max(d->table.rows, 0), Max(d->table.bytes, 0));
-		else
-			appendStringInfo(&u->reasonbuf, "CASCADE dropped column %s.%s%s; ",
-							 qualified_name(&d->table.name), quote_identifier(d->column),
-							 d->column_empty ? " (every value NULL)"
-							 : psprintf(" with the values of about " INT64_FORMAT " rows",
-										Max(d->table.rows, 0)));
+		f->kind = MG_UNDO_CASCADE_DROPPED;
+		f->table = d->table.name;
+		f->name = d->attnum == 0 ? NULL : d->column;
+		f->rows = d->table.rows;
+		f->bytes = d->table.bytes;
+		f->column_empty = d->column_empty;
+		nfacts++;
 	}
 	if (recreate.len > 0)
 	{
@@ -489,10 +490,15 @@ undo_dropped(MgUndo *u, const MgModel *m, Node *parsetree)
 
 		if (!own_target_known)
 		{
-			u->reversible = false;
-			appendStringInfo(&u->reasonbuf, "the definition of what %s dropped is not recorded; ",
-							 m->command ? m->command : "the statement");
+			facts[nfacts].kind = MG_UNDO_DROPPED_UNKNOWN;
+			facts[nfacts].name = m->command;
+			nfacts++;
 		}
+	}
+	/* Reasons only: nothing to run for what is lost. */
+	write_facts(u, facts, nfacts, m->command);
+	if (recreate.len > 0)
+	{
 		u->covered = true;
 		if (u->sqlbuf.len > 0)
 			appendStringInfoChar(&u->sqlbuf, '\n');

@@ -561,12 +561,12 @@ TEST(CApiReview, RowsTextAndErrors) {
   idx.in_transaction_block = true;
 
   MgScriptStatement stmts[4] = {};
-  stmts[0] = {1, "BEGIN", "BEGIN", 1, true, false, nullptr, 0, nullptr, 0};
+  stmts[0] = {1, "BEGIN", "BEGIN", 1, true, false, nullptr, 0, nullptr, 0, nullptr, 0};
   stmts[1] = {2, "ALTER TABLE customers ADD COLUMN tier text", "ALTER TABLE", 1, false, true,
-              &rel2, 1, &add, 1};
+              &rel2, 1, &add, 1, nullptr, 0};
   stmts[2] = {3, "CREATE INDEX orders_created_idx ON orders (created_at)", "CREATE INDEX", 1,
-              false, true, &rel3, 1, &idx, 1};
-  stmts[3] = {4, "COMMIT", "COMMIT", 1, true, false, nullptr, 0, nullptr, 0};
+              false, true, &rel3, 1, &idx, 1, nullptr, 0};
+  stmts[3] = {4, "COMMIT", "COMMIT", 1, true, false, nullptr, 0, nullptr, 0, nullptr, 0};
   MgSettings s = c_settings();
 
   {

@@ -88,6 +88,106 @@ TEST(Undo, HostileNamesStayQuotedOrCommented) {
             "ALTER TABLE public.orders RENAME CONSTRAINT c TO \"a\"\"b\";");
 }
 
+UndoFact fact(UndoFactKind kind, QualifiedName table, std::string name = "") {
+  UndoFact f;
+  f.kind = kind;
+  f.table = std::move(table);
+  f.name = std::move(name);
+  return f;
+}
+
+TEST(Undo, SetSchemaBackToTheOldSchema) {
+  UndoFact f = fact(UndoFactKind::SetSchema, {"archive", "Orders"}, "public");
+  f.keyword = "TABLE";
+  EXPECT_EQ(run_sql(undo_statement({}, {f}, "ALTER TABLE", 1, Settings{})),
+            "ALTER TABLE archive.\"Orders\" SET SCHEMA public;");
+  f.name = "archive";  // moved to the schema it was in: nothing
+  StatementUndo same = undo_statement({}, {f}, "ALTER TABLE", 1, Settings{});
+  EXPECT_EQ(run_sql(same), "");
+  EXPECT_TRUE(same.covered);
+}
+
+TEST(Undo, RelOptionsOfOneTableMakeOneSetAndOneReset) {
+  UndoFact fill = fact(UndoFactKind::RelOption, {"public", "orders"}, "fillfactor");
+  fill.keyword = "TABLE";
+  fill.has_old = true;
+  fill.old_sql = "70";
+  UndoFact vac = fact(UndoFactKind::RelOption, {"public", "orders"}, "autovacuum_enabled");
+  vac.keyword = "TABLE";
+  UndoFact toast = fact(UndoFactKind::RelOption, {"public", "orders"}, "autovacuum_enabled");
+  toast.keyword = "TABLE";
+  toast.new_name = "toast";
+  UndoFact odd = fact(UndoFactKind::RelOption, {"public", "orders"}, "user_catalog_table");
+  odd.keyword = "TABLE";
+  odd.has_old = true;
+  odd.old_sql = "it's\\";
+  StatementUndo u = undo_statement({}, {fill, vac, toast, odd}, "ALTER TABLE", 1, Settings{});
+  EXPECT_EQ(run_sql(u),
+            "ALTER TABLE public.orders SET (fillfactor = '70', user_catalog_table = E'it''s\\\\');\n"
+            "ALTER TABLE public.orders RESET (autovacuum_enabled);");
+  EXPECT_EQ(u.reasons, "the previous value of toast.autovacuum_enabled is not recorded; ");
+}
+
+TEST(Undo, ReplacedViewComesBack) {
+  UndoFact f = fact(UndoFactKind::ViewReplaced, {"public", "v"});
+  StatementUndo unknown = undo_statement({}, {f}, "CREATE VIEW", 1, Settings{});
+  EXPECT_EQ(run_sql(unknown), "");
+  EXPECT_EQ(unknown.reasons, "the replaced view's definition is unknown; ");
+  f.has_old = true;
+  f.old_sql = "CREATE VIEW public.v AS\n SELECT 1 AS a;";
+  f.same_columns = true;
+  EXPECT_EQ(run_sql(undo_statement({}, {f}, "CREATE VIEW", 1, Settings{})),
+            "CREATE OR REPLACE VIEW public.v AS\n SELECT 1 AS a;");
+  f.same_columns = false;  // CREATE OR REPLACE cannot drop the columns it added
+  EXPECT_EQ(run_sql(undo_statement({}, {f}, "CREATE VIEW", 1, Settings{})),
+            "DROP VIEW public.v;\nCREATE VIEW public.v AS\n SELECT 1 AS a;");
+}
+
+TEST(Undo, CreatedObjectsDropped) {
+  UndoFact schema = fact(UndoFactKind::CreatedObject, {}, "My Schema");
+  schema.keyword = "SCHEMA";
+  EXPECT_EQ(run_sql(undo_statement({}, {schema}, "CREATE SCHEMA", 1, Settings{})),
+            "DROP SCHEMA \"My Schema\";");
+  schema.cascade = true;
+  EXPECT_EQ(run_sql(undo_statement({}, {schema}, "CREATE SCHEMA", 1, Settings{})),
+            "DROP SCHEMA \"My Schema\" CASCADE  -- with the objects it was created with;");
+  UndoFact trigger = fact(UndoFactKind::CreatedObject, {"public", "orders"}, "audit\n;DROP");
+  trigger.keyword = "TRIGGER";
+  EXPECT_EQ(run_sql(undo_statement({}, {trigger}, "CREATE TRIGGER", 1, Settings{})),
+            "DROP TRIGGER \"audit\n;DROP\" ON public.orders;");
+  UndoFact type = fact(UndoFactKind::CreatedObject, {"app", "mood"});
+  type.keyword = "TYPE";
+  EXPECT_EQ(run_sql(undo_statement({}, {type}, "CREATE TYPE", 1, Settings{})),
+            "DROP TYPE app.mood;");
+  UndoFact unknown = fact(UndoFactKind::CreatedObject, {});
+  unknown.keyword = "TRIGGER";  // CREATE OR REPLACE TRIGGER: the one before is not recorded
+  StatementUndo u = undo_statement({}, {unknown}, "CREATE TRIGGER", 1, Settings{});
+  EXPECT_EQ(run_sql(u), "");
+  EXPECT_EQ(u.reasons, "the object before the statement is not recorded; ");
+}
+
+TEST(Undo, WhatCascadeTookIsNamed) {
+  UndoFact table = fact(UndoFactKind::CascadeDropped, {"public", "child"});
+  table.rows = 5000;
+  table.bytes = 262144;
+  UndoFact column = fact(UndoFactKind::CascadeDropped, {"public", "v"}, "Total");
+  column.rows = 10;
+  UndoFact empty = column;
+  empty.column_empty = true;
+  UndoFact unread = fact(UndoFactKind::DefinitionUnread, {"public", "report"});
+  UndoFact unknown = fact(UndoFactKind::DroppedUnknown, {}, "DROP TYPE");
+  StatementUndo u = undo_statement({}, {table, column, empty, unread, unknown}, "DROP TYPE", 1,
+                                   Settings{});
+  EXPECT_EQ(run_sql(u), "");
+  EXPECT_EQ(u.reasons,
+            "CASCADE dropped table public.child with about 5000 rows (262144 bytes); "
+            "CASCADE dropped column public.v.\"Total\" with the values of about 10 rows; "
+            "CASCADE dropped column public.v.\"Total\" (every value NULL); "
+            "the definition of public.report was not read: a relation it reads was locked by "
+            "another session; "
+            "the definition of what DROP TYPE dropped is not recorded; ");
+}
+
 TEST(Undo, ReportPlanIsTheHistoryUndo) {
   // The report's rollback plan runs the same SQL as the history's undo.
   Operation op = test::operation(OpKind::DropIndex, test::large_table());
