@@ -167,9 +167,14 @@ static void after_statement(MgStatementState *st, Node *parsetree);
  * lock on its target is taken here, after the ownership check the server's
  * own callbacks make first, and the name is resolved again once it is held:
  * if it now denotes another relation, that one is judged (in enforce,
- * rejected like any other), and its lock taken in turn.  What remains: the
- * other relations of a multi-table statement are resolved again by the
- * server only (their lock is not taken here, to keep the server's order).
+ * rejected like any other), and its lock taken in turn.  The other
+ * relations the statement names (the partition ATTACH scans, the table a
+ * FOREIGN KEY references, the parents of PARTITION OF, the further tables of
+ * TRUNCATE, DROP or LOCK) are taken the same way right after, in the order
+ * the statement names them, each in the mode the model says the server takes
+ * (so that the server's own request later is no upgrade), and only when the
+ * role may act on them: a name that then denotes another relation is judged
+ * again too.
  */
 /* Takes the lock; a lock timeout's error names who was in the way. */
 static void
@@ -188,6 +193,146 @@ lock_or_explain(const MgModel *model, Oid relid, LOCKMODE mode, int timeout_nest
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+}
+
+/* A FOREIGN KEY among constraints: the table it references. */
+static List *
+referenced_tables(List *constraints, List *out)
+{
+	ListCell   *lc;
+
+	foreach(lc, constraints)
+	{
+		Node	   *n = (Node *) lfirst(lc);
+
+		if (IsA(n, Constraint) && ((Constraint *) n)->contype == CONSTR_FOREIGN &&
+			((Constraint *) n)->pktable)
+			out = lappend(out, ((Constraint *) n)->pktable);
+	}
+	return out;
+}
+
+/* The relations a statement names besides its first one, in its order (RangeVars). */
+static List *
+named_relations(Node *parsetree)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_AlterTableStmt:
+			foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+			{
+				AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+				if (cmd->subtype == AT_AttachPartition && cmd->def && IsA(cmd->def, PartitionCmd))
+					out = lappend(out, ((PartitionCmd *) cmd->def)->name);
+				else if (cmd->subtype == AT_AddConstraint && cmd->def)
+					out = referenced_tables(list_make1(cmd->def), out);
+				else if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
+					out = referenced_tables(((ColumnDef *) cmd->def)->constraints, out);
+			}
+			break;
+		case T_CreateStmt:
+			{
+				CreateStmt *cs = (CreateStmt *) parsetree;
+
+				out = list_copy(cs->inhRelations);
+				foreach(lc, cs->tableElts)
+				{
+					Node	   *elt = (Node *) lfirst(lc);
+
+					if (IsA(elt, ColumnDef))
+						out = referenced_tables(((ColumnDef *) elt)->constraints, out);
+					else
+						out = referenced_tables(list_make1(elt), out);
+				}
+				out = referenced_tables(cs->constraints, out);
+			}
+			break;
+		case T_TruncateStmt:
+			out = list_copy(((TruncateStmt *) parsetree)->relations);
+			break;
+		case T_LockStmt:
+			out = list_copy(((LockStmt *) parsetree)->relations);
+			break;
+		case T_DropStmt:
+			{
+				DropStmt   *ds = (DropStmt *) parsetree;
+
+				if (ds->removeType != OBJECT_TABLE && ds->removeType != OBJECT_VIEW &&
+					ds->removeType != OBJECT_MATVIEW && ds->removeType != OBJECT_FOREIGN_TABLE)
+					break;
+				foreach(lc, ds->objects)
+					out = lappend(out, makeRangeVarFromNameList((List *) lfirst(lc)));
+			}
+			break;
+		default:
+			break;
+	}
+	return out;
+}
+
+/* Whether the role may act on relid at all (owner, or any privilege on it). */
+static bool
+may_lock(Oid relid)
+{
+#if PG_VERSION_NUM >= 160000
+	if (object_ownercheck(RelationRelationId, relid, GetUserId()))
+		return true;
+#else
+	if (pg_class_ownercheck(relid, GetUserId()))
+		return true;
+#endif
+	return pg_class_aclmask(relid, GetUserId(),
+							ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
+							ACL_REFERENCES | ACL_TRIGGER, ACLMASK_ANY) != 0;
+}
+
+/*
+ * Locks the other relations the statement names, as the model says the
+ * server will (after its first one, taken already).  False when a name now
+ * denotes a relation the model did not judge: the statement is judged again.
+ */
+static int
+model_index(const MgModel *model, Oid relid)
+{
+	for (int i = 0; i < model->nrels; i++)
+		if (model->relids[i] == relid)
+			return i;
+	return -1;
+}
+
+static bool
+lock_named_relations(Node *parsetree, const MgModel *model, const MgModel *fresh,
+					 int timeout_nestlevel)
+{
+	ListCell   *lc;
+
+	foreach(lc, named_relations(parsetree))
+	{
+		RangeVar   *rv = (RangeVar *) lfirst(lc);
+		Oid			other = RangeVarGetRelid(rv, NoLock, true);
+		int			i;
+
+		if (!OidIsValid(other))
+			continue;			/* the server reports it, or a CREATE makes it */
+		i = model_index(model, other);
+		if (i < 0)
+		{
+			/* The model reads it now, but judged another under that name. */
+			if (model_index(fresh, other) >= 0)
+				return false;
+			continue;			/* a relation the model does not consider */
+		}
+		if ((LOCKMODE) model->rels[i].lock == NoLock || !may_lock(other))
+			continue;
+		lock_or_explain(model, other, (LOCKMODE) model->rels[i].lock, timeout_nestlevel);
+		if (RangeVarGetRelid(rv, NoLock, true) != other)
+			return false;		/* renamed while we waited */
+	}
+	return true;
 }
 
 static MgModel *
@@ -218,10 +363,13 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 		/* Held now: the name resolves as the server will resolve it. */
 		fresh = (MgModel *) palloc0(sizeof(MgModel));
 		if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), fresh) ||
-			fresh->nrels == 0 || fresh->relids[0] == relid)
+			fresh->nrels == 0)
+			return model;
+		if (fresh->relids[0] == relid &&
+			lock_named_relations(pstmt->utilityStmt, model, fresh, timeout_nestlevel))
 			return model;
 
-		/* Another relation now bears the name: judge it. */
+		/* Another relation now bears a name: judge it. */
 		model = judge(st, pstmt, queryString);
 		if (model == NULL)
 			return NULL;
@@ -233,7 +381,7 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("the relation named by the statement kept changing while it waited for its lock"),
-			 errdetail("Another session renamed relations to and from the name three times in a row."),
+			 errdetail("Another session renamed relations to and from its names three times in a row."),
 			 errhint("Run the statement again.")));
 	return model;				/* keep the compiler quiet */
 }
