@@ -229,6 +229,65 @@ void mg_undo(const MgOperation* ops, int nops, const MgUndoFact* facts, int nfac
   }
 }
 
+namespace {
+void clear(MgUndoResult* out) {
+  out->sql = nullptr;
+  out->reason = nullptr;
+  out->covered = false;
+  out->error = nullptr;
+}
+std::string str_or_empty(const char* s) { return s ? s : ""; }
+}  // namespace
+
+void mg_recreate_sequence(const MgSequenceFacts* seq, const MgSettings* settings,
+                          MgUndoResult* out) noexcept {
+  clear(out);
+  try {
+    mg::SequenceFacts f;
+    f.name = {str_or_empty(seq->name.schema), str_or_empty(seq->name.name)};
+    f.type_sql = str_or_empty(seq->type_sql);
+    f.increment = seq->increment;
+    f.min = seq->min;
+    f.max = seq->max;
+    f.start = seq->start;
+    f.cache = seq->cache;
+    f.cycle = seq->cycle;
+    f.owner = str_or_empty(seq->owner);
+    for (int i = 0; i < seq->ngrants; i++)
+      f.grants.push_back({str_or_empty(seq->grants[i].privilege),
+                          str_or_empty(seq->grants[i].grantee), seq->grants[i].grant_option});
+    f.position_readable = seq->position_readable;
+    f.has_position = seq->has_position;
+    f.position = seq->position;
+    out->sql = dup(mg::recreate_sequence(f, mg::capi::settings_of(*settings)));
+  } catch (const std::exception& e) {
+    out->error = error_copy(e.what());
+  } catch (...) {
+    out->error = error_copy("unknown C++ exception");
+  }
+}
+
+void mg_recreate_view(const MgViewFacts* view, const MgSettings* settings,
+                      MgUndoResult* out) noexcept {
+  clear(out);
+  try {
+    mg::ViewFacts f;
+    f.materialized = view->materialized;
+    f.name = {str_or_empty(view->name.schema), str_or_empty(view->name.name)};
+    for (int i = 0; i < view->noptions; i++) {
+      f.options.emplace_back(str_or_empty(view->option_names[i]),
+                             str_or_empty(view->option_values[i]));
+      f.option_has_value.push_back(view->option_values[i] != nullptr);
+    }
+    f.definition = str_or_empty(view->definition);
+    out->sql = dup(mg::recreate_view(f, mg::capi::settings_of(*settings)));
+  } catch (const std::exception& e) {
+    out->error = error_copy(e.what());
+  } catch (...) {
+    out->error = error_copy("unknown C++ exception");
+  }
+}
+
 void mg_undo_free(MgUndoResult* result) noexcept {
   std::free(result->sql);
   std::free(result->reason);

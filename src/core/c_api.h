@@ -333,6 +333,44 @@ void mg_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfac
              const char *command, const MgSettings *settings, MgUndoResult *out) noexcept;
 void mg_undo_free(MgUndoResult *result) noexcept;
 
+/*
+ * What CASCADE drops and the history brings back (core/undo.hpp): the
+ * statements that create a sequence or a view again, in out->sql; free with
+ * mg_undo_free().
+ */
+typedef struct MgSequenceGrant {
+  const char *privilege; /* USAGE, SELECT, UPDATE */
+  const char *grantee;   /* NULL: PUBLIC */
+  bool grant_option;
+} MgSequenceGrant;
+
+typedef struct MgSequenceFacts {
+  MgName name;
+  const char *type_sql; /* format_type()'s output */
+  int64_t increment, min, max, start, cache;
+  bool cycle;
+  const char *owner;
+  const MgSequenceGrant *grants;
+  int ngrants;
+  bool position_readable;
+  bool has_position;
+  int64_t position;
+} MgSequenceFacts;
+
+typedef struct MgViewFacts {
+  bool materialized;
+  MgName name;
+  const char *const *option_names;
+  const char *const *option_values; /* an entry NULL: the option has no value */
+  int noptions;
+  const char *definition; /* pg_get_viewdef() */
+} MgViewFacts;
+
+void mg_recreate_sequence(const MgSequenceFacts *seq, const MgSettings *settings,
+                          MgUndoResult *out) noexcept;
+void mg_recreate_view(const MgViewFacts *view, const MgSettings *settings,
+                      MgUndoResult *out) noexcept;
+
 /* Evaluates the operations against the rule catalog.  Always fills *out. */
 void mg_evaluate(const MgOperation *ops, int nops, const MgSettings *settings, MgResult *out)
     noexcept;

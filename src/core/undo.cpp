@@ -299,6 +299,40 @@ std::string undo_created(std::string_view keyword, const std::string& name_sql) 
                      keyword == "TABLE" ? "  -- with every row written to it since" : "");
 }
 
+std::string recreate_sequence(const SequenceFacts& seq, const Settings& s) {
+  const std::string name = sql_name(seq.name, s);
+  std::string sql = fmt::format(
+      "CREATE SEQUENCE {} AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE "
+      "{}{};",
+      name, seq.type_sql, seq.increment, seq.min, seq.max, seq.start, seq.cache,
+      seq.cycle ? " CYCLE" : " NO CYCLE");
+  if (!seq.owner.empty())
+    sql += fmt::format("\nALTER SEQUENCE {} OWNER TO {};", name, ident(seq.owner, s));
+  for (const SequenceGrant& g : seq.grants)
+    sql += fmt::format("\nGRANT {} ON SEQUENCE {} TO {}{};", g.privilege, name,
+                       g.grantee.empty() ? std::string("PUBLIC") : ident(g.grantee, s),
+                       g.grant_option ? " WITH GRANT OPTION" : "");
+  if (!seq.position_readable)
+    sql += "\n-- its position was not readable by the role that dropped it";
+  else if (seq.has_position)
+    sql += fmt::format("\nSELECT pg_catalog.setval({}, {});", quote_literal(name), seq.position);
+  return sql;
+}
+
+std::string recreate_view(const ViewFacts& view, const Settings& s) {
+  std::string with;
+  for (std::size_t i = 0; i < view.options.size(); ++i) {
+    with += i == 0 ? " WITH (" : ", ";
+    with += ident(view.options[i].first, s);
+    // Values quoted as literals, which every option accepts.
+    if (i < view.option_has_value.size() && view.option_has_value[i])
+      with += " = " + quote_literal(view.options[i].second);
+  }
+  if (!with.empty()) with += ")";
+  return fmt::format("CREATE {} {}{} AS\n{}", view.materialized ? "MATERIALIZED VIEW" : "VIEW",
+                     sql_name(view.name, s), with, view.definition);
+}
+
 StatementUndo undo_statement(const std::vector<Operation>& ops, const std::vector<UndoFact>& facts,
                              std::string_view command, int stmt_no, const Settings& s) {
   StatementUndo out;

@@ -80,4 +80,34 @@ StatementUndo undo_statement(const std::vector<Operation>& ops, const std::vecto
 // The DROP of a relation a CREATE made ("TABLE", "VIEW"...; name already quoted).
 std::string undo_created(std::string_view keyword, const std::string& name_sql);
 
+// What CASCADE drops and the history brings back: a sequence, as it was.
+struct SequenceGrant {
+  std::string privilege;  // USAGE, SELECT, UPDATE
+  std::string grantee;    // empty: PUBLIC
+  bool grant_option = false;
+};
+struct SequenceFacts {
+  QualifiedName name;
+  std::string type_sql;  // format_type()'s output: SQL
+  int64_t increment = 1, min = 1, max = 0, start = 1, cache = 1;
+  bool cycle = false;
+  std::string owner;
+  std::vector<SequenceGrant> grants;
+  bool position_readable = true;  // the role that dropped it could read its position
+  bool has_position = false;      // nextval() was called
+  int64_t position = 0;
+};
+// CREATE SEQUENCE, its owner and grants, and setval() to where it was.
+std::string recreate_sequence(const SequenceFacts& seq, const Settings& s);
+
+// A view or materialized view, as the server deparses its query.
+struct ViewFacts {
+  bool materialized = false;
+  QualifiedName name;
+  std::vector<std::pair<std::string, std::string>> options;  // reloptions; value empty: none
+  std::vector<bool> option_has_value;
+  std::string definition;  // pg_get_viewdef(): " SELECT ...;", SQL
+};
+std::string recreate_view(const ViewFacts& view, const Settings& s);
+
 }  // namespace mg

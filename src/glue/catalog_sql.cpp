@@ -7,6 +7,7 @@
  * server's quote_identifier().
  */
 #include "glue/catalog_sql.hpp"
+#include "glue/undo_facts.hpp"
 #include "glue/dropped.hpp"
 
 extern "C" {
@@ -231,48 +232,42 @@ mg_created_type_name(List *names, bool *temporary, MgName *out)
 	return out->schema != NULL;
 }
 
-/*
- * " WITH (name = 'value', ...)" for a relation's reloptions, or "".  The
- * values are quoted as literals, which every option accepts.
- */
-char *
-mg_reloptions_clause(Oid relid)
+/* A relation's reloptions as names and values (a value NULL: none). */
+static int
+reloptions_of(Oid relid, const char ***names, const char ***values)
 {
 	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	StringInfoData buf;
 	Datum		options;
 	bool		isnull;
+	Datum	   *elems;
+	int			n = 0;
 
-	initStringInfo(&buf);
+	*names = NULL;
+	*values = NULL;
 	if (!HeapTupleIsValid(tp))
-		return buf.data;
+		return 0;
 	options = SysCacheGetAttr(RELOID, tp, Anum_pg_class_reloptions, &isnull);
 	if (!isnull)
 	{
-		Datum	   *elems;
-		int			n;
-
 		deconstruct_array(DatumGetArrayTypeP(options), TEXTOID, -1, false, TYPALIGN_INT,
 						  &elems, NULL, &n);
+		*names = (const char **) palloc0(sizeof(char *) * Max(n, 1));
+		*values = (const char **) palloc0(sizeof(char *) * Max(n, 1));
 		for (int i = 0; i < n; i++)
 		{
 			char	   *opt = TextDatumGetCString(elems[i]);
 			char	   *eq = strchr(opt, '=');
 
-			appendStringInfoString(&buf, i == 0 ? " WITH (" : ", ");
-			if (eq == NULL)
-				appendStringInfoString(&buf, quote_identifier(opt));
-			else
+			if (eq)
 			{
 				*eq = '\0';
-				appendStringInfo(&buf, "%s = %s", quote_identifier(opt), quote_literal_cstr(eq + 1));
+				(*values)[i] = eq + 1;
 			}
+			(*names)[i] = opt;
 		}
-		if (n > 0)
-			appendStringInfoChar(&buf, ')');
 	}
 	ReleaseSysCache(tp);
-	return buf.data;
+	return n;
 }
 
 /*
@@ -305,9 +300,17 @@ mg_view_create_sql(Oid relid)
 		def = DirectFunctionCall1(pg_get_viewdef, ObjectIdGetDatum(relid));
 		AtEOXact_GUC(true, nestlevel);
 	}
-	return psprintf("CREATE %s %s%s AS\n%s",
-					relkind == RELKIND_VIEW ? "VIEW" : "MATERIALIZED VIEW",
-					quote_qualified_identifier(get_namespace_name(nsp), name),
-					mg_reloptions_clause(relid), TextDatumGetCString(def));
+	{
+		MgViewFacts view;
+
+		memset(&view, 0, sizeof(view));
+		view.materialized = relkind == RELKIND_MATVIEW;
+		view.name.schema = get_namespace_name(nsp);
+		view.name.name = name;
+		view.noptions = reloptions_of(relid, (const char ***) &view.option_names,
+									  (const char ***) &view.option_values);
+		view.definition = TextDatumGetCString(def);
+		return mg_recreate_view_sql(&view);
+	}
 }
 

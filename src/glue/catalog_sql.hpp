@@ -20,7 +20,5 @@ char	   *mg_reloption_value(Oid relid, const char *name);
 char	   *mg_view_state(Oid relid);
 /* The schema and name of a type a CREATE just made; *temporary for a temporary schema. */
 bool		mg_created_type_name(List *names, bool *temporary, MgName *out);
-/* " WITH (name = 'value', ...)" for a relation's reloptions, or "". */
-char	   *mg_reloptions_clause(Oid relid);
 /* The statement that creates view or materialized view relid again, or NULL. */
 char	   *mg_view_create_sql(Oid relid);

@@ -21,6 +21,7 @@
 #include "glue/catalog_sql.hpp"
 #include "glue/column_stats.hpp"
 #include "glue/dropped.hpp"
+#include "glue/undo_facts.hpp"
 #include "glue/relation_facts.hpp"
 #include "glue/statement_state.hpp"
 
@@ -52,98 +53,96 @@ static MemoryContext capture_cxt = NULL;
 static List *captured = NIL;	/* of MgDropped *, in deletion order */
 
 /*
- * "\nALTER SEQUENCE name OWNER TO role;" and a GRANT for each privilege
- * granted on sequence relid (its ACL), so that the re-created sequence is the
- * application's again.  name is quoted already.
+ * The facts of sequence relid that bring it back as the application had it:
+ * its parameters, its owner and the privileges granted on it (its ACL, but
+ * the owner's own), and its position.
  */
 static char *
-sequence_owner_and_grants_sql(Oid relid, const char *name)
+sequence_create_sql(Oid relid)
 {
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	StringInfoData buf;
-	Oid			owner;
-	bool		isnull;
-	Datum		acldatum;
+	HeapTuple	tp = SearchSysCache1(SEQRELID, ObjectIdGetDatum(relid));
+	HeapTuple	reltup;
+	Form_pg_sequence form;
+	MgSequenceFacts seq;
+	MgSequenceGrant *grants = NULL;
+	LOCAL_FCINFO(fcinfo, 1);
+	Datum		last;
 
-	initStringInfo(&buf);
 	if (!HeapTupleIsValid(tp))
-		return buf.data;
-	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-	appendStringInfo(&buf, "\nALTER SEQUENCE %s OWNER TO %s;", name,
-					 quote_identifier(GetUserNameFromId(owner, false)));
-	acldatum = SysCacheGetAttr(RELOID, tp, Anum_pg_class_relacl, &isnull);
-	if (!isnull)
-	{
-		Acl		   *acl = DatumGetAclPCopy(acldatum);
-		AclItem    *items = ACL_DAT(acl);
-		int			n = ACL_NUM(acl);
+		return NULL;
+	memset(&seq, 0, sizeof(seq));
+	form = (Form_pg_sequence) GETSTRUCT(tp);
+	seq.name.schema = get_namespace_name(get_rel_namespace(relid));
+	seq.name.name = get_rel_name(relid);
+	seq.type_sql = format_type_be(form->seqtypid);
+	seq.increment = form->seqincrement;
+	seq.min = form->seqmin;
+	seq.max = form->seqmax;
+	seq.start = form->seqstart;
+	seq.cache = form->seqcache;
+	seq.cycle = form->seqcycle;
+	ReleaseSysCache(tp);
 
-		for (int i = 0; i < n; i++)
+	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (HeapTupleIsValid(reltup))
+	{
+		Oid			owner = ((Form_pg_class) GETSTRUCT(reltup))->relowner;
+		bool		isnull;
+		Datum		acldatum = SysCacheGetAttr(RELOID, reltup, Anum_pg_class_relacl, &isnull);
+
+		seq.owner = GetUserNameFromId(owner, false);
+		if (!isnull)
 		{
-			AclMode		privs = ACLITEM_GET_PRIVS(items[i]);
-			AclMode		goptions = ACLITEM_GET_GOPTIONS(items[i]);
-			const char *grantee = items[i].ai_grantee == ACL_ID_PUBLIC ? "PUBLIC"
-				: quote_identifier(GetUserNameFromId(items[i].ai_grantee, false));
+			Acl		   *acl = DatumGetAclPCopy(acldatum);
+			AclItem    *items = ACL_DAT(acl);
+			int			n = ACL_NUM(acl);
 			static const struct
 			{
 				AclMode		bit;
 				const char *name;
 			}			kinds[] = {{ACL_USAGE, "USAGE"}, {ACL_SELECT, "SELECT"}, {ACL_UPDATE, "UPDATE"}};
 
-			if (items[i].ai_grantee == owner)
-				continue;		/* the owner's own, implicit */
-			for (int k = 0; k < (int) lengthof(kinds); k++)
-				if (privs & kinds[k].bit)
-					appendStringInfo(&buf, "\nGRANT %s ON SEQUENCE %s TO %s%s;", kinds[k].name, name,
-									 grantee, (goptions & kinds[k].bit) ? " WITH GRANT OPTION" : "");
+			grants = (MgSequenceGrant *) palloc0(sizeof(MgSequenceGrant) * Max(n * 3, 1));
+			for (int i = 0; i < n; i++)
+			{
+				AclMode		privs = ACLITEM_GET_PRIVS(items[i]);
+				AclMode		goptions = ACLITEM_GET_GOPTIONS(items[i]);
+
+				if (items[i].ai_grantee == owner)
+					continue;	/* the owner's own, implicit */
+				for (int k = 0; k < (int) lengthof(kinds); k++)
+					if (privs & kinds[k].bit)
+					{
+						MgSequenceGrant *g = &grants[seq.ngrants++];
+
+						g->privilege = kinds[k].name;
+						g->grantee = items[i].ai_grantee == ACL_ID_PUBLIC ? NULL
+							: GetUserNameFromId(items[i].ai_grantee, false);
+						g->grant_option = (goptions & kinds[k].bit) != 0;
+					}
+			}
+			seq.grants = grants;
 		}
+		ReleaseSysCache(reltup);
 	}
-	ReleaseSysCache(tp);
-	return buf.data;
-}
-
-/*
- * The statements that create sequence relid again, with its owner and
- * grants, at its current value, or NULL.
- */
-static char *
-sequence_create_sql(Oid relid)
-{
-	HeapTuple	tp = SearchSysCache1(SEQRELID, ObjectIdGetDatum(relid));
-	Form_pg_sequence seq;
-	char	   *name;
-	char	   *sql;
-	LOCAL_FCINFO(fcinfo, 1);
-	Datum		last;
-
-	if (!HeapTupleIsValid(tp))
-		return NULL;
-	seq = (Form_pg_sequence) GETSTRUCT(tp);
-	name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-	sql = psprintf("CREATE SEQUENCE %s AS %s INCREMENT BY " INT64_FORMAT " MINVALUE " INT64_FORMAT
-				   " MAXVALUE " INT64_FORMAT " START WITH " INT64_FORMAT " CACHE " INT64_FORMAT
-				   "%s;",
-				   name, format_type_be(seq->seqtypid), seq->seqincrement, seq->seqmin,
-				   seq->seqmax, seq->seqstart, seq->seqcache, seq->seqcycle ? " CYCLE" : " NO CYCLE");
-	ReleaseSysCache(tp);
 
 	/*
 	 * Its position: NULL when nextval() was never called.  The function
 	 * checks the privilege and would fail the DROP: without it, the position
 	 * is not recorded.
 	 */
-	sql = psprintf("%s%s", sql, sequence_owner_and_grants_sql(relid, name));
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | ACL_USAGE) != ACLCHECK_OK)
-		return psprintf("%s\n-- its position was not readable by the role that dropped it", sql);
-	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = ObjectIdGetDatum(relid);
-	fcinfo->args[0].isnull = false;
-	last = pg_sequence_last_value(fcinfo);
-	if (!fcinfo->isnull)
-		sql = psprintf("%s\nSELECT pg_catalog.setval(%s, " INT64_FORMAT ");", sql,
-					   quote_literal_cstr(name), DatumGetInt64(last));
-	return sql;
+	seq.position_readable = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | ACL_USAGE) == ACLCHECK_OK;
+	if (seq.position_readable)
+	{
+		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+		fcinfo->args[0].value = ObjectIdGetDatum(relid);
+		fcinfo->args[0].isnull = false;
+		last = pg_sequence_last_value(fcinfo);
+		seq.has_position = !fcinfo->isnull;
+		if (seq.has_position)
+			seq.position = DatumGetInt64(last);
+	}
+	return mg_recreate_sequence_sql(&seq);
 }
 
 static MgDropped *

@@ -263,3 +263,43 @@ mg_write_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfa
 	if (error)
 		elog(ERROR, "migration_guard: could not write the undo: %s", error);
 }
+
+/* The core's statement, copied; an error from the core is raised here. */
+static char *
+take_statement(MgUndoResult *result)
+{
+	char	   *sql = copy_quietly(result->sql);
+	char	   *error = NULL;
+
+	if (result->error)
+		error = copy_quietly(result->error);
+	else if (result->sql && sql == NULL)
+		error = (char *) "out of memory";
+	mg_undo_free(result);
+	if (error)
+		elog(ERROR, "migration_guard: could not write the statement that recreates a dropped relation: %s",
+			 error);
+	return sql;
+}
+
+char *
+mg_recreate_sequence_sql(const MgSequenceFacts *seq)
+{
+	MgSettings	settings;
+	MgUndoResult result;
+
+	mg_current_settings(&settings);
+	mg_recreate_sequence(seq, &settings, &result);
+	return take_statement(&result);
+}
+
+char *
+mg_recreate_view_sql(const MgViewFacts *view)
+{
+	MgSettings	settings;
+	MgUndoResult result;
+
+	mg_current_settings(&settings);
+	mg_recreate_view(view, &settings, &result);
+	return take_statement(&result);
+}

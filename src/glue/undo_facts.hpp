@@ -15,5 +15,6 @@ void		mg_collect_undo_facts(MgModel *m, Node *parsetree, bool planned, MgUndoFac
 /* The core's undo of a statement (core/undo.cpp), copied into palloc'd memory. */
 void		mg_write_undo(const MgOperation *ops, int nops, const MgUndoFact *facts, int nfacts,
 						  const char *command, char **sql, char **reason, bool *covered);
-
-
+/* The statements that create a dropped sequence or view again (written by the core). */
+char	   *mg_recreate_sequence_sql(const MgSequenceFacts *seq);
+char	   *mg_recreate_view_sql(const MgViewFacts *view);

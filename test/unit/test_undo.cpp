@@ -188,6 +188,52 @@ TEST(Undo, WhatCascadeTookIsNamed) {
             "the definition of what DROP TYPE dropped is not recorded; ");
 }
 
+TEST(Undo, DroppedSequenceComesBackWithOwnerGrantsAndPosition) {
+  SequenceFacts seq;
+  seq.name = {"public", "orders_id_seq"};
+  seq.type_sql = "bigint";
+  seq.increment = 1;
+  seq.min = 1;
+  seq.max = 9223372036854775807;
+  seq.start = 1;
+  seq.cache = 1;
+  seq.owner = "app owner";
+  seq.grants = {{"USAGE", "", false}, {"SELECT", "reader", true}};
+  seq.has_position = true;
+  seq.position = 42;
+  EXPECT_EQ(recreate_sequence(seq, Settings{}),
+            "CREATE SEQUENCE public.orders_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE "
+            "9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;\n"
+            "ALTER SEQUENCE public.orders_id_seq OWNER TO \"app owner\";\n"
+            "GRANT USAGE ON SEQUENCE public.orders_id_seq TO PUBLIC;\n"
+            "GRANT SELECT ON SEQUENCE public.orders_id_seq TO reader WITH GRANT OPTION;\n"
+            "SELECT pg_catalog.setval('public.orders_id_seq', 42);");
+  seq.name = {"public", "it's\n; DROP TABLE x; --"};
+  seq.grants.clear();
+  seq.position_readable = false;
+  EXPECT_EQ(recreate_sequence(seq, Settings{}),
+            "CREATE SEQUENCE public.\"it's\n; DROP TABLE x; --\" AS bigint INCREMENT BY 1 "
+            "MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;\n"
+            "ALTER SEQUENCE public.\"it's\n; DROP TABLE x; --\" OWNER TO \"app owner\";\n"
+            "-- its position was not readable by the role that dropped it");
+}
+
+TEST(Undo, DroppedViewComesBackWithItsOptions) {
+  ViewFacts view;
+  view.name = {"Reports", "daily"};
+  view.options = {{"security_barrier", "true"}, {"check_option", "it's"}};
+  view.option_has_value = {true, true};
+  view.definition = " SELECT 1 AS a;";
+  EXPECT_EQ(recreate_view(view, Settings{}),
+            "CREATE VIEW \"Reports\".daily WITH (security_barrier = 'true', check_option = "
+            "'it''s') AS\n SELECT 1 AS a;");
+  view.materialized = true;
+  view.options.clear();
+  view.option_has_value.clear();
+  EXPECT_EQ(recreate_view(view, Settings{}),
+            "CREATE MATERIALIZED VIEW \"Reports\".daily AS\n SELECT 1 AS a;");
+}
+
 TEST(Undo, ReportPlanIsTheHistoryUndo) {
   // The report's rollback plan runs the same SQL as the history's undo.
   Operation op = test::operation(OpKind::DropIndex, test::large_table());
