@@ -290,11 +290,6 @@ may_lock(Oid relid)
 							ACL_REFERENCES | ACL_TRIGGER, ACLMASK_ANY) != 0;
 }
 
-/*
- * Locks the other relations the statement names, as the model says the
- * server will (after its first one, taken already).  False when a name now
- * denotes a relation the model did not judge: the statement is judged again.
- */
 static int
 model_index(const MgModel *model, Oid relid)
 {
@@ -304,9 +299,13 @@ model_index(const MgModel *model, Oid relid)
 	return -1;
 }
 
+/*
+ * Locks the other relations the statement names, as the model says the
+ * server will (after its first one, taken already).  False when a name was
+ * given to another relation while its lock was awaited.
+ */
 static bool
-lock_named_relations(Node *parsetree, const MgModel *model, const MgModel *fresh,
-					 int timeout_nestlevel)
+lock_named_relations(Node *parsetree, const MgModel *model, int timeout_nestlevel)
 {
 	ListCell   *lc;
 
@@ -314,23 +313,36 @@ lock_named_relations(Node *parsetree, const MgModel *model, const MgModel *fresh
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
 		Oid			other = RangeVarGetRelid(rv, NoLock, true);
-		int			i;
+		int			i = OidIsValid(other) ? model_index(model, other) : -1;
 
-		if (!OidIsValid(other))
-			continue;			/* the server reports it, or a CREATE makes it */
-		i = model_index(model, other);
+		/* Missing (the server reports it, or a CREATE makes it), or not judged (below). */
 		if (i < 0)
-		{
-			/* The model reads it now, but judged another under that name. */
-			if (model_index(fresh, other) >= 0)
-				return false;
-			continue;			/* a relation the model does not consider */
-		}
+			continue;
 		if ((LOCKMODE) model->rels[i].lock == NoLock || !may_lock(other))
 			continue;
 		lock_or_explain(model, other, (LOCKMODE) model->rels[i].lock, timeout_nestlevel);
 		if (RangeVarGetRelid(rv, NoLock, true) != other)
-			return false;		/* renamed while we waited */
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether each relation the statement names now is one the model judged:
+ * one the fresh model (built with the locks held) reads but the judged one
+ * does not means the name was given to another relation meanwhile.
+ */
+static bool
+named_relations_judged(Node *parsetree, const MgModel *model, const MgModel *fresh)
+{
+	ListCell   *lc;
+
+	foreach(lc, named_relations(parsetree))
+	{
+		Oid			other = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+
+		if (OidIsValid(other) && model_index(model, other) < 0 && model_index(fresh, other) >= 0)
+			return false;
 	}
 	return true;
 }
@@ -359,15 +371,17 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 			return model;
 #endif
 		lock_or_explain(model, relid, mode, timeout_nestlevel);
-
-		/* Held now: the name resolves as the server will resolve it. */
-		fresh = (MgModel *) palloc0(sizeof(MgModel));
-		if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), fresh) ||
-			fresh->nrels == 0)
-			return model;
-		if (fresh->relids[0] == relid &&
-			lock_named_relations(pstmt->utilityStmt, model, fresh, timeout_nestlevel))
-			return model;
+		if (lock_named_relations(pstmt->utilityStmt, model, timeout_nestlevel))
+		{
+			/* Held now: the names resolve as the server will resolve them. */
+			fresh = (MgModel *) palloc0(sizeof(MgModel));
+			if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), fresh) ||
+				fresh->nrels == 0)
+				return model;
+			if (fresh->relids[0] == relid &&
+				named_relations_judged(pstmt->utilityStmt, model, fresh))
+				return model;
+		}
 
 		/* Another relation now bears a name: judge it. */
 		model = judge(st, pstmt, queryString);
