@@ -43,6 +43,48 @@ extern "C" {
 /* Leaf partitions listed by name in a recipe. */
 #define MG_MAX_LISTED_PARTITIONS 50
 
+/* Appends the decimal digits of v at *p; returns the end. */
+static char *
+append_uint(char *p, uint32 v)
+{
+	char		digits[10];
+	int			n = 0;
+
+	do
+	{
+		digits[n++] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	return p;
+}
+
+/*
+ * The directory of a database in a tablespace (GetDatabasePath()), kept for
+ * the last pair asked: the leaves of a partition tree share it, and building
+ * each leaf's path with psprintf() cost some 1 000 instructions a file
+ * (issue 19).  The mapping never changes while the server runs.
+ */
+static const char *
+database_dir(Oid db, Oid spc)
+{
+	static Oid	last_db = InvalidOid;
+	static Oid	last_spc = InvalidOid;
+	static char dir[MAXPGPATH];
+
+	if (dir[0] == '\0' || db != last_db || spc != last_spc)
+	{
+		char	   *path = GetDatabasePath(db, spc);
+
+		strlcpy(dir, path, sizeof(dir));
+		pfree(path);
+		last_db = db;
+		last_spc = spc;
+	}
+	return dir;
+}
+
 /* Size in bytes of the main fork of a relation, or -1 if it has no storage we can see. */
 static int64
 main_fork_bytes(Form_pg_class cls, Oid relid)
@@ -51,7 +93,10 @@ main_fork_bytes(Form_pg_class cls, Oid relid)
 	Oid			db = (spc == GLOBALTABLESPACE_OID) ? InvalidOid : MyDatabaseId;
 	Oid			filenode = cls->relfilenode;
 	int			backend;
-	char	   *path;
+	char		path[MAXPGPATH];
+	const char *dir;
+	size_t		dirlen;
+	char	   *end;
 	int64		total = 0;
 
 	if (!RELKIND_HAS_STORAGE(cls->relkind))
@@ -79,27 +124,46 @@ main_fork_bytes(Form_pg_class cls, Oid relid)
 	else
 		backend = -1;			/* InvalidBackendId / INVALID_PROC_NUMBER */
 
-#if PG_VERSION_NUM >= 180000
-	path = pstrdup(GetRelationPath(db, spc, filenode, backend, MAIN_FORKNUM).str);
-#else
-	path = GetRelationPath(db, spc, filenode, backend, MAIN_FORKNUM);
-#endif
+	/*
+	 * The path GetRelationPath() gives for the main fork: the database's
+	 * directory, then the file number, "t<backend>_" before it for a
+	 * temporary relation; ".<segment>" after it for every segment but the
+	 * first.
+	 */
+	dir = database_dir(db, spc);
+	dirlen = strlen(dir);
+	if (dirlen + 40 > sizeof(path))
+		return -1;
+	memcpy(path, dir, dirlen);
+	end = path + dirlen;
+	*end++ = '/';
+	if (backend >= 0)
+	{
+		*end++ = 't';
+		end = append_uint(end, (uint32) backend);
+		*end++ = '_';
+	}
+	end = append_uint(end, filenode);
+	*end = '\0';
 
 	for (int segno = 0;; segno++)
 	{
 		struct stat st;
-		char	   *segpath = segno == 0 ? path : psprintf("%s.%d", path, segno);
-		int			rc = stat(segpath, &st);
 
-		if (segpath != path)
-			pfree(segpath);
-		if (rc != 0)
+		if (segno > 0)
+		{
+			char	   *p = end;
+
+			*p++ = '.';
+			p = append_uint(p, (uint32) segno);
+			*p = '\0';
+		}
+		if (stat(path, &st) != 0)
 			break;				/* no more segments, or the file is gone */
 		total += st.st_size;
 		if (st.st_size < (off_t) RELSEG_SIZE * BLCKSZ)
 			break;
 	}
-	pfree(path);
 	return total;
 }
 
@@ -410,6 +474,10 @@ facts_invalidate(Datum arg, Oid relid)
 	facts_valid = false;
 }
 
+/* The last schema whose name compute_facts() looked up, in facts_cxt. */
+static Oid	last_nsp = InvalidOid;
+static char *last_nsp_name = NULL;
+
 static void
 facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
 {
@@ -417,6 +485,7 @@ facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
 	(void) cacheid;
 	(void) hashvalue;
 	facts_valid = false;
+	last_nsp = InvalidOid;
 }
 
 void
@@ -450,6 +519,8 @@ facts_scope(void)
 		HASHCTL		ctl;
 
 		MemoryContextReset(facts_cxt);
+		last_nsp = InvalidOid;
+		last_nsp_name = NULL;
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(FactsKey);
 		ctl.entrysize = sizeof(FactsEntry);
@@ -635,9 +706,20 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		return false;
 	cls = cl.cls;
 	table->name.name = pstrdup(NameStr(cls->relname));
-	table->name.schema = get_namespace_name(cls->relnamespace);
-	if (table->name.schema == NULL)
-		table->name.schema = "";
+	/* The leaves of a partition tree mostly share their schema: its name is looked up once. */
+	if (OidIsValid(last_nsp) && cls->relnamespace == last_nsp)
+		table->name.schema = pstrdup(last_nsp_name);
+	else
+	{
+		char	   *schema = get_namespace_name(cls->relnamespace);
+
+		table->name.schema = schema ? schema : "";
+		if (schema != NULL && facts_cxt != NULL)
+		{
+			last_nsp_name = MemoryContextStrdup(facts_cxt, schema);
+			last_nsp = cls->relnamespace;
+		}
+	}
 	table->kind = cls->relkind;
 	table->temporary = cls->relpersistence == RELPERSISTENCE_TEMP;
 	table->created_in_transaction = created_in_current_transaction(relid, cl.xmin);
@@ -669,7 +751,7 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		/* mg_batch_class and mg_batch_invalid live in this context: never left set on an error */
 		PG_TRY();
 		{
-			List	   *tree = batching ? mg_gather_tree(relid, list_length(children)) : NIL;
+			List	   *tree = batching ? mg_gather_tree(relid, children) : NIL;
 
 			if (tree == NIL)
 				tree = find_all_inheritors(relid, NoLock, NULL);
