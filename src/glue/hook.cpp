@@ -17,6 +17,7 @@
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"
 #include "glue/model.hpp"
+#include "glue/relation_facts.hpp"
 #include "glue/messages.hpp"
 #include "glue/settings.hpp"
 #include "glue/statement_state.hpp"
@@ -28,6 +29,13 @@ extern "C" {
 }
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+/*
+ * The relcache and namespace invalidations processed before judge() built
+ * its model (mg_facts_invalidation_count()): the same count later means that
+ * the statement's names still denote the relations judged.
+ */
+static uint64 judged_at_invalidations = 0;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
@@ -61,6 +69,7 @@ judge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString)
 	if (creating_extension && OidIsValid(CurrentExtensionObject) &&
 		strcmp(get_extension_name(CurrentExtensionObject), "migration_guard") == 0)
 		return NULL;
+	judged_at_invalidations = mg_facts_invalidation_count();
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
 
@@ -214,6 +223,15 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 			return model;
 #endif
 		lock_or_explain(model, relid, mode, timeout_nestlevel);
+
+		/*
+		 * No change to pg_class or pg_namespace has reached this backend
+		 * since the model was built (the lock's wait included): the name
+		 * still denotes relid, and a second model (of 1 000 partitions, say)
+		 * would only say so again.
+		 */
+		if (mg_facts_invalidation_count() == judged_at_invalidations)
+			return model;
 
 		/* Held now: the name resolves as the server will resolve it. */
 		fresh = (MgModel *) palloc0(sizeof(MgModel));

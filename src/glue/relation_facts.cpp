@@ -466,12 +466,16 @@ static CommandId facts_cid = InvalidCommandId;
 
 HTAB	   *mg_batch_invalid = NULL;	/* while a partition tree is gathered */
 
+/* Relcache and namespace invalidations processed by this backend so far. */
+static uint64 facts_invalidations = 0;
+
 static void
 facts_invalidate(Datum arg, Oid relid)
 {
 	(void) arg;
 	(void) relid;
 	facts_valid = false;
+	facts_invalidations++;
 }
 
 /* The last schema whose name compute_facts() looked up, in facts_cxt. */
@@ -485,6 +489,7 @@ facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
 	(void) cacheid;
 	(void) hashvalue;
 	facts_valid = false;
+	facts_invalidations++;
 	last_nsp = InvalidOid;
 }
 
@@ -492,6 +497,33 @@ void
 mg_facts_cache_flush(void)
 {
 	facts_valid = false;
+}
+
+/* The context of the cache and the invalidation callbacks, made once per backend. */
+static void
+facts_callbacks(void)
+{
+	if (facts_cxt == NULL)
+	{
+		facts_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard facts",
+										  ALLOCSET_DEFAULT_SIZES);
+		CacheRegisterRelcacheCallback(facts_invalidate, (Datum) 0);
+		CacheRegisterSyscacheCallback(NAMESPACEOID, facts_invalidate_syscache, (Datum) 0);
+	}
+}
+
+/*
+ * How many relcache and namespace invalidations this backend has processed
+ * (any relation's, a sinval reset's included).  A name resolves to another
+ * relation only after a change to pg_class or pg_namespace, and every such
+ * change reaches this count before a lookup can see it: equal counts mean
+ * that every name resolves as it did (the hook's rename race).
+ */
+uint64
+mg_facts_invalidation_count(void)
+{
+	facts_callbacks();
+	return facts_invalidations;
 }
 
 /* The cache of the current scope, emptied when the scope changed. */
@@ -506,13 +538,7 @@ facts_scope(void)
 	TimestampTz start = GetCurrentStatementStartTimestamp();
 	CommandId	cid = GetCurrentCommandId(false);
 
-	if (facts_cxt == NULL)
-	{
-		facts_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard facts",
-										  ALLOCSET_DEFAULT_SIZES);
-		CacheRegisterRelcacheCallback(facts_invalidate, (Datum) 0);
-		CacheRegisterSyscacheCallback(NAMESPACEOID, facts_invalidate_syscache, (Datum) 0);
-	}
+	facts_callbacks();
 	if (facts_cache == NULL || !facts_valid || lxid != facts_lxid ||
 		start != facts_stmt_start || cid != facts_cid)
 	{
