@@ -241,12 +241,10 @@ class_release(ClassLookup *l)
 	l->tp = NULL;
 }
 
-/* Rows and bytes of one relation with storage. */
+/* Rows and bytes of one relation with storage (cls: its pg_class row). */
 static void
-estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
+estimate_leaf(Oid relid, Form_pg_class cls, int64 *rows, int64 *bytes, bool use_overrides)
 {
-	ClassLookup cl;
-	Form_pg_class cls;
 	int64		main_bytes;
 	double		blocks;
 	double		density;
@@ -255,16 +253,12 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 		return;
 	*rows = 0;
 	*bytes = 0;
-	if (!class_lookup(relid, &cl))
-		return;
-	cls = cl.cls;
 	main_bytes = main_fork_bytes(cls, relid);
 	if (main_bytes < 0)
 	{
 		/* No storage we can see: fall back on the last statistics. */
 		*rows = cls->reltuples > 0 ? (int64) cls->reltuples : 0;
 		*bytes = (int64) cls->relpages * BLCKSZ;
-		class_release(&cl);
 		return;
 	}
 	blocks = (double) (main_bytes / BLCKSZ);
@@ -322,7 +316,6 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 			class_release(&tl);
 		}
 	}
-	class_release(&cl);
 }
 
 /*
@@ -751,6 +744,8 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 	table->created_in_transaction = created_in_current_transaction(relid, cl.xmin);
 	hasindex = cls->relhasindex;
 	*owner = cls->relowner;
+	if (table->kind != RELKIND_PARTITIONED_TABLE)
+		estimate_leaf(relid, cls, &table->rows, &table->bytes, use_overrides);
 	class_release(&cl);
 	/* relhasindex: true if the relation has (or once had) an index */
 	if ((table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW) && hasindex)
@@ -770,10 +765,13 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		ListCell   *lc;
 		MgName	   *names;
 		bool		nested = false;
+		bool		one_level = false;
 		int			n = 0;
 
 		table->rows = 0;
 		table->bytes = 0;
+		names = (MgName *) palloc0(sizeof(MgName) * Max(1, Min(list_length(children),
+															MG_MAX_LISTED_PARTITIONS)));
 		/* mg_batch_class and mg_batch_invalid live in this context: never left set on an error */
 		PG_TRY();
 		{
@@ -788,7 +786,10 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 			/*
 			 * Every leaf's facts go into the cache: the model adds each
 			 * partition with its own facts right after (add_partitions).
+			 * A tree of one level lists relid's children in their order:
+			 * their names are taken on the way.
 			 */
+			one_level = list_length(tree) == list_length(children) + 1;
 			foreach(lc, tree)
 			{
 				Oid			child = lfirst_oid(lc);
@@ -797,6 +798,17 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 				if (child == relid)
 					continue;
 				leaf = cached_facts(child, use_overrides);
+				if (one_level && leaf->exists)
+				{
+					if (leaf->table.kind == RELKIND_PARTITIONED_TABLE)
+						nested = true;
+					if (n < MG_MAX_LISTED_PARTITIONS)
+					{
+						names[n].name = pstrdup(leaf->table.name.name);
+						names[n].schema = pstrdup(leaf->table.name.schema);
+						n++;
+					}
+				}
 				if (!leaf->exists || leaf->table.kind == RELKIND_PARTITIONED_TABLE)
 					continue;
 				table->rows += leaf->table.rows;
@@ -813,12 +825,10 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		}
 		PG_END_TRY();
 		table->partition_count = list_length(children);
-		names = (MgName *) palloc0(sizeof(MgName) * Max(1, Min(list_length(children),
-															MG_MAX_LISTED_PARTITIONS)));
-		foreach(lc, children)
+		/* A deeper tree: relid's children are among the others. */
+		for (int i = 0; !one_level && i < list_length(children); i++)
 		{
-			Oid			child = lfirst_oid(lc);
-			FactsEntry *c = cached_facts(child, use_overrides);
+			FactsEntry *c = cached_facts(list_nth_oid(children, i), use_overrides);
 
 			if (!c->exists)
 				continue;
@@ -835,7 +845,5 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		table->npartitions = nested ? 0 : n;
 		*inheritors = all;
 	}
-	else
-		estimate_leaf(relid, &table->rows, &table->bytes, use_overrides);
 	return true;
 }

@@ -175,8 +175,18 @@ gather_classes(List *all, bool *nested)
 			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
 			cls->relkind == RELKIND_COMPOSITE_TYPE)
 			continue;
+		/*
+		 * A TOAST table gets its OID after its table's (a rewrite makes a new
+		 * one, later still): one older than every relation of the tree
+		 * belongs to another table, but after an OID wraparound, when
+		 * class_lookup() finds it in the syscache.
+		 */
 		if (cls->relkind == RELKIND_TOASTVALUE)
+		{
+			if (cls->oid < lo)
+				continue;
 			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
+		}
 		else if (cls->oid < lo || cls->oid > hi)
 			continue;			/* outside the tree's range of OIDs: not in it */
 		else
