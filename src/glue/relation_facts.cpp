@@ -560,13 +560,35 @@ copy_string(const char *s, MemoryContext cxt)
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
 }
 
+/* A copy of a name in cxt, its two strings in one allocation. */
+static void
+copy_name(MgName *dst, const MgName *src, MemoryContext cxt)
+{
+	size_t		nlen;
+	size_t		slen;
+	char	   *buf;
+
+	if (src->name == NULL || src->schema == NULL)
+	{
+		dst->name = copy_string(src->name, cxt);
+		dst->schema = copy_string(src->schema, cxt);
+		return;
+	}
+	nlen = strlen(src->name) + 1;
+	slen = strlen(src->schema) + 1;
+	buf = (char *) MemoryContextAlloc(cxt, nlen + slen);
+	memcpy(buf, src->name, nlen);
+	memcpy(buf + nlen, src->schema, slen);
+	dst->name = buf;
+	dst->schema = buf + nlen;
+}
+
 /* A deep copy of *src in cxt. */
 static void
 copy_table(MgTable *dst, const MgTable *src, MemoryContext cxt)
 {
 	*dst = *src;
-	dst->name.name = copy_string(src->name.name, cxt);
-	dst->name.schema = copy_string(src->name.schema, cxt);
+	copy_name(&dst->name, &src->name, cxt);
 	if (src->partitions)
 	{
 		int			n = Max(1, src->npartitions);
@@ -624,11 +646,13 @@ cached_facts(Oid relid, bool use_overrides)
 	List	   *inheritors = NIL;
 	bool		exists;
 	Oid			owner = InvalidOid;
+	uint32		hash;
 
 	memset(&key, 0, sizeof(key));
 	key.relid = relid;
 	key.use_overrides = use_overrides;
-	e = (FactsEntry *) hash_search(cache, &key, HASH_FIND, NULL);
+	hash = get_hash_value(cache, &key);
+	e = (FactsEntry *) hash_search_with_hash_value(cache, &key, hash, HASH_FIND, NULL);
 	if (e != NULL)
 		return e;
 
@@ -637,7 +661,7 @@ cached_facts(Oid relid, bool use_overrides)
 
 	/* The computation may have run invalidations: the scope may have been renewed. */
 	cache = facts_scope();
-	e = (FactsEntry *) hash_search(cache, &key, HASH_ENTER, &found);
+	e = (FactsEntry *) hash_search_with_hash_value(cache, &key, hash, HASH_ENTER, &found);
 	e->exists = exists;
 	e->owner = owner;
 	if (exists)

@@ -22,6 +22,14 @@ extern "C" {
 }
 
 /*
+ * What gather_classes() saw of the relations of the last tree it read: all
+ * of them (none vanished), and whether any has an index.
+ */
+static HTAB *gathered_classes = NULL;
+static bool gathered_complete = false;
+static bool gathered_any_index = false;
+
+/*
  * Gathers the invalid indexes of every relation in relids (more than a few)
  * into mg_batch_invalid: one pass over pg_index when that is cheaper than one
  * index probe per relation (a probe costs about what reading some 80 rows
@@ -43,15 +51,20 @@ mg_gather_invalid_indexes(List *relids, HTAB *classes)
 	{
 		bool		any = false;
 
-		foreach(lc, relids)
+		if (classes == gathered_classes && gathered_complete)
+			any = gathered_any_index;	/* seen while the rows were read */
+		else
 		{
-			Oid			relid = lfirst_oid(lc);
-			ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
-
-			if (row == NULL || row->cls.relhasindex)
+			foreach(lc, relids)
 			{
-				any = true;
-				break;
+				Oid			relid = lfirst_oid(lc);
+				ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
+
+				if (row == NULL || row->cls.relhasindex)
+				{
+					any = true;
+					break;
+				}
 			}
 		}
 		if (!any)
@@ -141,6 +154,7 @@ gather_classes(List *all, bool *nested)
 	Oid			lo = PG_UINT32_MAX;
 	Oid			hi = 0;
 	int			read = 0;
+	bool		any_index = false;
 
 	*nested = false;
 	rel = table_open(RelationRelationId, AccessShareLock);
@@ -197,12 +211,17 @@ gather_classes(List *all, bool *nested)
 			read++;
 			if (cls->relkind == RELKIND_PARTITIONED_TABLE && cls->oid != first)
 				*nested = true;
+			if (cls->relhasindex)
+				any_index = true;
 		}
 		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
 		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
+	gathered_classes = classes;
+	gathered_complete = read == list_length(all);
+	gathered_any_index = any_index;
 	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
 	if (read < list_length(all))
 	{
