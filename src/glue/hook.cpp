@@ -415,15 +415,35 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	MgStatementState st;
 
 	/*
-	 * What applications send all the time -- BEGIN, COMMIT, SET, SHOW -- is
-	 * never DDL and never runs any: straight on, with no state pushed and no
-	 * PG_TRY, so that the hook costs every client next to nothing.
+	 * What applications send all the time -- BEGIN, COMMIT, SAVEPOINT and
+	 * ROLLBACK TO, SET, RESET and SHOW, prepared statements and cursors,
+	 * LISTEN and NOTIFY, DISCARD (a pooler's reset), COPY -- is never DDL
+	 * and is never judged here: straight on, with no state pushed and no
+	 * PG_TRY, so that the hook costs every client next to nothing.  Those
+	 * that can run a function (EXECUTE, FETCH, COPY, CALL, DO) run any DDL
+	 * in it as statements of their own, which come through this hook and
+	 * push their own state: the state of the outer one would be a neutral
+	 * frame (neither judged nor capturing drops, never a schema), which
+	 * changes nothing for them, exactly as for DDL run by a SELECT.
 	 */
 	switch (nodeTag(pstmt->utilityStmt))
 	{
 		case T_TransactionStmt:
 		case T_VariableSetStmt:
 		case T_VariableShowStmt:
+		case T_PrepareStmt:
+		case T_ExecuteStmt:
+		case T_DeallocateStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_ListenStmt:
+		case T_UnlistenStmt:
+		case T_NotifyStmt:
+		case T_DiscardStmt:
+		case T_CopyStmt:
+		case T_CallStmt:
+		case T_DoStmt:
 			run_statement(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
 			return;
 		default:
