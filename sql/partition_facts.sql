@@ -52,3 +52,43 @@ RESET lock_timeout;
 SET migration_guard.mode = off;
 DROP TABLE pf;
 RESET ALL;
+
+-- A one-level tree of 200 partitions (its facts without a pass over
+-- pg_inherits): the history row of an ALTER on the parent lists the parent
+-- and every partition, a long array that reads back whole.
+SET migration_guard.mode = off;
+CREATE TABLE pf_wide (id int, v text) PARTITION BY HASH (id);
+DO $$ BEGIN
+  FOR i IN 0..199 LOOP
+    EXECUTE format('CREATE TABLE pf_wide_%s PARTITION OF pf_wide FOR VALUES WITH (MODULUS 200, REMAINDER %s)', i, i);
+  END LOOP;
+END $$;
+INSERT INTO pf_wide SELECT g, 'v' || g FROM generate_series(1, 2000) g;
+ANALYZE pf_wide;
+SELECT count(*) AS relations FROM migration_guard.plan_locks('ALTER TABLE pf_wide ADD COLUMN w int');
+-- the totals are exactly the sum of what each leaf alone gives, rows and bytes
+CREATE TEMP TABLE wide_total AS
+  SELECT rows_estimate, bytes_estimate
+    FROM migration_guard.plan('ALTER TABLE pf_wide ALTER COLUMN v SET NOT NULL')
+   WHERE relation = 'public.pf_wide';
+CREATE TEMP TABLE wide_leaves AS
+  SELECT p.rows_estimate, p.bytes_estimate
+    FROM pg_partition_tree('pf_wide') t JOIN pg_class c ON c.oid = t.relid,
+         LATERAL migration_guard.plan(format('ALTER TABLE %I ALTER COLUMN v SET NOT NULL', c.relname)) p
+   WHERE t.isleaf AND p.relation = 'public.' || c.relname;
+SELECT count(*) AS leaves, sum(l.rows_estimate) = t.rows_estimate AS rows_equal,
+       sum(l.bytes_estimate) = t.bytes_estimate AS bytes_equal,
+       sum(l.bytes_estimate) = (SELECT sum(pg_relation_size(relid) + COALESCE(pg_relation_size(NULLIF(c.reltoastrelid, 0)), 0))
+                                  FROM pg_partition_tree('pf_wide') JOIN pg_class c ON c.oid = relid
+                                 WHERE isleaf) AS bytes_are_the_files
+  FROM wide_leaves l, wide_total t GROUP BY t.rows_estimate, t.bytes_estimate;
+SET migration_guard.mode = warn;
+SET lock_timeout = '1s';
+ALTER TABLE pf_wide ADD COLUMN w int;
+RESET lock_timeout;
+SELECT array_length(relations, 1) AS relations, relations[1] AS first, relations[201] AS last,
+       (SELECT count(DISTINCT r) FROM unnest(relations) r) AS distinct_names
+  FROM migration_guard.history WHERE statement = 'ALTER TABLE pf_wide ADD COLUMN w int';
+SET migration_guard.mode = off;
+DROP TABLE pf_wide;
+RESET ALL;

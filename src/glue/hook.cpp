@@ -17,6 +17,7 @@
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"
 #include "glue/model.hpp"
+#include "glue/relation_facts.hpp"
 #include "glue/messages.hpp"
 #include "glue/settings.hpp"
 #include "glue/statement_state.hpp"
@@ -28,6 +29,13 @@ extern "C" {
 }
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+/*
+ * The relcache and namespace invalidations processed before judge() built
+ * its model (mg_facts_invalidation_count()): the same count later means that
+ * the statement's names still denote the relations judged.
+ */
+static uint64 judged_at_invalidations = 0;
 
 /* The text of the statement being executed, out of a possibly multi-statement string. */
 static char *
@@ -61,6 +69,7 @@ judge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString)
 	if (creating_extension && OidIsValid(CurrentExtensionObject) &&
 		strcmp(get_extension_name(CurrentExtensionObject), "migration_guard") == 0)
 		return NULL;
+	judged_at_invalidations = mg_facts_invalidation_count();
 	if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), model))
 		return NULL;
 
@@ -373,6 +382,15 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 		lock_or_explain(model, relid, mode, timeout_nestlevel);
 		if (lock_named_relations(pstmt->utilityStmt, model, timeout_nestlevel))
 		{
+			/*
+			 * No change to pg_class or pg_namespace has reached this backend
+			 * since the model was built (the locks' waits included): the
+			 * names still denote the relations judged, and a second model
+			 * (of 1 000 partitions, say) would only say so again.
+			 */
+			if (mg_facts_invalidation_count() == judged_at_invalidations)
+				return model;
+
 			/* Held now: the names resolve as the server will resolve them. */
 			fresh = (MgModel *) palloc0(sizeof(MgModel));
 			if (!mg_analyze(pstmt->utilityStmt, queryString, statement_text(pstmt, queryString), fresh) ||
@@ -559,15 +577,35 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	MgStatementState st;
 
 	/*
-	 * What applications send all the time -- BEGIN, COMMIT, SET, SHOW -- is
-	 * never DDL and never runs any: straight on, with no state pushed and no
-	 * PG_TRY, so that the hook costs every client next to nothing.
+	 * What applications send all the time -- BEGIN, COMMIT, SAVEPOINT and
+	 * ROLLBACK TO, SET, RESET and SHOW, prepared statements and cursors,
+	 * LISTEN and NOTIFY, DISCARD (a pooler's reset), COPY -- is never DDL
+	 * and is never judged here: straight on, with no state pushed and no
+	 * PG_TRY, so that the hook costs every client next to nothing.  Those
+	 * that can run a function (EXECUTE, FETCH, COPY, CALL, DO) run any DDL
+	 * in it as statements of their own, which come through this hook and
+	 * push their own state: the state of the outer one would be a neutral
+	 * frame (neither judged nor capturing drops, never a schema), which
+	 * changes nothing for them, exactly as for DDL run by a SELECT.
 	 */
 	switch (nodeTag(pstmt->utilityStmt))
 	{
 		case T_TransactionStmt:
 		case T_VariableSetStmt:
 		case T_VariableShowStmt:
+		case T_PrepareStmt:
+		case T_ExecuteStmt:
+		case T_DeallocateStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_ListenStmt:
+		case T_UnlistenStmt:
+		case T_NotifyStmt:
+		case T_DiscardStmt:
+		case T_CopyStmt:
+		case T_CallStmt:
+		case T_DoStmt:
 			run_statement(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
 			return;
 		default:

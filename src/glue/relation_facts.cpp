@@ -43,6 +43,48 @@ extern "C" {
 /* Leaf partitions listed by name in a recipe. */
 #define MG_MAX_LISTED_PARTITIONS 50
 
+/* Appends the decimal digits of v at *p; returns the end. */
+static char *
+append_uint(char *p, uint32 v)
+{
+	char		digits[10];
+	int			n = 0;
+
+	do
+	{
+		digits[n++] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	return p;
+}
+
+/*
+ * The directory of a database in a tablespace (GetDatabasePath()), kept for
+ * the last pair asked: the leaves of a partition tree share it, and building
+ * each leaf's path with psprintf() cost some 1 000 instructions a file
+ * (issue 19).  The mapping never changes while the server runs.
+ */
+static const char *
+database_dir(Oid db, Oid spc)
+{
+	static Oid	last_db = InvalidOid;
+	static Oid	last_spc = InvalidOid;
+	static char dir[MAXPGPATH];
+
+	if (dir[0] == '\0' || db != last_db || spc != last_spc)
+	{
+		char	   *path = GetDatabasePath(db, spc);
+
+		strlcpy(dir, path, sizeof(dir));
+		pfree(path);
+		last_db = db;
+		last_spc = spc;
+	}
+	return dir;
+}
+
 /* Size in bytes of the main fork of a relation, or -1 if it has no storage we can see. */
 static int64
 main_fork_bytes(Form_pg_class cls, Oid relid)
@@ -51,7 +93,10 @@ main_fork_bytes(Form_pg_class cls, Oid relid)
 	Oid			db = (spc == GLOBALTABLESPACE_OID) ? InvalidOid : MyDatabaseId;
 	Oid			filenode = cls->relfilenode;
 	int			backend;
-	char	   *path;
+	char		path[MAXPGPATH];
+	const char *dir;
+	size_t		dirlen;
+	char	   *end;
 	int64		total = 0;
 
 	if (!RELKIND_HAS_STORAGE(cls->relkind))
@@ -79,27 +124,46 @@ main_fork_bytes(Form_pg_class cls, Oid relid)
 	else
 		backend = -1;			/* InvalidBackendId / INVALID_PROC_NUMBER */
 
-#if PG_VERSION_NUM >= 180000
-	path = pstrdup(GetRelationPath(db, spc, filenode, backend, MAIN_FORKNUM).str);
-#else
-	path = GetRelationPath(db, spc, filenode, backend, MAIN_FORKNUM);
-#endif
+	/*
+	 * The path GetRelationPath() gives for the main fork: the database's
+	 * directory, then the file number, "t<backend>_" before it for a
+	 * temporary relation; ".<segment>" after it for every segment but the
+	 * first.
+	 */
+	dir = database_dir(db, spc);
+	dirlen = strlen(dir);
+	if (dirlen + 40 > sizeof(path))
+		return -1;
+	memcpy(path, dir, dirlen);
+	end = path + dirlen;
+	*end++ = '/';
+	if (backend >= 0)
+	{
+		*end++ = 't';
+		end = append_uint(end, (uint32) backend);
+		*end++ = '_';
+	}
+	end = append_uint(end, filenode);
+	*end = '\0';
 
 	for (int segno = 0;; segno++)
 	{
 		struct stat st;
-		char	   *segpath = segno == 0 ? path : psprintf("%s.%d", path, segno);
-		int			rc = stat(segpath, &st);
 
-		if (segpath != path)
-			pfree(segpath);
-		if (rc != 0)
+		if (segno > 0)
+		{
+			char	   *p = end;
+
+			*p++ = '.';
+			p = append_uint(p, (uint32) segno);
+			*p = '\0';
+		}
+		if (stat(path, &st) != 0)
 			break;				/* no more segments, or the file is gone */
 		total += st.st_size;
 		if (st.st_size < (off_t) RELSEG_SIZE * BLCKSZ)
 			break;
 	}
-	pfree(path);
 	return total;
 }
 
@@ -177,12 +241,10 @@ class_release(ClassLookup *l)
 	l->tp = NULL;
 }
 
-/* Rows and bytes of one relation with storage. */
+/* Rows and bytes of one relation with storage (cls: its pg_class row). */
 static void
-estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
+estimate_leaf(Oid relid, Form_pg_class cls, int64 *rows, int64 *bytes, bool use_overrides)
 {
-	ClassLookup cl;
-	Form_pg_class cls;
 	int64		main_bytes;
 	double		blocks;
 	double		density;
@@ -191,16 +253,12 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 		return;
 	*rows = 0;
 	*bytes = 0;
-	if (!class_lookup(relid, &cl))
-		return;
-	cls = cl.cls;
 	main_bytes = main_fork_bytes(cls, relid);
 	if (main_bytes < 0)
 	{
 		/* No storage we can see: fall back on the last statistics. */
 		*rows = cls->reltuples > 0 ? (int64) cls->reltuples : 0;
 		*bytes = (int64) cls->relpages * BLCKSZ;
-		class_release(&cl);
 		return;
 	}
 	blocks = (double) (main_bytes / BLCKSZ);
@@ -258,7 +316,6 @@ estimate_leaf(Oid relid, int64 *rows, int64 *bytes, bool use_overrides)
 			class_release(&tl);
 		}
 	}
-	class_release(&cl);
 }
 
 /*
@@ -402,13 +459,21 @@ static CommandId facts_cid = InvalidCommandId;
 
 HTAB	   *mg_batch_invalid = NULL;	/* while a partition tree is gathered */
 
+/* Relcache and namespace invalidations processed by this backend so far. */
+static uint64 facts_invalidations = 0;
+
 static void
 facts_invalidate(Datum arg, Oid relid)
 {
 	(void) arg;
 	(void) relid;
 	facts_valid = false;
+	facts_invalidations++;
 }
+
+/* The last schema whose name compute_facts() looked up, in facts_cxt. */
+static Oid	last_nsp = InvalidOid;
+static char *last_nsp_name = NULL;
 
 static void
 facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
@@ -417,12 +482,41 @@ facts_invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
 	(void) cacheid;
 	(void) hashvalue;
 	facts_valid = false;
+	facts_invalidations++;
+	last_nsp = InvalidOid;
 }
 
 void
 mg_facts_cache_flush(void)
 {
 	facts_valid = false;
+}
+
+/* The context of the cache and the invalidation callbacks, made once per backend. */
+static void
+facts_callbacks(void)
+{
+	if (facts_cxt == NULL)
+	{
+		facts_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard facts",
+										  ALLOCSET_DEFAULT_SIZES);
+		CacheRegisterRelcacheCallback(facts_invalidate, (Datum) 0);
+		CacheRegisterSyscacheCallback(NAMESPACEOID, facts_invalidate_syscache, (Datum) 0);
+	}
+}
+
+/*
+ * How many relcache and namespace invalidations this backend has processed
+ * (any relation's, a sinval reset's included).  A name resolves to another
+ * relation only after a change to pg_class or pg_namespace, and every such
+ * change reaches this count before a lookup can see it: equal counts mean
+ * that every name resolves as it did (the hook's rename race).
+ */
+uint64
+mg_facts_invalidation_count(void)
+{
+	facts_callbacks();
+	return facts_invalidations;
 }
 
 /* The cache of the current scope, emptied when the scope changed. */
@@ -437,19 +531,15 @@ facts_scope(void)
 	TimestampTz start = GetCurrentStatementStartTimestamp();
 	CommandId	cid = GetCurrentCommandId(false);
 
-	if (facts_cxt == NULL)
-	{
-		facts_cxt = AllocSetContextCreate(TopMemoryContext, "migration_guard facts",
-										  ALLOCSET_DEFAULT_SIZES);
-		CacheRegisterRelcacheCallback(facts_invalidate, (Datum) 0);
-		CacheRegisterSyscacheCallback(NAMESPACEOID, facts_invalidate_syscache, (Datum) 0);
-	}
+	facts_callbacks();
 	if (facts_cache == NULL || !facts_valid || lxid != facts_lxid ||
 		start != facts_stmt_start || cid != facts_cid)
 	{
 		HASHCTL		ctl;
 
 		MemoryContextReset(facts_cxt);
+		last_nsp = InvalidOid;
+		last_nsp_name = NULL;
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(FactsKey);
 		ctl.entrysize = sizeof(FactsEntry);
@@ -470,13 +560,35 @@ copy_string(const char *s, MemoryContext cxt)
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
 }
 
+/* A copy of a name in cxt, its two strings in one allocation. */
+static void
+copy_name(MgName *dst, const MgName *src, MemoryContext cxt)
+{
+	size_t		nlen;
+	size_t		slen;
+	char	   *buf;
+
+	if (src->name == NULL || src->schema == NULL)
+	{
+		dst->name = copy_string(src->name, cxt);
+		dst->schema = copy_string(src->schema, cxt);
+		return;
+	}
+	nlen = strlen(src->name) + 1;
+	slen = strlen(src->schema) + 1;
+	buf = (char *) MemoryContextAlloc(cxt, nlen + slen);
+	memcpy(buf, src->name, nlen);
+	memcpy(buf + nlen, src->schema, slen);
+	dst->name = buf;
+	dst->schema = buf + nlen;
+}
+
 /* A deep copy of *src in cxt. */
 static void
 copy_table(MgTable *dst, const MgTable *src, MemoryContext cxt)
 {
 	*dst = *src;
-	dst->name.name = copy_string(src->name.name, cxt);
-	dst->name.schema = copy_string(src->name.schema, cxt);
+	copy_name(&dst->name, &src->name, cxt);
 	if (src->partitions)
 	{
 		int			n = Max(1, src->npartitions);
@@ -534,11 +646,13 @@ cached_facts(Oid relid, bool use_overrides)
 	List	   *inheritors = NIL;
 	bool		exists;
 	Oid			owner = InvalidOid;
+	uint32		hash;
 
 	memset(&key, 0, sizeof(key));
 	key.relid = relid;
 	key.use_overrides = use_overrides;
-	e = (FactsEntry *) hash_search(cache, &key, HASH_FIND, NULL);
+	hash = get_hash_value(cache, &key);
+	e = (FactsEntry *) hash_search_with_hash_value(cache, &key, hash, HASH_FIND, NULL);
 	if (e != NULL)
 		return e;
 
@@ -547,7 +661,7 @@ cached_facts(Oid relid, bool use_overrides)
 
 	/* The computation may have run invalidations: the scope may have been renewed. */
 	cache = facts_scope();
-	e = (FactsEntry *) hash_search(cache, &key, HASH_ENTER, &found);
+	e = (FactsEntry *) hash_search_with_hash_value(cache, &key, hash, HASH_ENTER, &found);
 	e->exists = exists;
 	e->owner = owner;
 	if (exists)
@@ -635,14 +749,27 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		return false;
 	cls = cl.cls;
 	table->name.name = pstrdup(NameStr(cls->relname));
-	table->name.schema = get_namespace_name(cls->relnamespace);
-	if (table->name.schema == NULL)
-		table->name.schema = "";
+	/* The leaves of a partition tree mostly share their schema: its name is looked up once. */
+	if (OidIsValid(last_nsp) && cls->relnamespace == last_nsp)
+		table->name.schema = pstrdup(last_nsp_name);
+	else
+	{
+		char	   *schema = get_namespace_name(cls->relnamespace);
+
+		table->name.schema = schema ? schema : "";
+		if (schema != NULL && facts_cxt != NULL)
+		{
+			last_nsp_name = MemoryContextStrdup(facts_cxt, schema);
+			last_nsp = cls->relnamespace;
+		}
+	}
 	table->kind = cls->relkind;
 	table->temporary = cls->relpersistence == RELPERSISTENCE_TEMP;
 	table->created_in_transaction = created_in_current_transaction(relid, cl.xmin);
 	hasindex = cls->relhasindex;
 	*owner = cls->relowner;
+	if (table->kind != RELKIND_PARTITIONED_TABLE)
+		estimate_leaf(relid, cls, &table->rows, &table->bytes, use_overrides);
 	class_release(&cl);
 	/* relhasindex: true if the relation has (or once had) an index */
 	if ((table->kind == RELKIND_RELATION || table->kind == RELKIND_MATVIEW) && hasindex)
@@ -662,14 +789,17 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		ListCell   *lc;
 		MgName	   *names;
 		bool		nested = false;
+		bool		one_level = false;
 		int			n = 0;
 
 		table->rows = 0;
 		table->bytes = 0;
+		names = (MgName *) palloc0(sizeof(MgName) * Max(1, Min(list_length(children),
+															MG_MAX_LISTED_PARTITIONS)));
 		/* mg_batch_class and mg_batch_invalid live in this context: never left set on an error */
 		PG_TRY();
 		{
-			List	   *tree = batching ? mg_gather_tree(relid, list_length(children)) : NIL;
+			List	   *tree = batching ? mg_gather_tree(relid, children) : NIL;
 
 			if (tree == NIL)
 				tree = find_all_inheritors(relid, NoLock, NULL);
@@ -680,7 +810,10 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 			/*
 			 * Every leaf's facts go into the cache: the model adds each
 			 * partition with its own facts right after (add_partitions).
+			 * A tree of one level lists relid's children in their order:
+			 * their names are taken on the way.
 			 */
+			one_level = list_length(tree) == list_length(children) + 1;
 			foreach(lc, tree)
 			{
 				Oid			child = lfirst_oid(lc);
@@ -689,6 +822,17 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 				if (child == relid)
 					continue;
 				leaf = cached_facts(child, use_overrides);
+				if (one_level && leaf->exists)
+				{
+					if (leaf->table.kind == RELKIND_PARTITIONED_TABLE)
+						nested = true;
+					if (n < MG_MAX_LISTED_PARTITIONS)
+					{
+						names[n].name = pstrdup(leaf->table.name.name);
+						names[n].schema = pstrdup(leaf->table.name.schema);
+						n++;
+					}
+				}
 				if (!leaf->exists || leaf->table.kind == RELKIND_PARTITIONED_TABLE)
 					continue;
 				table->rows += leaf->table.rows;
@@ -705,12 +849,10 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		}
 		PG_END_TRY();
 		table->partition_count = list_length(children);
-		names = (MgName *) palloc0(sizeof(MgName) * Max(1, Min(list_length(children),
-															MG_MAX_LISTED_PARTITIONS)));
-		foreach(lc, children)
+		/* A deeper tree: relid's children are among the others. */
+		for (int i = 0; !one_level && i < list_length(children); i++)
 		{
-			Oid			child = lfirst_oid(lc);
-			FactsEntry *c = cached_facts(child, use_overrides);
+			FactsEntry *c = cached_facts(list_nth_oid(children, i), use_overrides);
 
 			if (!c->exists)
 				continue;
@@ -727,7 +869,5 @@ compute_facts(Oid relid, MgTable *table, bool use_overrides, List **inheritors, 
 		table->npartitions = nested ? 0 : n;
 		*inheritors = all;
 	}
-	else
-		estimate_leaf(relid, &table->rows, &table->bytes, use_overrides);
 	return true;
 }

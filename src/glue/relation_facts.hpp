@@ -19,6 +19,9 @@ List *mg_partition_tree(Oid relid, bool use_overrides);
 bool mg_cached_owner(Oid relid, Oid *owner);
 // Empties the per-statement cache of facts (when the overrides change).
 void mg_facts_cache_flush(void);
+// How many relcache and namespace invalidations this backend has processed:
+// unchanged, every relation name still resolves as it did.
+uint64 mg_facts_invalidation_count(void);
 
 // Calls fn for the pg_index row of every index of relid.
 void mg_foreach_index(Oid relid, void (*fn)(HeapTuple indextup, void *arg), void *arg);

@@ -22,6 +22,14 @@ extern "C" {
 }
 
 /*
+ * What gather_classes() saw of the relations of the last tree it read: all
+ * of them (none vanished), and whether any has an index.
+ */
+static HTAB *gathered_classes = NULL;
+static bool gathered_complete = false;
+static bool gathered_any_index = false;
+
+/*
  * Gathers the invalid indexes of every relation in relids (more than a few)
  * into mg_batch_invalid: one pass over pg_index when that is cheaper than one
  * index probe per relation (a probe costs about what reading some 80 rows
@@ -43,15 +51,20 @@ mg_gather_invalid_indexes(List *relids, HTAB *classes)
 	{
 		bool		any = false;
 
-		foreach(lc, relids)
+		if (classes == gathered_classes && gathered_complete)
+			any = gathered_any_index;	/* seen while the rows were read */
+		else
 		{
-			Oid			relid = lfirst_oid(lc);
-			ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
-
-			if (row == NULL || row->cls.relhasindex)
+			foreach(lc, relids)
 			{
-				any = true;
-				break;
+				Oid			relid = lfirst_oid(lc);
+				ClassRow   *row = (ClassRow *) hash_search(classes, &relid, HASH_FIND, NULL);
+
+				if (row == NULL || row->cls.relhasindex)
+				{
+					any = true;
+					break;
+				}
 			}
 		}
 		if (!any)
@@ -122,18 +135,123 @@ small_catalog(Relation rel, int n)
 }
 
 /*
+ * Every pg_class row of the relations in all and of every TOAST table, read
+ * in one pass over pg_class, into a hash in the current context.  NULL when
+ * pg_class is too large for one pass to pay.  *nested: whether a relation
+ * of all other than the first is partitioned itself (its children are not
+ * in all).
+ */
+static HTAB *
+gather_classes(List *all, bool *nested)
+{
+	HASHCTL		ctl;
+	Relation	rel;
+	TableScanDesc scan;	/* a heap scan: no slot per row (issue 19) */
+	HeapTuple	tup;
+	HTAB	   *classes;
+	ListCell   *lc;
+	Oid			first = linitial_oid(all);
+	Oid			lo = PG_UINT32_MAX;
+	Oid			hi = 0;
+	int			read = 0;
+	bool		any_index = false;
+
+	*nested = false;
+	rel = table_open(RelationRelationId, AccessShareLock);
+	if (!small_catalog(rel, list_length(all)))
+	{
+		table_close(rel, AccessShareLock);
+		return NULL;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(ClassRow);
+	ctl.hcxt = CurrentMemoryContext;
+	classes = hash_create("migration_guard classes", list_length(all) * 2, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, all)
+	{
+		Oid			oid = lfirst_oid(lc);
+		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_ENTER, NULL);
+
+		row->xmin = InvalidTransactionId;	/* not read (yet) */
+		lo = Min(lo, oid);
+		hi = Max(hi, oid);
+	}
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+	{
+		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
+		ClassRow   *row;
+
+		/* an index, sequence, view or composite type is never in a partition tree */
+		if (cls->relkind == RELKIND_INDEX || cls->relkind == RELKIND_PARTITIONED_INDEX ||
+			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
+			cls->relkind == RELKIND_COMPOSITE_TYPE)
+			continue;
+		/*
+		 * A TOAST table gets its OID after its table's (a rewrite makes a new
+		 * one, later still): one older than every relation of the tree
+		 * belongs to another table, but after an OID wraparound, when
+		 * class_lookup() finds it in the syscache.
+		 */
+		if (cls->relkind == RELKIND_TOASTVALUE)
+		{
+			if (cls->oid < lo)
+				continue;
+			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
+		}
+		else if (cls->oid < lo || cls->oid > hi)
+			continue;			/* outside the tree's range of OIDs: not in it */
+		else
+		{
+			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_FIND, NULL);
+			if (row == NULL)
+				continue;
+			read++;
+			if (cls->relkind == RELKIND_PARTITIONED_TABLE && cls->oid != first)
+				*nested = true;
+			if (cls->relhasindex)
+				any_index = true;
+		}
+		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
+		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	gathered_classes = classes;
+	gathered_complete = read == list_length(all);
+	gathered_any_index = any_index;
+	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
+	if (read < list_length(all))
+	{
+		foreach(lc, all)
+		{
+			Oid			oid = lfirst_oid(lc);
+			ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_FIND, NULL);
+
+			if (row != NULL && !TransactionIdIsValid(row->xmin))
+				(void) hash_search(classes, &oid, HASH_REMOVE, NULL);
+		}
+	}
+	return classes;
+}
+
+/*
  * The partition tree below relid, relid first, in find_all_inheritors()'s
  * order (breadth first, the children of each relation by OID, each relation
- * once), from one pass over pg_inherits, with every pg_class row of the tree
- * and every TOAST table's read in one pass over pg_class into mg_batch_class.
- * A tree of 1 000 partitions otherwise costs 1 000 catalog-cache misses for
- * find_all_inheritors() (has_subclass()), and as many for their TOAST tables
- * (issue 19).  NIL when the catalogs are too large for one pass to pay:
- * then the caller asks the caches.  Partitions being detached are left out
- * as find_inheritance_children() leaves them out.
+ * once), with every pg_class row of the tree and every TOAST table's read in
+ * one pass over pg_class into mg_batch_class.  children: relid's own
+ * (find_inheritance_children(), by OID, partitions being detached left
+ * out).  A tree of 1 000 partitions otherwise costs 1 000 catalog-cache
+ * misses for find_all_inheritors() (has_subclass()), and as many for their
+ * TOAST tables (issue 19).  A tree of one level is relid and its children:
+ * nothing more to read.  A deeper one comes from one pass over pg_inherits.
+ * NIL when the catalogs are too large for one pass to pay: then the caller
+ * asks the caches.
  */
 List *
-mg_gather_tree(Oid relid, int nchildren)
+mg_gather_tree(Oid relid, List *direct)
 {
 	HASHCTL		ctl;
 	Relation	rel;
@@ -145,15 +263,28 @@ mg_gather_tree(Oid relid, int nchildren)
 	List	   *all;
 	ListCell   *lc;
 	int			n;
+	bool		nested;
 	typedef struct ChildList
 	{
 		Oid			parent;
 		List	   *children;
 	} ChildList;
 
+	/* One level (the usual case): the tree is relid and its children. */
+	all = lcons_oid(relid, list_copy(direct));
+	classes = gather_classes(all, &nested);
+	if (classes != NULL && !nested)
+	{
+		mg_batch_class = classes;
+		return all;
+	}
+	if (classes != NULL)
+		hash_destroy(classes);
+	list_free(all);
+
 	rel = table_open(InheritsRelationId, AccessShareLock);
 	n = (int) Min(rel->rd_rel->reltuples, 1e6);
-	if (!small_catalog(rel, nchildren))
+	if (!small_catalog(rel, list_length(direct)))
 	{
 		/* pg_inherits is large: a pass costs more than it saves unless the tree is too */
 		table_close(rel, AccessShareLock);
@@ -213,55 +344,8 @@ mg_gather_tree(Oid relid, int nchildren)
 	hash_destroy(children);
 	hash_destroy(seen);
 
-	rel = table_open(RelationRelationId, AccessShareLock);
-	if (!small_catalog(rel, list_length(all)))
-	{
-		table_close(rel, AccessShareLock);
-		return all;
-	}
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(ClassRow);
-	classes = hash_create("migration_guard classes", list_length(all) * 2, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	foreach(lc, all)
-	{
-		Oid			oid = lfirst_oid(lc);
-		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_ENTER, NULL);
-
-		row->xmin = InvalidTransactionId;	/* not read (yet) */
-	}
-	scan = table_beginscan_catalog(rel, 0, NULL);
-	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
-	{
-		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
-		ClassRow   *row;
-
-		/* an index, sequence, view or composite type is never in a partition tree */
-		if (cls->relkind == RELKIND_INDEX || cls->relkind == RELKIND_PARTITIONED_INDEX ||
-			cls->relkind == RELKIND_SEQUENCE || cls->relkind == RELKIND_VIEW ||
-			cls->relkind == RELKIND_COMPOSITE_TYPE)
-			continue;
-		if (cls->relkind == RELKIND_TOASTVALUE)
-			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_ENTER, NULL);
-		else
-			row = (ClassRow *) hash_search(classes, &cls->oid, HASH_FIND, NULL);
-		if (row == NULL)
-			continue;
-		row->xmin = HeapTupleHeaderGetXmin(tup->t_data);
-		memcpy(&row->cls, cls, sizeof(FormData_pg_class));
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-	/* a relation not found (dropped meanwhile) goes to the syscache, which says so */
-	foreach(lc, all)
-	{
-		Oid			oid = lfirst_oid(lc);
-		ClassRow   *row = (ClassRow *) hash_search(classes, &oid, HASH_FIND, NULL);
-
-		if (row != NULL && !TransactionIdIsValid(row->xmin))
-			(void) hash_search(classes, &oid, HASH_REMOVE, NULL);
-	}
-	mg_batch_class = classes;
+	classes = gather_classes(all, &nested);
+	if (classes != NULL)
+		mg_batch_class = classes;
 	return all;
 }
-

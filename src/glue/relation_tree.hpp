@@ -31,12 +31,12 @@ extern HTAB *mg_batch_class;
 extern HTAB *mg_batch_invalid;
 
 /*
- * Every relation of the partition tree below relid (nchildren: how many
- * pg_inherits says it has), relid first, with the pg_class rows of the tree
+ * Every relation of the partition tree below relid (direct: its children,
+ * find_inheritance_children()), relid first, with the pg_class rows of the tree
  * and its TOAST tables in mg_batch_class and its invalid indexes in
  * mg_batch_invalid.
  */
-List	   *mg_gather_tree(Oid relid, int nchildren);
+List	   *mg_gather_tree(Oid relid, List *direct);
 /*
  * The invalid indexes of every relation in relids into mg_batch_invalid: one
  * pass over pg_index when that is cheaper than one probe per relation.
