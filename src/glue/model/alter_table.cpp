@@ -53,14 +53,18 @@ column_list_sql(List *keys)
 
 /* The text of the statement's CHECK expression, as written (whole tokens). */
 char *
-check_expression_text(Constraint *con, const char *text)
+check_expression_text(Constraint *con, const MgModel *m)
 {
-	/* The raw expression's location points into the source string. */
+	/*
+	 * The raw expression's location points into the source string the
+	 * statement was parsed from (m->query: the whole script in review()).
+	 */
+	const char *text = m->query;
 	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
 
-	if (text && loc >= 0 && (size_t) loc < strlen(text))
+	if (text && loc >= 0)
 	{
-		char	   *inner = whole_tokens(text + loc, true);
+		char	   *inner = whole_tokens(text + loc, true, m);
 
 		if (inner)
 			return psprintf("CHECK (%s)", inner);
@@ -83,7 +87,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 		case CONSTR_CHECK:
 			op->contype = 'c';
 			op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
-			op->definition = check_expression_text(con, m->query);
+			op->definition = check_expression_text(con, m);
 			add_rel(m, relid, NoLock, con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
 					con->skip_validation ? NULL : "CHECK constraint validation");
 			break;
@@ -378,11 +382,10 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	op->scan_needed = true;
 	op->effect = EFFECT_SCAN;
 	op->bound = NULL;
-	if (pc->bound && pc->bound->location >= 0 &&
-		(size_t) pc->bound->location < strlen(m->query))
+	if (pc->bound && pc->bound->location >= 0 && m->query)
 	{
 		const char *start = m->query + pc->bound->location;
-		char	   *bound = whole_tokens(start, false);
+		char	   *bound = whole_tokens(start, false, m);
 
 		/* The bound's location is past FOR VALUES, except for DEFAULT. */
 		if (bound)

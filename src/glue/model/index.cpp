@@ -43,9 +43,15 @@ mg_keyword_tokens(void)
  * parenthesized group at depth 0 before a ';' or the end, or of the first
  * token when there is no group ("IN (1, 2) -- note" gives "IN (1, 2)",
  * "DEFAULT" gives "DEFAULT").  NULL when no such text is found.
+ *
+ * Only the statement is read, not the rest of a script (review() of a long
+ * script would read it again for every CHECK): src lies after the first
+ * token of m's statement, so the statement, with its ';', ends within
+ * strlen(m->text) + 1 bytes of src; what that takes of the next statement is
+ * never reached, the scan stopping at the ';' or the closing parenthesis.
  */
 char *
-whole_tokens(const char *src, bool to_close)
+whole_tokens(const char *src, bool to_close, const MgModel *m)
 {
 	core_yy_extra_type yyextra;
 	core_yyscan_t scanner;
@@ -57,6 +63,7 @@ whole_tokens(const char *src, bool to_close)
 	int			first_end = -1;
 	char	   *result = NULL;
 
+	src = pnstrdup(src, strnlen(src, strlen(m->text ? m->text : "") + 1));
 	scanner = scanner_init(src, &yyextra, &ScanKeywords, mg_keyword_tokens());
 	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
 	{

@@ -294,14 +294,16 @@ domain_uses(Oid domainoid, List *uses, int depth)
  * statement's text (the raw expression has no deparser), whole tokens only.
  */
 char *
-domain_constraint_text(const char *text, Constraint *con)
+domain_constraint_text(const MgModel *m, Constraint *con)
 {
+	const char *text = m->query;
 	int			loc = con->raw_expr ? exprLocation(con->raw_expr) : -1;
 	char	   *inner;
 
-	if (text == NULL || loc < 0 || (size_t) loc >= strlen(text))
+	/* loc points into the string the statement was parsed from. */
+	if (text == NULL || loc < 0)
 		return NULL;
-	inner = whole_tokens(text + loc, true);
+	inner = whole_tokens(text + loc, true, m);
 	return inner ? psprintf("CHECK (%s)", inner) : NULL;
 }
 
@@ -380,7 +382,7 @@ model_alter_domain(MgModel *m, AlterDomainStmt *stmt)
 		{
 			op->contype = 'c';
 			op->constraint_name = con->conname;
-			op->definition = domain_constraint_text(m->query, con);
+			op->definition = domain_constraint_text(m, con);
 		}
 	}
 }
