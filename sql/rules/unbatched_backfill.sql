@@ -33,5 +33,37 @@ ALTER TABLE tiny ADD COLUMN note text;
 UPDATE tiny SET note = 'x';
 ROLLBACK;
 
+-- review() follows the script: the UPDATE or DELETE of every row after DDL in
+-- the same transaction is flagged (with the lock its DDL holds); a batch with
+-- a WHERE clause, the backfill after COMMIT, a small table, and a table the
+-- script created are silent.  INSERT ... SELECT is judged at run time only,
+-- by its plan (the review cannot plan a query on columns the script has not
+-- added yet).
+SELECT stmt_no, rule, message
+  FROM migration_guard.review($$
+    BEGIN;
+    ALTER TABLE accounts ADD COLUMN tier text;
+    UPDATE accounts SET tier = 'basic';
+    UPDATE accounts SET tier = 'gold' WHERE id < 10;
+    DELETE FROM accounts;
+    INSERT INTO accounts SELECT g + 10000, 'free' FROM generate_series(1, 5000) g;
+    COMMIT;
+    UPDATE accounts SET tier = 'basic';
+    BEGIN;
+    ALTER TABLE tiny ADD COLUMN note text;
+    UPDATE tiny SET note = 'x';
+    CREATE TABLE fresh (id int);
+    UPDATE fresh SET id = 1;
+    COMMIT;
+  $$);
+-- The recommended migration commits the DDL before the backfill, and keeps
+-- the backfill.
+SELECT (migration_guard.report($$
+    BEGIN;
+    ALTER TABLE accounts ADD COLUMN tier text;
+    UPDATE accounts SET tier = 'basic';
+    COMMIT;
+  $$, 'json')::jsonb)->>'recommended_sql' AS recommended;
+
 CALL quietly('DROP TABLE accounts, tiny');
 RESET ALL;

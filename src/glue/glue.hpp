@@ -25,4 +25,5 @@
 #include "glue/statement_state.hpp"
 #include "glue/subxact.hpp"
 #include "glue/tool_settings.hpp"
+#include "glue/transaction_state.hpp"
 #include "glue/undo_facts.hpp"

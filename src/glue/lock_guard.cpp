@@ -30,6 +30,7 @@
 #include "glue/messages.hpp"
 #include "glue/settings.hpp"
 #include "glue/relation_facts.hpp"
+#include "glue/statement_state.hpp"
 #include "glue/tool_settings.hpp"
 
 extern "C" {
@@ -339,12 +340,69 @@ any_conflict(const MgModel *m)
 	return false;
 }
 
+/* Whether the judged statement running now reported rule. */
+static bool
+statement_reported(const char *rule)
+{
+	MgStatementState *st = mg_judged_statement();
+	ListCell   *lc;
+
+	if (st == NULL)
+		return false;
+	foreach(lc, st->findings)
+		if (strcmp((const char *) lfirst(lc), rule) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The facts lock_timeout_missing judges at run time: for the statement's
+ * lock request, the sessions it would wait for without limit, looked up in
+ * the lock manager just before it runs (by the same rules as on_lock_conflict:
+ * transactions younger than max_blocker_age are not in the way).  Under
+ * on_lock_conflict = fail or poll it never queues without limit.  Looked up
+ * only when nothing else bounds the wait (settings: what the rule reads), so
+ * that a migration that sets a lock_timeout pays nothing.
+ */
+void
+mg_probe_lock_requests(MgModel *m, const MgSettings *settings)
+{
+	List	   *blockers = NIL;
+	bool		looked = false;
+
+	if (settings->session_lock_timeout_ms > 0 || settings->session_statement_timeout_ms > 0 ||
+		settings->auto_lock_timeout_ms > 0)
+		return;
+	for (int i = 0; i < m->nops; i++)
+	{
+		MgOperation *op = &m->ops[i];
+
+		if (op->kind != MG_OP_LOCK_REQUEST || op->table.temporary ||
+			op->table.created_in_transaction)
+			continue;
+		op->lock_probed = true;
+		if (mg_on_lock_conflict == MG_CONFLICT_FAIL || mg_on_lock_conflict == MG_CONFLICT_POLL)
+			continue;			/* never waits without limit */
+		if (!looked)
+		{
+			blockers = find_blockers(m, mg_max_blocker_age_ms);
+			looked = true;
+		}
+		op->lock_blockers = list_length(blockers);
+		if (blockers != NIL)
+			op->lock_blocker_list = describe_blockers(blockers);
+	}
+}
+
 void
 mg_guard_locks(const MgModel *m)
 {
 	List	   *blockers;
 
 	if (mg_on_lock_conflict == MG_CONFLICT_WAIT || m->nrels == 0)
+		return;
+	/* warn: lock_timeout_missing already named the sessions in the way. */
+	if (mg_on_lock_conflict == MG_CONFLICT_WARN && statement_reported("lock_timeout_missing"))
 		return;
 
 	/*
@@ -519,6 +577,8 @@ static LocalTransactionId tracked_lxid = InvalidLocalTransactionId;
 static int	ntracked = 0;
 static Oid	tracked_relid[MG_MAX_TRACKED];
 static LOCKMODE tracked_mode[MG_MAX_TRACKED];
+/* lock_held_across_statements was reported for it: said once, not for every later statement. */
+static bool tracked_reported[MG_MAX_TRACKED];
 
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 
@@ -576,9 +636,28 @@ mg_track_held_locks(const MgModel *m)
 		{
 			tracked_relid[ntracked] = m->relids[i];
 			tracked_mode[ntracked] = r->lock;
+			tracked_reported[ntracked] = false;
 			ntracked++;
 		}
 	}
+}
+
+/* Whether shown is n as the core shows it ("schema.name"); allocates nothing. */
+static bool
+names_relation(const MgName *n, const char *shown)
+{
+	size_t		len;
+
+	if (n->name == NULL)
+		return false;
+	if (n->schema && n->schema[0])
+	{
+		len = strlen(n->schema);
+		if (strncmp(shown, n->schema, len) != 0 || shown[len] != '.')
+			return false;
+		shown += len + 1;
+	}
+	return strcmp(shown, n->name) == 0;
 }
 
 /*
@@ -590,6 +669,7 @@ judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool 
 				 const char *statement)
 {
 	MgOperation *ops = (MgOperation *) palloc0(sizeof(MgOperation) * MG_MAX_TRACKED);
+	int		   *which = (int *) palloc0(sizeof(int) * MG_MAX_TRACKED);
 	MgTable		target_facts;
 	MgSettings	settings;
 	MgResult	result;
@@ -611,13 +691,29 @@ judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool 
 		op->held_rows = rows;
 		op->held_is_dml = is_dml;
 		op->held_no_where = no_where;
+		op->held_reported = tracked_reported[i];
 		op->in_transaction_block = true;
+		which[nops] = i;
 		nops++;
 	}
 	if (nops == 0)
 		return;
 	mg_current_settings(&settings);
 	mg_evaluate(ops, nops, &settings, &result);
+	/* The locks now reported are not reported again in this transaction. */
+	for (int f = 0; f < result.nfindings; f++)
+	{
+		const MgFinding *finding = &result.findings[f];
+
+		if (finding->rule == NULL || finding->relation == NULL ||
+			strcmp(finding->rule, "lock_held_across_statements") != 0)
+			continue;
+		for (int k = 0; k < nops; k++)
+		{
+			if (names_relation(&ops[k].table.name, finding->relation))
+				tracked_reported[which[k]] = true;
+		}
+	}
 	mg_report_findings(&result, statement);
 }
 

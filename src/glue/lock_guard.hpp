@@ -5,6 +5,8 @@
 #include "glue/model.hpp"
 
 void		mg_guard_locks(const MgModel *m);
+/* The lock manager's facts for the model's lock request (lock_timeout_missing at run time). */
+void		mg_probe_lock_requests(MgModel *m, const MgSettings *settings);
 /* Applies migration_guard.lock_timeout if needed: the GUC nest level to pop, or -1. */
 int			mg_auto_lock_timeout_nestlevel(const MgModel *m);
 

@@ -12,6 +12,7 @@
  * report.
  */
 #include "glue/model.hpp"
+#include "glue/relation_facts.hpp"
 #include "glue/settings.hpp"
 #include "glue/review.hpp"
 #include "glue/script_state.hpp"
@@ -128,6 +129,9 @@ update_state(ScriptState *st, Node *stmt)
 				case TRANS_STMT_ROLLBACK:
 				case TRANS_STMT_PREPARE:
 					st->tx = 0;
+					/* Its locks are released. */
+					st->requested = NIL;
+					st->held = NIL;
 					if (st->timeout_local)
 					{
 						st->lock_timeout = st->statement_timeout = 0;
@@ -228,6 +232,131 @@ mark_new(MgTable *t)
 	t->bytes = 0;
 }
 
+/*
+ * The lock requests the script state already answers, left out of m: all of
+ * them under a timeout the script set (the wait is bounded), and one on a
+ * table whose lock request was judged earlier in the same transaction
+ * (lock_timeout_missing is said once per table and transaction: the SET
+ * lock_timeout before the first covers the rest, and a lock held already is
+ * not waited for again).
+ */
+static void
+drop_answered_lock_requests(ScriptState *st, MgModel *m)
+{
+	bool		bounded = st->lock_timeout > 0 ||
+		(st->statement_timeout > 0 && st->statement_timeout <= mg_lock_wait_max_ms);
+	int			kept = 0;
+
+	for (int i = 0; i < m->nops; i++)
+	{
+		if (m->ops[i].kind == MG_OP_LOCK_REQUEST)
+		{
+			if (bounded || list_member_oid(st->requested, m->op_relids[i]))
+				continue;
+			st->requested = lappend_oid(st->requested, m->op_relids[i]);
+		}
+		m->ops[kept] = m->ops[i];
+		m->op_relids[kept] = m->op_relids[i];
+		kept++;
+	}
+	m->nops = kept;
+}
+
+/*
+ * The strong locks the statement took, held until the end of the open
+ * transaction: ACCESS EXCLUSIVE and SHARE ROW EXCLUSIVE, as the hook tracks
+ * them at run time, on relations others can see.
+ */
+static void
+note_held_locks(ScriptState *st, const MgModel *m)
+{
+	if (st->tx == 0)
+		return;
+	for (int i = 0; i < m->nrels; i++)
+	{
+		const MgLockedRelation *r = &m->rels[i];
+		ListCell   *lc;
+		ScriptLock *known = NULL;
+
+		if (r->lock < ShareRowExclusiveLock || r->lock == ExclusiveLock ||
+			r->table.created_in_transaction || r->table.temporary)
+			continue;
+		foreach(lc, st->held)
+			if (((ScriptLock *) lfirst(lc))->relid == m->relids[i])
+				known = (ScriptLock *) lfirst(lc);
+		if (known)
+		{
+			known->mode = Max(known->mode, r->lock);
+			continue;
+		}
+		known = (ScriptLock *) palloc0(sizeof(ScriptLock));
+		known->relid = m->relids[i];
+		known->mode = r->lock;
+		known->table = r->table;
+		st->held = lappend(st->held, known);
+	}
+}
+
+/*
+ * An UPDATE or DELETE of every row (no WHERE clause) in a transaction whose
+ * DDL holds strong locks: one HeldLock operation per lock held, as the hook
+ * makes them at run time (unbatched_backfill, lock_held_across_statements).
+ * A WHERE clause is taken for a batch: how many rows it selects is the
+ * planner's to say, and the planner cannot be asked about columns the script
+ * has not added yet.  INSERT ... SELECT, MERGE and COPY are judged at run
+ * time only, by their plan.
+ */
+static int
+model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_out)
+{
+	RangeVar   *rv = NULL;
+	Node	   *where = NULL;
+	Oid			relid;
+	MgTable		target;
+	MgOperation *ops;
+	int			nops = 0;
+	ListCell   *lc;
+
+	if (st->tx == 0 || st->held == NIL)
+		return 0;
+	if (IsA(stmt, UpdateStmt))
+	{
+		rv = ((UpdateStmt *) stmt)->relation;
+		where = ((UpdateStmt *) stmt)->whereClause;
+	}
+	else if (IsA(stmt, DeleteStmt))
+	{
+		rv = ((DeleteStmt *) stmt)->relation;
+		where = ((DeleteStmt *) stmt)->whereClause;
+	}
+	if (rv == NULL || where != NULL)
+		return 0;
+	relid = RangeVarGetRelid(rv, NoLock, true);
+	if (!OidIsValid(relid) || !mg_table_facts_with(relid, &target, true))
+		return 0;
+	if (created_by_script(st, &target))
+		mark_new(&target);
+	ops = (MgOperation *) palloc0(sizeof(MgOperation) * list_length(st->held));
+	foreach(lc, st->held)
+	{
+		ScriptLock *l = (ScriptLock *) lfirst(lc);
+		MgOperation *op = &ops[nops++];
+
+		op->kind = MG_OP_HELD_LOCK;
+		op->table = l->table;
+		op->concurrently_at = op->relation_end = -1;
+		op->lock_mode = l->mode;
+		op->held_command = command;
+		op->held_target = target;
+		op->held_rows = target.rows;
+		op->held_is_dml = true;
+		op->held_no_where = true;
+		op->in_transaction_block = true;
+	}
+	*ops_out = ops;
+	return nops;
+}
+
 static bool
 is_dml(Node *stmt)
 {
@@ -252,6 +381,12 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 
 		CHECK_FOR_INTERRUPTS();
 		text = mg_raw_statement_text(sql, rs);
+		/* Outside a transaction block each statement is a transaction of its own. */
+		if (stp->tx == 0)
+		{
+			stp->requested = NIL;
+			stp->held = NIL;
+		}
 
 		s->stmt_no = ++n;
 		s->text = text;
@@ -267,17 +402,7 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			for (int i = 0; i < m.nrels; i++)
 				if (created_by_script(stp, &m.rels[i].table))
 					mark_new(&m.rels[i].table);
-			/* A timeout the script set makes the lock request harmless. */
-			if (stp->lock_timeout > 0 ||
-				(stp->statement_timeout > 0 && stp->statement_timeout <= mg_lock_wait_max_ms))
-			{
-				int			kept = 0;
-
-				for (int i = 0; i < m.nops; i++)
-					if (m.ops[i].kind != MG_OP_LOCK_REQUEST)
-						m.ops[kept++] = m.ops[i];
-				m.nops = kept;
-			}
+			drop_answered_lock_requests(stp, &m);
 			for (int i = 0; i < m.nops; i++)
 			{
 				m.ops[i].in_transaction_block = stp->tx > 0;
@@ -297,11 +422,18 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			s->nrels = m.nrels;
 			s->ops = m.ops;
 			s->nops = m.nops;
+			note_held_locks(stp, &m);
 		}
 		else
 			s->command = GetCommandTagName(CreateCommandTag(rs->stmt));
 		if (is_dml(rs->stmt))
+		{
+			MgOperation *ops = NULL;
+
 			s->modelled = false;
+			s->nops = model_dml(stp, rs->stmt, s->command, &ops);
+			s->ops = ops;
+		}
 		update_state(stp, rs->stmt);
 		/* BEGIN itself belongs to the transaction it opens. */
 		if (s->transaction_control && stp->tx > 0)

@@ -14,6 +14,14 @@ typedef struct ScriptColumn
 	Oid			refrelid;		/* for a foreign key: the referenced table */
 } ScriptColumn;
 
+/* A strong lock the open transaction of the script holds. */
+typedef struct ScriptLock
+{
+	Oid			relid;
+	int			mode;			/* LOCKMODE */
+	MgTable		table;			/* its facts */
+} ScriptLock;
+
 typedef struct MgScript
 {
 	int			tx;				/* the transaction now open (0: none) */
@@ -26,6 +34,9 @@ typedef struct MgScript
 	int			lock_timeout;	/* ms, as the script SETs it (0: none) */
 	int			statement_timeout;
 	bool		timeout_local;	/* set with SET LOCAL: ends with the transaction */
+	/* The open transaction (or the statement, outside one): */
+	List	   *requested;		/* Oid: tables whose lock request was judged */
+	List	   *held;			/* ScriptLock *: strong locks its DDL took */
 } MgScript;
 
 typedef MgScript ScriptState;

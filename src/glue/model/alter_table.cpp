@@ -656,6 +656,10 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
 					op->type_sql = format_type_with_typemod(typid, typmod);
 					op->cascade = cmd->behavior == DROP_CASCADE;
+					/* Added by this transaction, or earlier in the script under review. */
+					op->column_new = m->script
+						? mg_script_added_column(m->script, relid, cmd->name)
+						: mg_column_added_in_transaction(relid, attnum);
 					{
 						double		null_frac;
 
