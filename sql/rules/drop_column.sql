@@ -46,6 +46,13 @@ ALTER TABLE small ADD COLUMN draft text;
 ALTER TABLE small DROP COLUMN draft;
 COMMIT;
 
+-- A table the transaction created (with rows of its own): silent.
+BEGIN;
+CREATE TABLE staging AS SELECT g AS id, 'x' AS note FROM generate_series(1, 100) g;
+ANALYZE staging;
+ALTER TABLE staging DROP COLUMN note;
+ROLLBACK;
+
 -- review(): a column added earlier in the script is dropped silently; an
 -- existing one is flagged.
 SELECT stmt_no, rule, message
@@ -56,6 +63,8 @@ SELECT stmt_no, rule, message
     ALTER TABLE small DROP COLUMN draft;
     ALTER TABLE small DROP COLUMN kept;
     COMMIT;
+    CREATE TABLE staging AS SELECT g AS id, 'x' AS note FROM generate_series(1, 100) g;
+    ALTER TABLE staging DROP COLUMN note;
   $$);
 
 CALL quietly('DROP TABLE small, empty');
