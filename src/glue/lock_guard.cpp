@@ -32,6 +32,7 @@
 #include "glue/relation_facts.hpp"
 #include "glue/statement_state.hpp"
 #include "glue/tool_settings.hpp"
+#include "glue/transaction_state.hpp"
 
 extern "C" {
 #include "access/parallel.h"
@@ -677,6 +678,9 @@ judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool 
 
 	if (!mg_table_facts(target, &target_facts))
 		return;
+	/* Every row: the table's, whatever the plan guessed of a WHERE that selects them all. */
+	if (no_where && target_facts.rows > rows)
+		rows = target_facts.rows;
 	for (int i = 0; i < ntracked; i++)
 	{
 		MgOperation *op = &ops[nops];
@@ -735,9 +739,12 @@ mg_check_held_locks_ddl(const MgModel *m)
 	judge_held_locks(m->command, m->relids[best], m->rels[best].table.rows, false, false, m->text);
 }
 
-/* UPDATE/DELETE whose scan of the target has no qual: no WHERE clause. */
+/*
+ * UPDATE/DELETE whose scan of the target has no qual (no WHERE clause), or
+ * only quals that every row passes (transaction_state.hpp).
+ */
 static bool
-modifies_every_row(PlannedStmt *ps)
+modifies_every_row(PlannedStmt *ps, Oid relid)
 {
 	Plan	   *plan = ps->planTree;
 
@@ -746,7 +753,9 @@ modifies_every_row(PlannedStmt *ps)
 	plan = outerPlan(plan);
 	while (plan && (IsA(plan, Result) || IsA(plan, Gather)) && outerPlan(plan))
 		plan = outerPlan(plan);
-	return plan && IsA(plan, SeqScan) && plan->qual == NIL;
+	return plan && IsA(plan, SeqScan) &&
+		(plan->qual == NIL ||
+		 mg_quals_select_every_row(relid, ((Scan *) plan)->scanrelid, plan->qual));
 }
 
 static void
@@ -768,7 +777,8 @@ mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		/* ModifyTable's own estimate is of its output; the input is below it. */
 		if (ps->planTree && outerPlan(ps->planTree))
 			rows = (int64) outerPlan(ps->planTree)->plan_rows;
-		bool		every_row = queryDesc->operation != CMD_INSERT && modifies_every_row(ps);
+		bool		every_row = queryDesc->operation != CMD_INSERT && rte &&
+			rte->rtekind == RTE_RELATION && modifies_every_row(ps, rte->relid);
 
 		/* A small batch is the safe pattern: no facts to gather for it. */
 		if (rte && rte->rtekind == RTE_RELATION && (every_row || rows >= mg_large_table_rows))

@@ -73,6 +73,36 @@ new_entry(Oid relid, const char *name)
 	return c;
 }
 
+/* Whether a column added with def gets a value in every row (a default, its domain's, identity, generated). */
+static bool
+column_is_filled(ColumnDef *def)
+{
+	ListCell   *lc;
+	Type		typ;
+	bool		filled = false;
+
+	if (def->raw_default || def->identity || def->generated)
+		return true;
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+
+		if (IsA(c, Constraint) &&
+			(c->contype == CONSTR_DEFAULT || c->contype == CONSTR_IDENTITY ||
+			 c->contype == CONSTR_GENERATED))
+			return true;
+	}
+	if (def->typeName == NULL)
+		return false;
+	typ = LookupTypeName(NULL, def->typeName, NULL, true);
+	if (typ == NULL)
+		return true;			/* unknown: assume the worst for "IS NULL" */
+	filled = ((Form_pg_type) GETSTRUCT(typ))->typtype == TYPTYPE_DOMAIN &&
+		get_typdefault(((Form_pg_type) GETSTRUCT(typ))->oid) != NULL;
+	ReleaseSysCache(typ);
+	return filled;
+}
+
 /* SET / RESET of lock_timeout or statement_timeout in the script. */
 static void
 track_timeout(ScriptState *st, VariableSetStmt *vs)
@@ -283,8 +313,13 @@ update_state(ScriptState *st, Node *stmt)
 					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
 
 					if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
-						st->added_columns = lappend(st->added_columns,
-													new_entry(relid, ((ColumnDef *) cmd->def)->colname));
+					{
+						ColumnDef  *def = (ColumnDef *) cmd->def;
+						ScriptColumn *c = new_entry(relid, def->colname);
+
+						c->filled = column_is_filled(def);
+						st->added_columns = lappend(st->added_columns, c);
+					}
 					else if (cmd->subtype == AT_AddConstraint && cmd->def &&
 							 IsA(cmd->def, Constraint))
 					{
@@ -431,13 +466,70 @@ note_held_locks(ScriptState *st, const MgModel *m)
 }
 
 /*
- * An UPDATE or DELETE of every row (no WHERE clause) in a transaction whose
- * DDL holds strong locks: one HeldLock operation per lock held, as the hook
- * makes them at run time (unbatched_backfill, lock_held_across_statements).
- * A WHERE clause is taken for a batch: how many rows it selects is the
- * planner's to say, and the planner cannot be asked about columns the script
- * has not added yet.  INSERT ... SELECT, MERGE and COPY are judged at run
- * time only, by their plan.
+ * Whether a WHERE clause selects every row of relid anyway: "col IS NULL"
+ * (alone or ANDed, or TRUE) on a column the script added without a default,
+ * which every row still holds NULL -- the backfill written "WHERE col IS
+ * NULL" touches the whole table.
+ */
+static bool
+selects_every_row(ScriptState *st, Oid relid, Node *where)
+{
+	if (IsA(where, A_Const))
+	{
+		A_Const    *c = (A_Const *) where;
+
+		return !c->isnull && IsA(&c->val, Boolean) && boolVal(&c->val);
+	}
+	if (IsA(where, BoolExpr) && ((BoolExpr *) where)->boolop == AND_EXPR)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((BoolExpr *) where)->args)
+			if (!selects_every_row(st, relid, (Node *) lfirst(lc)))
+				return false;
+		return true;
+	}
+	if (IsA(where, NullTest))
+	{
+		NullTest   *nt = (NullTest *) where;
+		ColumnRef  *cr = (ColumnRef *) nt->arg;
+		ScriptColumn *c;
+
+		if (nt->nulltesttype != IS_NULL || cr == NULL || !IsA(cr, ColumnRef) ||
+			list_length(cr->fields) != 1 || !IsA(linitial(cr->fields), String))
+			return false;
+		c = mg_script_find_entry(st->added_columns, relid, strVal(linitial(cr->fields)));
+		return c != NULL && !c->filled;
+	}
+	return false;
+}
+
+/*
+ * The one table an INSERT ... SELECT copies whole (SELECT ... FROM t, with
+ * no WHERE, GROUP BY, LIMIT, set operation or join), or NULL.
+ */
+static RangeVar *
+whole_table_source(Node *select)
+{
+	SelectStmt *s = (SelectStmt *) select;
+
+	if (s == NULL || !IsA(s, SelectStmt) || s->op != SETOP_NONE || s->whereClause ||
+		s->groupClause || s->havingClause || s->limitCount || s->limitOffset ||
+		s->distinctClause || s->valuesLists || list_length(s->fromClause) != 1 ||
+		!IsA(linitial(s->fromClause), RangeVar))
+		return NULL;
+	return (RangeVar *) linitial(s->fromClause);
+}
+
+/*
+ * DML in a transaction whose DDL holds strong locks: one HeldLock operation
+ * per lock held, as the hook makes them at run time (unbatched_backfill,
+ * lock_held_across_statements).  Judged: an UPDATE or DELETE of every row
+ * (no WHERE clause, or one every row passes), and an INSERT ... SELECT that
+ * copies a whole table (as many rows as it has).  Any other WHERE clause is
+ * taken for a batch: how many rows it selects is the planner's to say, and
+ * the planner cannot be asked about columns the script has not added yet.
+ * MERGE, COPY and other INSERTs are judged at run time only, by their plan.
  */
 static int
 model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_out)
@@ -449,6 +541,11 @@ model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_ou
 	MgOperation *ops;
 	int			nops = 0;
 	ListCell   *lc;
+
+	RangeVar   *source = NULL;
+	MgTable		from;
+	int64		rows;
+	bool		every_row;
 
 	if (st->tx == 0 || st->held == NIL)
 		return 0;
@@ -462,12 +559,32 @@ model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_ou
 		rv = ((DeleteStmt *) stmt)->relation;
 		where = ((DeleteStmt *) stmt)->whereClause;
 	}
-	if (rv == NULL || where != NULL)
+	else if (IsA(stmt, InsertStmt))
+	{
+		rv = ((InsertStmt *) stmt)->relation;
+		source = whole_table_source(((InsertStmt *) stmt)->selectStmt);
+		if (source == NULL)
+			return 0;
+	}
+	if (rv == NULL)
 		return 0;
 	relid = mg_script_relid(st, rv);
 	if (!OidIsValid(relid) || !mg_table_facts_with(relid, &target, true))
 		return 0;
 	mg_script_name_now(st, &target);
+	every_row = source == NULL && (where == NULL || selects_every_row(st, relid, where));
+	if (source == NULL && !every_row)
+		return 0;
+	rows = target.rows;
+	if (source)
+	{
+		/* INSERT ... SELECT of a whole table: as many rows as it has. */
+		Oid			srcid = mg_script_relid(st, source);
+
+		if (!OidIsValid(srcid) || !mg_table_facts_with(srcid, &from, true))
+			return 0;
+		rows = from.rows;
+	}
 	if (created_by_script(st, &target))
 		mark_new(&target);
 	ops = (MgOperation *) palloc0(sizeof(MgOperation) * list_length(st->held));
@@ -482,9 +599,9 @@ model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_ou
 		op->lock_mode = l->mode;
 		op->held_command = command;
 		op->held_target = target;
-		op->held_rows = target.rows;
+		op->held_rows = rows;
 		op->held_is_dml = true;
-		op->held_no_where = true;
+		op->held_no_where = every_row;
 		op->in_transaction_block = true;
 	}
 	*ops_out = ops;

@@ -12,6 +12,7 @@ typedef struct ScriptColumn
 	char	   *name;			/* column, or constraint name */
 	char	   *column;			/* for a constraint: the column it proves NOT NULL */
 	Oid			refrelid;		/* for a foreign key: the referenced table */
+	bool		filled;			/* an added column: a default fills its rows (else NULL) */
 } ScriptColumn;
 
 /*

@@ -16,6 +16,10 @@
 #include "glue/transaction_state.hpp"
 #include "glue/lock_guard.hpp"
 
+extern "C" {
+#include "catalog/pg_attribute.h"
+}
+
 typedef struct AddedColumn
 {
 	Oid			relid;
@@ -91,4 +95,48 @@ mg_column_added_in_transaction(Oid relid, AttrNumber attnum)
 			return true;
 	}
 	return false;
+}
+
+/* Added by this transaction with no default: NULL in every row until the transaction writes it. */
+static bool
+null_in_every_row(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tp;
+	bool		filled;
+
+	if (!mg_column_added_in_transaction(relid, attnum))
+		return false;
+	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+	if (!HeapTupleIsValid(tp))
+		return false;
+	{
+		Form_pg_attribute att = (Form_pg_attribute) GETSTRUCT(tp);
+
+		filled = att->atthasdef || att->atthasmissing || att->attidentity || att->attgenerated;
+	}
+	ReleaseSysCache(tp);
+	return !filled;
+}
+
+bool
+mg_quals_select_every_row(Oid relid, Index scanrelid, List *quals)
+{
+	ListCell   *lc;
+
+	if (quals == NIL || added_lxid != mg_current_lxid() || added == NIL)
+		return false;
+	foreach(lc, quals)
+	{
+		NullTest   *nt = (NullTest *) lfirst(lc);
+		Var		   *var;
+
+		if (!IsA(nt, NullTest) || nt->nulltesttype != IS_NULL || nt->arg == NULL ||
+			!IsA(nt->arg, Var))
+			return false;
+		var = (Var *) nt->arg;
+		if (var->varno != (int) scanrelid || var->varlevelsup != 0 ||
+			!null_in_every_row(relid, var->varattno))
+			return false;
+	}
+	return true;
 }
