@@ -137,127 +137,6 @@ track_timeout(ScriptState *st, VariableSetStmt *vs)
 		st->timeout_local = true;
 }
 
-/*
- * A relation renamed (new_name) or moved to another schema (new_schema) by
- * the script: later statements find it under its new name, with the facts of
- * the catalogs' relation.  A table the script created is followed in its
- * list of created tables.
- */
-static void
-track_relation_name(ScriptState *st, RangeVar *rv, const char *new_schema, const char *new_name)
-{
-	Oid			relid = mg_script_relid(st, rv);
-	ScriptRename *r;
-	ListCell   *lc;
-
-	if (!OidIsValid(relid))
-	{
-		foreach(lc, st->created)
-		{
-			RangeVar   *c = (RangeVar *) lfirst(lc);
-
-			if (mg_names_match(c->relname, rv->relname) &&
-				(rv->schemaname == NULL || c->schemaname == NULL ||
-				 mg_names_match(c->schemaname, rv->schemaname)))
-			{
-				c = makeRangeVar(new_schema ? pstrdup(new_schema) : c->schemaname,
-								 new_name ? pstrdup(new_name) : c->relname, c->location);
-				lfirst(lc) = c;
-				break;
-			}
-		}
-		return;
-	}
-	r = mg_script_renamed(st, relid);
-	if (r == NULL)
-	{
-		char	   *name = get_rel_name(relid);
-		char	   *schema = get_namespace_name(get_rel_namespace(relid));
-
-		if (name == NULL || schema == NULL)
-			return;
-		r = (ScriptRename *) palloc0(sizeof(ScriptRename));
-		r->relid = relid;
-		r->catalog_schema = r->schema = schema;
-		r->catalog_name = r->name = name;
-		st->renamed = lappend(st->renamed, r);
-	}
-	if (new_name)
-		r->name = pstrdup(new_name);
-	if (new_schema)
-		r->schema = pstrdup(new_schema);
-}
-
-/* A column renamed by the script: the script's own lists follow it too. */
-static void
-track_column_name(ScriptState *st, Oid relid, const char *old_name, const char *new_name)
-{
-	ListCell   *lc;
-	ScriptRename *r = NULL;
-	List	   *lists[2] = {st->added_columns, st->proven};
-
-	for (int i = 0; i < 2; i++)
-		foreach(lc, lists[i])
-		{
-			ScriptColumn *c = (ScriptColumn *) lfirst(lc);
-
-			if (c->relid == relid && mg_names_match(c->name, old_name))
-				c->name = pstrdup(new_name);
-		}
-	foreach(lc, st->pending)
-	{
-		ScriptColumn *c = (ScriptColumn *) lfirst(lc);
-
-		if (c->relid == relid && mg_names_match(c->column, old_name))
-			c->column = pstrdup(new_name);
-	}
-	if (mg_script_added_column(st, relid, new_name))
-		return;					/* not in the catalogs: the lists say it all */
-	foreach(lc, st->renamed_columns)
-	{
-		ScriptRename *e = (ScriptRename *) lfirst(lc);
-
-		if (e->relid == relid && mg_names_match(e->name, old_name))
-			r = e;
-	}
-	if (r == NULL)
-	{
-		r = (ScriptRename *) palloc0(sizeof(ScriptRename));
-		r->relid = relid;
-		r->catalog_name = pstrdup(old_name);
-		st->renamed_columns = lappend(st->renamed_columns, r);
-	}
-	r->name = pstrdup(new_name);
-}
-
-static void
-track_rename(ScriptState *st, RenameStmt *rs)
-{
-	if (rs->relation == NULL || rs->newname == NULL)
-		return;
-	switch (rs->renameType)
-	{
-		case OBJECT_TABLE:
-		case OBJECT_VIEW:
-		case OBJECT_MATVIEW:
-		case OBJECT_SEQUENCE:
-		case OBJECT_FOREIGN_TABLE:
-		case OBJECT_INDEX:
-			track_relation_name(st, rs->relation, NULL, rs->newname);
-			break;
-		case OBJECT_COLUMN:
-			{
-				Oid			relid = mg_script_relid(st, rs->relation);
-
-				if (OidIsValid(relid) && rs->subname)
-					track_column_name(st, relid, rs->subname, rs->newname);
-			}
-			break;
-		default:
-			break;
-	}
-}
-
 /* What a statement changes in the script state, once it has been judged. */
 static void
 update_state(ScriptState *st, Node *stmt)
@@ -360,14 +239,14 @@ update_state(ScriptState *st, Node *stmt)
 			}
 			break;
 		case T_RenameStmt:
-			track_rename(st, (RenameStmt *) stmt);
+			mg_script_track_rename(st, (RenameStmt *) stmt);
 			break;
 		case T_AlterObjectSchemaStmt:
 			{
 				AlterObjectSchemaStmt *as = (AlterObjectSchemaStmt *) stmt;
 
 				if (as->relation && as->newschema)
-					track_relation_name(st, as->relation, as->newschema, NULL);
+					mg_script_track_relation_name(st, as->relation, as->newschema, NULL);
 			}
 			break;
 		default:

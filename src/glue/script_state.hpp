@@ -64,5 +64,12 @@ bool		mg_names_match(const char *a, const char *b);
 ScriptColumn *mg_script_find_entry(List *list, Oid relid, const char *name);
 /* The entry of script->renamed for relid, or NULL. */
 ScriptRename *mg_script_renamed(const MgScript *script, Oid relid);
+/*
+ * Notes a rename (ALTER ... RENAME TO, RENAME COLUMN) or a move to another
+ * schema (new_schema) made by the script.
+ */
+void		mg_script_track_rename(MgScript *st, RenameStmt *rs);
+void		mg_script_track_relation_name(MgScript *st, RangeVar *rv, const char *new_schema,
+										  const char *new_name);
 /* t named as the script calls it now (a relation it renamed or moved). */
 void		mg_script_name_now(const MgScript *script, MgTable *t);
