@@ -13,6 +13,7 @@
  * is not called at all.
  */
 #include "glue/dropped.hpp"
+#include "glue/held_locks.hpp"
 #include "glue/history.hpp"
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"

@@ -14,7 +14,7 @@
  * an attribute number given again belongs to a column added again.
  */
 #include "glue/transaction_state.hpp"
-#include "glue/lock_guard.hpp"
+#include "glue/held_locks.hpp"
 
 extern "C" {
 #include "catalog/pg_attribute.h"
