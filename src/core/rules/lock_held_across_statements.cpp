@@ -206,7 +206,8 @@ const Rule lock_held_across_statements = {
     "build, a rewrite, a scan of a large table, on any table), the first table stays locked "
     "against every read and write for the whole of the long statement: a harmless catalog "
     "change becomes an outage as long as the slowest statement after it. Committing before "
-    "the long statement releases the lock first.",
+    "the long statement releases the lock first. Said once per lock and transaction, on the "
+    "first long statement.",
     // recipe
     "BEGIN;\n"
     "ALTER TABLE <table> ...;  -- takes ACCESS EXCLUSIVE\n"

@@ -85,7 +85,10 @@ const Rule lock_timeout_missing = {
     "table queues behind it: a millisecond ALTER TABLE behind one long report freezes the "
     "table. With lock_timeout, the statement gives up after a few seconds and the migration "
     "can be retried; migration_guard.lock_timeout sets one automatically for such "
-    "statements, and migration_guard.on_lock_conflict can refuse to queue at all.",
+    "statements, and migration_guard.on_lock_conflict can refuse to queue at all. At run "
+    "time the rule speaks only when the statement would really wait (another session holds "
+    "or queues for a conflicting lock), and names those sessions; a review judges the risk, "
+    "once per table and transaction.",
     // recipe
     "SET lock_timeout = '5s';\n"
     "<the DDL statement>;  -- retry it when it times out",
