@@ -155,22 +155,60 @@ held_by_me(const LOCKTAG *tag, LOCKMODE mode)
  * The other sessions whose locks on the model's relations conflict with the
  * modes the statement requests, older than max_blocker_age.
  */
+typedef struct Wanted
+{
+	Oid			relid;
+	LOCKMODE	mode;
+} Wanted;
+
+static int
+wanted_cmp(const void *a, const void *b)
+{
+	Oid			x = ((const Wanted *) a)->relid;
+	Oid			y = ((const Wanted *) b)->relid;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
 static List *
 find_blockers(const MgModel *m, int min_age_ms)
 {
 	LockData   *data;
-
-	/* The backend-status snapshot is kept per transaction: take a fresh one. */
-	pgstat_clear_backend_activity_snapshot();
-	data = GetLockStatusData();
-	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz now = 0;
 	List	   *result = NIL;
+	Wanted	   *wanted = (Wanted *) palloc(sizeof(Wanted) * Max(1, m->nrels));
+	int			nwanted = 0;
+
+	/* The strongest mode per relation, sorted: one look-up per lock of the whole lock table. */
+	for (int r = 0; r < m->nrels; r++)
+		if (m->rels[r].lock != NoLock)
+		{
+			wanted[nwanted].relid = m->relids[r];
+			wanted[nwanted].mode = m->rels[r].lock;
+			nwanted++;
+		}
+	if (nwanted == 0)
+		return NIL;
+	qsort(wanted, nwanted, sizeof(Wanted), wanted_cmp);
+	{
+		int			kept = 0;
+
+		for (int r = 0; r < nwanted; r++)
+		{
+			if (kept > 0 && wanted[kept - 1].relid == wanted[r].relid)
+				wanted[kept - 1].mode = Max(wanted[kept - 1].mode, wanted[r].mode);
+			else
+				wanted[kept++] = wanted[r];
+		}
+		nwanted = kept;
+	}
+	data = GetLockStatusData();
 
 	for (int i = 0; i < data->nelements; i++)
 	{
 		LockInstanceData *lock = &data->locks[i];
-		Oid			relid;
-		LOCKMODE	wanted = NoLock;
+		Wanted		key;
+		Wanted	   *w;
 		LOCKMODE	held = NoLock;
 		LOCKMODE	waiting = NoLock;
 		int64		age;
@@ -180,26 +218,30 @@ find_blockers(const MgModel *m, int min_age_ms)
 			lock->locktag.locktag_field1 != MyDatabaseId ||
 			lock->pid == MyProcPid || lock->leaderPid == MyProcPid)
 			continue;
-		relid = lock->locktag.locktag_field2;
-		for (int r = 0; r < m->nrels; r++)
-			if (m->relids[r] == relid && m->rels[r].lock > wanted)
-				wanted = m->rels[r].lock;
+		key.relid = lock->locktag.locktag_field2;
+		w = (Wanted *) bsearch(&key, wanted, nwanted, sizeof(Wanted), wanted_cmp);
 		/* Held already, as strong: granted at once, ahead of whoever queues behind us. */
-		if (wanted == NoLock || held_by_me(&lock->locktag, wanted))
+		if (w == NULL || held_by_me(&lock->locktag, w->mode))
 			continue;
 		for (LOCKMODE mode = AccessShareLock; mode <= AccessExclusiveLock; mode++)
-			if ((lock->holdMask & LOCKBIT_ON(mode)) && DoLockModesConflict(mode, wanted))
+			if ((lock->holdMask & LOCKBIT_ON(mode)) && DoLockModesConflict(mode, w->mode))
 				held = mode;
-		if (lock->waitLockMode != NoLock && DoLockModesConflict(lock->waitLockMode, wanted))
+		if (lock->waitLockMode != NoLock && DoLockModesConflict(lock->waitLockMode, w->mode))
 			waiting = lock->waitLockMode;
 		if (held == NoLock && waiting == NoLock)
 			continue;
+		if (now == 0)
+		{
+			/* The backend-status snapshot is kept per transaction: take a fresh one. */
+			pgstat_clear_backend_activity_snapshot();
+			now = GetCurrentTimestamp();
+		}
 		age = transaction_age_ms(backend_of(lock->pid), now);
 		if (age >= 0 && age < min_age_ms)
 			continue;
 		b = (Blocker *) palloc(sizeof(Blocker));
 		b->pid = lock->pid;
-		b->relid = relid;
+		b->relid = key.relid;
 		b->held = held;
 		b->waiting = waiting;
 		result = lappend(result, b);
