@@ -538,15 +538,14 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			drop_answered_lock_requests(stp, &m);
 			for (int i = 0; i < m.nops; i++)
 			{
-				/* A relation renamed earlier in the script goes by its new name. */
-				mg_script_name_now(stp, &m.ops[i].table);
-				mg_script_name_now(stp, &m.ops[i].referenced);
-				mg_script_name_now(stp, &m.ops[i].partition);
 				m.ops[i].in_transaction_block = stp->tx > 0;
 				if (created_by_script(stp, &m.ops[i].table))
 					mark_new(&m.ops[i].table);
 			}
-			/* What the rollback plan needs: the same facts as the history's. */
+			/*
+			 * What the rollback plan needs: the same facts as the history's,
+			 * read from the catalogs under the names they know.
+			 */
 			{
 				MgUndoFact *facts;
 				int			nfacts;
@@ -554,6 +553,13 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 				mg_collect_undo_facts(&m, rs->stmt, true, &facts, &nfacts);
 				s->undo_facts = facts;
 				s->nundo_facts = nfacts;
+			}
+			/* A relation renamed earlier in the script goes by its new name. */
+			for (int i = 0; i < m.nops; i++)
+			{
+				mg_script_name_now(stp, &m.ops[i].table);
+				mg_script_name_now(stp, &m.ops[i].referenced);
+				mg_script_name_now(stp, &m.ops[i].partition);
 			}
 			s->rels = m.rels;
 			s->nrels = m.nrels;
