@@ -22,7 +22,7 @@ REGRESS_OPTS = --load-extension=plpgsql
 # pg_regress writes results/rules/<id>.out but does not create results/rules.
 REGRESS_PREP = regress-dirs
 # Isolation tests (specs/): sessions holding locks while a DDL runs.
-ISOLATION      = lock_conflicts rename_race guarded_cancel
+ISOLATION      = lock_conflicts rename_race guarded_cancel lock_timeout_missing
 ISOLATION_OPTS = --load-extension=migration_guard
 
 # The server headers are system headers to us: -Wall -Wextra apply to our code.

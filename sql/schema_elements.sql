@@ -11,6 +11,9 @@ SELECT pg_stat_force_next_flush() \gset
 ANALYZE se_big;
 SET migration_guard.mode = warn;
 SET lock_timeout = 0;   -- (the database of the suite sets one)
+-- The lock request is judged: migration_guard.lock_timeout applies to it (and
+-- lock_timeout_missing would speak if a session were in the way).
+SET migration_guard.lock_timeout = '5s';
 -- On its own: the lock on the referenced table is judged.
 CREATE TABLE se_alone (big_id int REFERENCES se_big);
 -- As a schema element: the same.

@@ -20,7 +20,8 @@ ALTER TABLE accounts ADD COLUMN tier text;
 UPDATE accounts SET tier = 'basic';
 -- A batch with a WHERE clause touching few rows: nothing to say.
 UPDATE accounts SET tier = 'gold' WHERE id < 10;
--- A long statement on another large table keeps the lock on accounts too.
+-- A long statement on another large table keeps the lock on accounts too:
+-- the warning about that lock was given (on the UPDATE), not again.
 INSERT INTO events SELECT g + 5000, g FROM generate_series(1, 3000) g;
 CREATE INDEX events_account_idx ON events (account_id);
 ROLLBACK;
@@ -70,6 +71,37 @@ SELECT stmt_no, rule
     COMMIT;
     BEGIN;
     CREATE INDEX events_account_idx ON events (account_id);
+    COMMIT;
+  $$);
+
+-- Once per lock and transaction: the first long statement after the lock was
+-- taken is flagged, the later ones are not (the DML of every row included,
+-- which unbatched_backfill still flags for what it does itself).
+BEGIN;
+ALTER TABLE accounts ADD COLUMN rank int;
+INSERT INTO events SELECT g + 5000, g FROM generate_series(1, 3000) g;
+CREATE INDEX events_account_idx ON events (account_id);
+UPDATE accounts SET rank = 1;
+ROLLBACK;
+SELECT stmt_no, rule
+  FROM migration_guard.review($$
+    BEGIN;
+    ALTER TABLE accounts ADD COLUMN vip boolean;
+    UPDATE accounts SET vip = false;
+    CREATE INDEX events_account_idx ON events (account_id);
+    DELETE FROM events;
+    COMMIT;
+  $$);
+-- In review(), an INSERT ... SELECT that copies a whole large table is long
+-- (as many rows as the table has); one that copies a small table, or a
+-- filtered part (its size is the planner's to say), is not judged.
+SELECT stmt_no, rule
+  FROM migration_guard.review($$
+    BEGIN;
+    ALTER TABLE accounts ADD COLUMN vip boolean;
+    INSERT INTO events SELECT * FROM tiny;
+    INSERT INTO events SELECT id, id FROM events WHERE id < 10;
+    INSERT INTO events SELECT * FROM events;
     COMMIT;
   $$);
 

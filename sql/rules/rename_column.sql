@@ -13,5 +13,22 @@ CREATE TABLE scratch (a int);
 ALTER TABLE scratch RENAME COLUMN a TO b;
 COMMIT;
 
+-- review() follows the script as a sequence: a column renamed earlier is
+-- found under its new name (its type, its values), and not under its old
+-- one; a column added by the script and renamed stays the script's own.
+SET migration_guard.mode = warn;
+SELECT stmt_no, rule, message
+  FROM migration_guard.review($$
+    ALTER TABLE orders RENAME COLUMN remark TO comment;
+    ALTER TABLE orders ALTER COLUMN comment TYPE varchar(10);
+    ALTER TABLE orders ALTER COLUMN comment SET NOT NULL;
+    ALTER TABLE orders DROP COLUMN remark;
+    ALTER TABLE orders RENAME COLUMN comment TO memo;
+    ALTER TABLE orders DROP COLUMN memo;
+    ALTER TABLE orders ADD COLUMN draft int;
+    ALTER TABLE orders RENAME COLUMN draft TO draft2;
+    ALTER TABLE orders DROP COLUMN draft2;
+  $$);
+
 CALL quietly('DROP TABLE orders, scratch');
 RESET ALL;

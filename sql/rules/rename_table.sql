@@ -13,5 +13,44 @@ CREATE TABLE scratch (a int);
 ALTER TABLE scratch RENAME TO scratch2;
 COMMIT;
 
+-- review() follows the script as a sequence: a table renamed (or moved to
+-- another schema) earlier is found under its new name, with the facts of the
+-- table it was, and named as the script calls it now; its old name is gone.
+-- An index renamed, the same.  (purchase_orders holds 5000 rows.)
+SET migration_guard.mode = warn;
+CREATE SCHEMA archive;
+SELECT stmt_no, rule, relation, message
+  FROM migration_guard.review($$
+    ALTER TABLE purchase_orders RENAME TO orders_v2;
+    ALTER TABLE orders_v2 ALTER COLUMN id TYPE bigint;
+    ALTER TABLE purchase_orders ALTER COLUMN id TYPE bigint;
+    ALTER TABLE orders_v2 SET SCHEMA archive;
+    CREATE INDEX orders_v2_note_idx ON archive.orders_v2 (note);
+    CREATE INDEX orders_v2_id_idx ON orders_v2 (id);
+    ALTER INDEX archive.orders_v2_note_idx RENAME TO orders_note_idx;
+    BEGIN;
+    ALTER TABLE archive.orders_v2 ADD COLUMN flag boolean;
+    UPDATE archive.orders_v2 SET flag = false;
+    COMMIT;
+  $$);
+-- An index that exists, renamed and then dropped: found under its new name.
+SET migration_guard.mode = off;
+CREATE INDEX purchase_orders_id_idx ON purchase_orders (id);
+SET migration_guard.mode = warn;
+SELECT stmt_no, rule, relation
+  FROM migration_guard.review($$
+    ALTER INDEX purchase_orders_id_idx RENAME TO po_id_idx;
+    DROP INDEX po_id_idx;
+    DROP INDEX purchase_orders_id_idx;
+  $$);
+-- A table the script created and renamed is still new (silent).
+SELECT stmt_no, rule
+  FROM migration_guard.review($$
+    CREATE TABLE draft (a int);
+    ALTER TABLE draft RENAME TO final;
+    ALTER TABLE final ALTER COLUMN a TYPE bigint;
+  $$);
+DROP SCHEMA archive;
+
 CALL quietly('DROP TABLE purchase_orders, scratch2');
 RESET ALL;

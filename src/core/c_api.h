@@ -225,6 +225,22 @@ typedef struct MgOperation {
    * table's columns, and on NEW's (for a trigger); NULL when unknown */
   const char *using_sql;
   const char *using_row_sql;
+  /* MG_OP_DROP_COLUMN: the column was added by the current transaction (at
+   * run time) or earlier in the script (review): its values are the
+   * migration's own */
+  bool column_new;
+  /* MG_OP_LOCK_REQUEST at run time: lock_probed, the glue looked at the lock
+   * manager just before the statement; lock_blockers, the other sessions that
+   * hold or wait for a conflicting lock and that the statement would wait
+   * for without limit (0: it gets its locks at once, or never queues without
+   * limit); lock_blocker_list, one line per session (pid, user, state,
+   * age, query).  In review() nothing is probed. */
+  bool lock_probed;
+  int lock_blockers;
+  const char *lock_blocker_list;
+  /* MG_OP_HELD_LOCK: lock_held_across_statements was already reported for
+   * this lock in this transaction */
+  bool held_reported;
 } MgOperation;
 
 /* A subcommand the model has no operation for, with what its undo needs

@@ -131,6 +131,12 @@ Operation operation_of(const MgOperation& in) {
     op.held_lock.rows = in.held_rows;
     op.held_lock.is_dml = in.held_is_dml;
     op.held_lock.no_where = in.held_no_where;
+    op.held_lock.reported = in.held_reported;
+  }
+  if (in.kind == MG_OP_LOCK_REQUEST) {
+    op.lock_request.probed = in.lock_probed;
+    op.lock_request.blockers = in.lock_blockers;
+    op.lock_request.blocker_list = str(in.lock_blocker_list);
   }
 
   op.create_index.statement = str(in.statement);
@@ -191,6 +197,7 @@ Operation operation_of(const MgOperation& in) {
   op.column.new_name = str(in.new_name);
   op.column.type_sql = str(in.type_sql);
   op.column.empty = in.column_empty;
+  op.column.added_in_transaction = in.column_new;
 
   op.undo.existed = in.undo_existed;
   op.undo.was_not_null = in.undo_was_not_null;

@@ -84,6 +84,12 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
     case OpKind::AttachPartition:
       if (op.partition.scan_needed) return on_table(Work::Scan, op.partition.partition, s);
       break;
+    case OpKind::HeldLock:
+      // An UPDATE or DELETE of every row writes every row again (a new
+      // version, or its deletion mark), as fast as a rewrite at best.
+      if (op.held_lock.is_dml && op.held_lock.no_where)
+        return on_table(Work::Rewrite, op.held_lock.target, s);
+      break;
     default:
       break;
   }

@@ -192,6 +192,19 @@ struct ColumnOp {
   std::string new_name;  // RENAME
   std::string type_sql;  // DROP COLUMN: its type, for the rollback note
   bool empty = false;    // DROP COLUMN: the statistics say every value is NULL
+  // DROP COLUMN: the column was added by the current transaction (run time)
+  // or earlier in the script under review: nobody else ever wrote a value.
+  bool added_in_transaction = false;
+};
+
+// LockRequest: what the lock manager said just before the statement ran.
+// Unknown in a review (probed false): the rule judges the risk.
+struct LockRequestOp {
+  bool probed = false;
+  // Other sessions holding or waiting for a conflicting lock, which the
+  // statement would wait for without limit (0: it gets its locks at once).
+  int blockers = 0;
+  std::string blocker_list;  // one line per session
 };
 
 struct HeldLockOp {
@@ -201,6 +214,9 @@ struct HeldLockOp {
   int64_t rows = -1;               // rows it touches, from its plan (-1: unknown)
   bool is_dml = false;
   bool no_where = false;  // UPDATE/DELETE of every row (no WHERE clause)
+  // lock_held_across_statements was already reported for this lock in this
+  // transaction: a warning is given once, not for every later statement.
+  bool reported = false;
 };
 
 // What the undo of an operation needs to know of the catalogs as they were
@@ -238,6 +254,7 @@ struct Operation {
   PartitionOp partition;
   ColumnOp column;
   HeldLockOp held_lock;
+  LockRequestOp lock_request;
   OpUndoFacts undo;
 };
 

@@ -2,6 +2,10 @@
 // by its safe form, every original statement kept (review.hpp).
 #include "core/review.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "core/quote.hpp"
@@ -19,10 +23,14 @@ std::string recommended_sql(const ScriptReview& review) {
     const ScriptStatement& st = rs.stmt;
     const std::string text = with_semicolon(st.text);
     std::string before;
+    std::vector<std::string> put_before;  // the same SQL once, whichever rules ask for it
     const Finding* replacement = nullptr;
     for (const Finding& f : rs.findings) {
       if (f.safe_sql.empty()) continue;
       if (f.safe_sql_before) {
+        if (std::find(put_before.begin(), put_before.end(), f.safe_sql) != put_before.end())
+          continue;
+        put_before.push_back(f.safe_sql);
         before += sql_comment(fmt::format("statement {}: {}", st.no, f.rule)) + "\n" + f.safe_sql + "\n";
         continue;
       }

@@ -9,6 +9,7 @@
 #include "glue/dropped.hpp"
 #include "glue/facts_override.hpp"
 #include "glue/findings_store.hpp"
+#include "glue/held_locks.hpp"
 #include "glue/history.hpp"
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"
@@ -25,4 +26,5 @@
 #include "glue/statement_state.hpp"
 #include "glue/subxact.hpp"
 #include "glue/tool_settings.hpp"
+#include "glue/transaction_state.hpp"
 #include "glue/undo_facts.hpp"

@@ -13,6 +13,7 @@
  * is not called at all.
  */
 #include "glue/dropped.hpp"
+#include "glue/held_locks.hpp"
 #include "glue/history.hpp"
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"
@@ -22,6 +23,7 @@
 #include "glue/settings.hpp"
 #include "glue/statement_state.hpp"
 #include "glue/tool_settings.hpp"
+#include "glue/transaction_state.hpp"
 
 extern "C" {
 #include "storage/proc.h"
@@ -99,6 +101,7 @@ judge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString)
 	if (model->nops == 0)
 		return model;
 	mg_current_settings(&settings);
+	mg_probe_lock_requests(model, &settings);
 	mg_evaluate(model->ops, model->nops, &settings, &result);
 	mg_report_findings(&result, model->text);
 	return model;
@@ -495,6 +498,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 				st->timeout_lxid = mg_current_lxid();
 				model = lock_target_and_rejudge(st, pstmt, queryString, model,
 												st->timeout_nestlevel);
+				if (model)
+					st->new_columns = mg_columns_to_add(model);
 			}
 			break;
 		case T_ViewStmt:
@@ -699,6 +704,8 @@ after_statement(MgStatementState *st, Node *parsetree)
 	/* It ran: its strong locks now stay until the end of the transaction. */
 	if (st->model)
 		mg_track_held_locks(st->model);
+	/* The columns it added are this transaction's own (a DROP COLUMN of one loses nothing). */
+	mg_note_added_columns(st->new_columns);
 	/* ... and it goes into the history, in its own transaction. */
 	if (st->undo && mg_finish_undo(st->undo, st->model, parsetree))
 		mg_record_history(st);

@@ -30,6 +30,7 @@
 #include "glue/messages.hpp"
 #include "glue/settings.hpp"
 #include "glue/relation_facts.hpp"
+#include "glue/statement_state.hpp"
 #include "glue/tool_settings.hpp"
 
 extern "C" {
@@ -125,25 +126,89 @@ transaction_age_ms(LocalPgBackendStatus *local, TimestampTz now)
 }
 
 /*
+ * Whether this transaction holds a lock on tag that conflicts with all that
+ * mode conflicts with: then the request is granted at once, ahead of those
+ * who queue behind us (ProcSleep), and nobody else holds a conflicting lock.
+ */
+static bool
+held_by_me(const LOCKTAG *tag, LOCKMODE mode)
+{
+	for (LOCKMODE h = mode; h <= AccessExclusiveLock; h++)
+	{
+		bool		covers = true;
+
+		for (LOCKMODE x = AccessShareLock; x <= AccessExclusiveLock && covers; x++)
+			if (DoLockModesConflict(mode, x) && !DoLockModesConflict(h, x))
+				covers = false;
+#if PG_VERSION_NUM >= 170000
+		if (covers && LockHeldByMe(tag, h, false))
+			return true;
+#else
+		if (covers && LockHeldByMe(tag, h))
+			return true;
+#endif
+	}
+	return false;
+}
+
+/*
  * The other sessions whose locks on the model's relations conflict with the
  * modes the statement requests, older than max_blocker_age.
  */
+typedef struct Wanted
+{
+	Oid			relid;
+	LOCKMODE	mode;
+} Wanted;
+
+static int
+wanted_cmp(const void *a, const void *b)
+{
+	Oid			x = ((const Wanted *) a)->relid;
+	Oid			y = ((const Wanted *) b)->relid;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
 static List *
 find_blockers(const MgModel *m, int min_age_ms)
 {
 	LockData   *data;
-
-	/* The backend-status snapshot is kept per transaction: take a fresh one. */
-	pgstat_clear_backend_activity_snapshot();
-	data = GetLockStatusData();
-	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz now = 0;
 	List	   *result = NIL;
+	Wanted	   *wanted = (Wanted *) palloc(sizeof(Wanted) * Max(1, m->nrels));
+	int			nwanted = 0;
+
+	/* The strongest mode per relation, sorted: one look-up per lock of the whole lock table. */
+	for (int r = 0; r < m->nrels; r++)
+		if (m->rels[r].lock != NoLock)
+		{
+			wanted[nwanted].relid = m->relids[r];
+			wanted[nwanted].mode = m->rels[r].lock;
+			nwanted++;
+		}
+	if (nwanted == 0)
+		return NIL;
+	qsort(wanted, nwanted, sizeof(Wanted), wanted_cmp);
+	{
+		int			kept = 0;
+
+		for (int r = 0; r < nwanted; r++)
+		{
+			if (kept > 0 && wanted[kept - 1].relid == wanted[r].relid)
+				wanted[kept - 1].mode = Max(wanted[kept - 1].mode, wanted[r].mode);
+			else
+				wanted[kept++] = wanted[r];
+		}
+		nwanted = kept;
+	}
+	data = GetLockStatusData();
 
 	for (int i = 0; i < data->nelements; i++)
 	{
 		LockInstanceData *lock = &data->locks[i];
-		Oid			relid;
-		LOCKMODE	wanted = NoLock;
+		Wanted		key;
+		Wanted	   *w;
 		LOCKMODE	held = NoLock;
 		LOCKMODE	waiting = NoLock;
 		int64		age;
@@ -153,25 +218,30 @@ find_blockers(const MgModel *m, int min_age_ms)
 			lock->locktag.locktag_field1 != MyDatabaseId ||
 			lock->pid == MyProcPid || lock->leaderPid == MyProcPid)
 			continue;
-		relid = lock->locktag.locktag_field2;
-		for (int r = 0; r < m->nrels; r++)
-			if (m->relids[r] == relid && m->rels[r].lock > wanted)
-				wanted = m->rels[r].lock;
-		if (wanted == NoLock)
+		key.relid = lock->locktag.locktag_field2;
+		w = (Wanted *) bsearch(&key, wanted, nwanted, sizeof(Wanted), wanted_cmp);
+		/* Held already, as strong: granted at once, ahead of whoever queues behind us. */
+		if (w == NULL || held_by_me(&lock->locktag, w->mode))
 			continue;
 		for (LOCKMODE mode = AccessShareLock; mode <= AccessExclusiveLock; mode++)
-			if ((lock->holdMask & LOCKBIT_ON(mode)) && DoLockModesConflict(mode, wanted))
+			if ((lock->holdMask & LOCKBIT_ON(mode)) && DoLockModesConflict(mode, w->mode))
 				held = mode;
-		if (lock->waitLockMode != NoLock && DoLockModesConflict(lock->waitLockMode, wanted))
+		if (lock->waitLockMode != NoLock && DoLockModesConflict(lock->waitLockMode, w->mode))
 			waiting = lock->waitLockMode;
 		if (held == NoLock && waiting == NoLock)
 			continue;
+		if (now == 0)
+		{
+			/* The backend-status snapshot is kept per transaction: take a fresh one. */
+			pgstat_clear_backend_activity_snapshot();
+			now = GetCurrentTimestamp();
+		}
 		age = transaction_age_ms(backend_of(lock->pid), now);
 		if (age >= 0 && age < min_age_ms)
 			continue;
 		b = (Blocker *) palloc(sizeof(Blocker));
 		b->pid = lock->pid;
-		b->relid = relid;
+		b->relid = key.relid;
 		b->held = held;
 		b->waiting = waiting;
 		result = lappend(result, b);
@@ -339,12 +409,69 @@ any_conflict(const MgModel *m)
 	return false;
 }
 
+/* Whether the judged statement running now reported rule. */
+static bool
+statement_reported(const char *rule)
+{
+	MgStatementState *st = mg_judged_statement();
+	ListCell   *lc;
+
+	if (st == NULL)
+		return false;
+	foreach(lc, st->findings)
+		if (strcmp((const char *) lfirst(lc), rule) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The facts lock_timeout_missing judges at run time: for the statement's
+ * lock request, the sessions it would wait for without limit, looked up in
+ * the lock manager just before it runs (by the same rules as on_lock_conflict:
+ * transactions younger than max_blocker_age are not in the way).  Under
+ * on_lock_conflict = fail or poll it never queues without limit.  Looked up
+ * only when nothing else bounds the wait (settings: what the rule reads), so
+ * that a migration that sets a lock_timeout pays nothing.
+ */
+void
+mg_probe_lock_requests(MgModel *m, const MgSettings *settings)
+{
+	List	   *blockers = NIL;
+	bool		looked = false;
+
+	if (settings->session_lock_timeout_ms > 0 || settings->session_statement_timeout_ms > 0 ||
+		settings->auto_lock_timeout_ms > 0)
+		return;
+	for (int i = 0; i < m->nops; i++)
+	{
+		MgOperation *op = &m->ops[i];
+
+		if (op->kind != MG_OP_LOCK_REQUEST || op->table.temporary ||
+			op->table.created_in_transaction)
+			continue;
+		op->lock_probed = true;
+		if (mg_on_lock_conflict == MG_CONFLICT_FAIL || mg_on_lock_conflict == MG_CONFLICT_POLL)
+			continue;			/* never waits without limit */
+		if (!looked)
+		{
+			blockers = find_blockers(m, mg_max_blocker_age_ms);
+			looked = true;
+		}
+		op->lock_blockers = list_length(blockers);
+		if (blockers != NIL)
+			op->lock_blocker_list = describe_blockers(blockers);
+	}
+}
+
 void
 mg_guard_locks(const MgModel *m)
 {
 	List	   *blockers;
 
 	if (mg_on_lock_conflict == MG_CONFLICT_WAIT || m->nrels == 0)
+		return;
+	/* warn: lock_timeout_missing already named the sessions in the way. */
+	if (mg_on_lock_conflict == MG_CONFLICT_WARN && statement_reported("lock_timeout_missing"))
 		return;
 
 	/*
@@ -498,195 +625,4 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 			 ? errdetail("The session's lock_timeout (%d ms) is longer; migration_guard.lock_timeout applies a shorter one so that a blocked statement gives up instead of freezing the table.", session_timeout)
 			 : errdetail("The session has no lock_timeout; migration_guard.lock_timeout applies one so that a blocked statement gives up instead of freezing the table.")));
 	return nestlevel;
-}
-
-/*
- * Locks held across a transaction.
- *
- * A lock lives until the end of the transaction that took it.  When DDL in
- * an explicit transaction takes ACCESS EXCLUSIVE or SHARE ROW EXCLUSIVE on a
- * large table, we remember it (relation, mode) for that transaction, keyed by
- * its local transaction id so that nothing needs resetting at its end.  A
- * later statement of the same transaction that touches many rows (a DML
- * statement, through the executor hook, or a long DDL statement, through the
- * ProcessUtility hook) is then reported: every query on the locked table
- * waits until COMMIT.  Application transactions that did no such DDL cost
- * one comparison in the executor hook.
- */
-#define MG_MAX_TRACKED 16
-
-static LocalTransactionId tracked_lxid = InvalidLocalTransactionId;
-static int	ntracked = 0;
-static Oid	tracked_relid[MG_MAX_TRACKED];
-static LOCKMODE tracked_mode[MG_MAX_TRACKED];
-
-static ExecutorStart_hook_type prev_ExecutorStart = NULL;
-
-LocalTransactionId
-mg_current_lxid(void)
-{
-#if PG_VERSION_NUM >= 170000
-	return MyProc->vxid.lxid;
-#else
-	return MyProc->lxid;
-#endif
-}
-
-static bool
-table_is_large(const MgTable *t)
-{
-	if (t->rows >= 0 && t->rows >= mg_large_table_rows)
-		return true;
-	return t->bytes >= 0 && t->bytes >= (int64) mg_large_table_size_kb * 1024;
-}
-
-/* Whether this transaction holds a strong lock left by earlier DDL. */
-static bool
-holding_tracked_locks(void)
-{
-	return ntracked > 0 && tracked_lxid == mg_current_lxid();
-}
-
-/* After a judged statement ran: remember its strong locks on large tables. */
-void
-mg_track_held_locks(const MgModel *m)
-{
-	if (!IsTransactionBlock())
-		return;					/* autocommit: the locks are gone already */
-	if (tracked_lxid != mg_current_lxid())
-	{
-		tracked_lxid = mg_current_lxid();
-		ntracked = 0;
-	}
-	for (int i = 0; i < m->nrels && ntracked < MG_MAX_TRACKED; i++)
-	{
-		const MgLockedRelation *r = &m->rels[i];
-		bool		known = false;
-
-		if (r->lock < ShareRowExclusiveLock || r->lock == ExclusiveLock ||
-			r->table.created_in_transaction || r->table.temporary || !table_is_large(&r->table))
-			continue;
-		for (int j = 0; j < ntracked; j++)
-			if (tracked_relid[j] == m->relids[i])
-			{
-				tracked_mode[j] = Max(tracked_mode[j], r->lock);
-				known = true;
-			}
-		if (!known)
-		{
-			tracked_relid[ntracked] = m->relids[i];
-			tracked_mode[ntracked] = r->lock;
-			ntracked++;
-		}
-	}
-}
-
-/*
- * Judges a statement that works on target (rows: what it touches, -1 when
- * unknown) against the locks this transaction holds.
- */
-static void
-judge_held_locks(const char *command, Oid target, int64 rows, bool is_dml, bool no_where,
-				 const char *statement)
-{
-	MgOperation *ops = (MgOperation *) palloc0(sizeof(MgOperation) * MG_MAX_TRACKED);
-	MgTable		target_facts;
-	MgSettings	settings;
-	MgResult	result;
-	int			nops = 0;
-
-	if (!mg_table_facts(target, &target_facts))
-		return;
-	for (int i = 0; i < ntracked; i++)
-	{
-		MgOperation *op = &ops[nops];
-
-		if (!mg_table_facts(tracked_relid[i], &op->table))
-			continue;
-		op->kind = MG_OP_HELD_LOCK;
-		op->concurrently_at = op->relation_end = -1;
-		op->lock_mode = tracked_mode[i];
-		op->held_command = command;
-		op->held_target = target_facts;
-		op->held_rows = rows;
-		op->held_is_dml = is_dml;
-		op->held_no_where = no_where;
-		op->in_transaction_block = true;
-		nops++;
-	}
-	if (nops == 0)
-		return;
-	mg_current_settings(&settings);
-	mg_evaluate(ops, nops, &settings, &result);
-	mg_report_findings(&result, statement);
-}
-
-/* A judged DDL statement about to run: is it long, with strong locks held? */
-void
-mg_check_held_locks_ddl(const MgModel *m)
-{
-	int			best = -1;
-
-	if (!holding_tracked_locks())
-		return;
-	for (int i = 0; i < m->nrels; i++)
-		/* effects 2..4: scan, index build, rewrite */
-		if (m->rels[i].effect >= 2 && m->rels[i].effect <= 4 &&
-			(best < 0 || m->rels[i].table.bytes > m->rels[best].table.bytes))
-			best = i;
-	if (best < 0)
-		return;
-	judge_held_locks(m->command, m->relids[best], m->rels[best].table.rows, false, false, m->text);
-}
-
-/* UPDATE/DELETE whose scan of the target has no qual: no WHERE clause. */
-static bool
-modifies_every_row(PlannedStmt *ps)
-{
-	Plan	   *plan = ps->planTree;
-
-	if (plan == NULL || !IsA(plan, ModifyTable))
-		return false;
-	plan = outerPlan(plan);
-	while (plan && (IsA(plan, Result) || IsA(plan, Gather)) && outerPlan(plan))
-		plan = outerPlan(plan);
-	return plan && IsA(plan, SeqScan) && plan->qual == NIL;
-}
-
-static void
-mg_ExecutorStart(QueryDesc *queryDesc, int eflags)
-{
-	/* Application traffic: one comparison, nothing else. */
-	if (ntracked > 0 && !mg_running_internal_sql && holding_tracked_locks() && mg_mode != MG_MODE_OFF &&
-		!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && queryDesc->operation != CMD_SELECT &&
-		queryDesc->plannedstmt && queryDesc->plannedstmt->resultRelations != NIL)
-	{
-		PlannedStmt *ps = queryDesc->plannedstmt;
-		Index		rti = linitial_int(ps->resultRelations);
-		RangeTblEntry *rte = rt_fetch(rti, ps->rtable);
-		const char *command = queryDesc->operation == CMD_UPDATE ? "UPDATE"
-			: queryDesc->operation == CMD_DELETE ? "DELETE"
-			: queryDesc->operation == CMD_INSERT ? "INSERT" : "MERGE";
-		int64		rows = ps->planTree ? (int64) ps->planTree->plan_rows : -1;
-
-		/* ModifyTable's own estimate is of its output; the input is below it. */
-		if (ps->planTree && outerPlan(ps->planTree))
-			rows = (int64) outerPlan(ps->planTree)->plan_rows;
-		bool		every_row = queryDesc->operation != CMD_INSERT && modifies_every_row(ps);
-
-		/* A small batch is the safe pattern: no facts to gather for it. */
-		if (rte && rte->rtekind == RTE_RELATION && (every_row || rows >= mg_large_table_rows))
-			judge_held_locks(command, rte->relid, rows, true, every_row, queryDesc->sourceText);
-	}
-	if (prev_ExecutorStart)
-		prev_ExecutorStart(queryDesc, eflags);
-	else
-		standard_ExecutorStart(queryDesc, eflags);
-}
-
-void
-mg_install_executor_hook(void)
-{
-	prev_ExecutorStart = ExecutorStart_hook;
-	ExecutorStart_hook = mg_ExecutorStart;
 }

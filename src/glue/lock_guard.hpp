@@ -1,18 +1,15 @@
-// Lock prevention at execution time, strong locks held across a transaction,
-// lock timeouts that name the blocker (lock_guard.cpp).
+// Lock prevention at execution time, and lock timeouts that name the blocker
+// (lock_guard.cpp); the locks held across a transaction are in held_locks.hpp.
 #pragma once
 
 #include "glue/model.hpp"
 
 void		mg_guard_locks(const MgModel *m);
+/* The lock manager's facts for the model's lock request (lock_timeout_missing at run time). */
+void		mg_probe_lock_requests(MgModel *m, const MgSettings *settings);
 /* Applies migration_guard.lock_timeout if needed: the GUC nest level to pop, or -1. */
 int			mg_auto_lock_timeout_nestlevel(const MgModel *m);
 
-/* Strong locks held across a transaction (lock_guard.cpp). */
-void		mg_track_held_locks(const MgModel *m);
-void		mg_check_held_locks_ddl(const MgModel *m);
-void		mg_install_executor_hook(void);
-LocalTransactionId mg_current_lxid(void);
 
 /* A lock timeout in a judged statement: the blockers named in the error (lock_guard.cpp). */
 bool		mg_explains_lock_timeouts(int timeout_nestlevel);

@@ -10,6 +10,7 @@
  * a hook pointer cannot.
  */
 #include "glue/findings_store.hpp"
+#include "glue/held_locks.hpp"
 #include "glue/hook.hpp"
 #include "glue/lock_guard.hpp"
 #include "glue/settings.hpp"

@@ -12,6 +12,7 @@
  * report.
  */
 #include "glue/model.hpp"
+#include "glue/relation_facts.hpp"
 #include "glue/settings.hpp"
 #include "glue/review.hpp"
 #include "glue/script_state.hpp"
@@ -19,6 +20,7 @@
 #include "glue/undo_facts.hpp"
 
 extern "C" {
+#include "nodes/makefuncs.h"
 #include "parser/parser.h"
 #include "storage/proc.h"
 #include "utils/tuplestore.h"
@@ -69,6 +71,36 @@ new_entry(Oid relid, const char *name)
 	c->relid = relid;
 	c->name = name ? pstrdup(name) : NULL;
 	return c;
+}
+
+/* Whether a column added with def gets a value in every row (a default, its domain's, identity, generated). */
+static bool
+column_is_filled(ColumnDef *def)
+{
+	ListCell   *lc;
+	Type		typ;
+	bool		filled = false;
+
+	if (def->raw_default || def->identity || def->generated)
+		return true;
+	foreach(lc, def->constraints)
+	{
+		Constraint *c = (Constraint *) lfirst(lc);
+
+		if (IsA(c, Constraint) &&
+			(c->contype == CONSTR_DEFAULT || c->contype == CONSTR_IDENTITY ||
+			 c->contype == CONSTR_GENERATED))
+			return true;
+	}
+	if (def->typeName == NULL)
+		return false;
+	typ = LookupTypeName(NULL, def->typeName, NULL, true);
+	if (typ == NULL)
+		return true;			/* unknown: assume the worst for "IS NULL" */
+	filled = ((Form_pg_type) GETSTRUCT(typ))->typtype == TYPTYPE_DOMAIN &&
+		get_typdefault(((Form_pg_type) GETSTRUCT(typ))->oid) != NULL;
+	ReleaseSysCache(typ);
+	return filled;
 }
 
 /* SET / RESET of lock_timeout or statement_timeout in the script. */
@@ -128,6 +160,9 @@ update_state(ScriptState *st, Node *stmt)
 				case TRANS_STMT_ROLLBACK:
 				case TRANS_STMT_PREPARE:
 					st->tx = 0;
+					/* Its locks are released. */
+					st->requested = NIL;
+					st->held = NIL;
 					if (st->timeout_local)
 					{
 						st->lock_timeout = st->statement_timeout = 0;
@@ -147,7 +182,7 @@ update_state(ScriptState *st, Node *stmt)
 		case T_AlterTableStmt:
 			{
 				AlterTableStmt *at = (AlterTableStmt *) stmt;
-				Oid			relid = RangeVarGetRelid(at->relation, NoLock, true);
+				Oid			relid = mg_script_relid(st, at->relation);
 				ListCell   *lc;
 
 				if (!OidIsValid(relid))
@@ -157,8 +192,13 @@ update_state(ScriptState *st, Node *stmt)
 					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
 
 					if (cmd->subtype == AT_AddColumn && cmd->def && IsA(cmd->def, ColumnDef))
-						st->added_columns = lappend(st->added_columns,
-													new_entry(relid, ((ColumnDef *) cmd->def)->colname));
+					{
+						ColumnDef  *def = (ColumnDef *) cmd->def;
+						ScriptColumn *c = new_entry(relid, def->colname);
+
+						c->filled = column_is_filled(def);
+						st->added_columns = lappend(st->added_columns, c);
+					}
 					else if (cmd->subtype == AT_AddConstraint && cmd->def &&
 							 IsA(cmd->def, Constraint))
 					{
@@ -178,7 +218,7 @@ update_state(ScriptState *st, Node *stmt)
 
 							c->column = col;
 							if (con->contype == CONSTR_FOREIGN && con->pktable)
-								c->refrelid = RangeVarGetRelid(con->pktable, NoLock, true);
+								c->refrelid = mg_script_relid(st, con->pktable);
 							st->pending = lappend(st->pending, c);
 						}
 						else if (col)
@@ -196,6 +236,17 @@ update_state(ScriptState *st, Node *stmt)
 						}
 					}
 				}
+			}
+			break;
+		case T_RenameStmt:
+			mg_script_track_rename(st, (RenameStmt *) stmt);
+			break;
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *as = (AlterObjectSchemaStmt *) stmt;
+
+				if (as->relation && as->newschema)
+					mg_script_track_relation_name(st, as->relation, as->newschema, NULL);
 			}
 			break;
 		default:
@@ -228,6 +279,214 @@ mark_new(MgTable *t)
 	t->bytes = 0;
 }
 
+/*
+ * The lock requests the script state already answers, left out of m: all of
+ * them under a timeout the script set (the wait is bounded), and one on a
+ * table whose lock request was judged earlier in the same transaction
+ * (lock_timeout_missing is said once per table and transaction: the SET
+ * lock_timeout before the first covers the rest, and a lock held already is
+ * not waited for again).
+ */
+static void
+drop_answered_lock_requests(ScriptState *st, MgModel *m)
+{
+	bool		bounded = st->lock_timeout > 0 ||
+		(st->statement_timeout > 0 && st->statement_timeout <= mg_lock_wait_max_ms);
+	int			kept = 0;
+
+	for (int i = 0; i < m->nops; i++)
+	{
+		if (m->ops[i].kind == MG_OP_LOCK_REQUEST)
+		{
+			if (bounded || list_member_oid(st->requested, m->op_relids[i]))
+				continue;
+			st->requested = lappend_oid(st->requested, m->op_relids[i]);
+		}
+		m->ops[kept] = m->ops[i];
+		m->op_relids[kept] = m->op_relids[i];
+		kept++;
+	}
+	m->nops = kept;
+}
+
+/*
+ * The strong locks the statement took, held until the end of the open
+ * transaction: ACCESS EXCLUSIVE and SHARE ROW EXCLUSIVE, as the hook tracks
+ * them at run time, on relations others can see.
+ */
+static void
+note_held_locks(ScriptState *st, const MgModel *m)
+{
+	if (st->tx == 0)
+		return;
+	for (int i = 0; i < m->nrels; i++)
+	{
+		const MgLockedRelation *r = &m->rels[i];
+		ListCell   *lc;
+		ScriptLock *known = NULL;
+
+		if (r->lock < ShareRowExclusiveLock || r->lock == ExclusiveLock ||
+			r->table.created_in_transaction || r->table.temporary)
+			continue;
+		foreach(lc, st->held)
+			if (((ScriptLock *) lfirst(lc))->relid == m->relids[i])
+				known = (ScriptLock *) lfirst(lc);
+		if (known)
+		{
+			known->mode = Max(known->mode, r->lock);
+			continue;
+		}
+		known = (ScriptLock *) palloc0(sizeof(ScriptLock));
+		known->relid = m->relids[i];
+		known->mode = r->lock;
+		known->table = r->table;
+		st->held = lappend(st->held, known);
+	}
+}
+
+/*
+ * Whether a WHERE clause selects every row of relid anyway: "col IS NULL"
+ * (alone or ANDed, or TRUE) on a column the script added without a default,
+ * which every row still holds NULL -- the backfill written "WHERE col IS
+ * NULL" touches the whole table.
+ */
+static bool
+selects_every_row(ScriptState *st, Oid relid, Node *where)
+{
+	if (IsA(where, A_Const))
+	{
+		A_Const    *c = (A_Const *) where;
+
+		return !c->isnull && IsA(&c->val, Boolean) && boolVal(&c->val);
+	}
+	if (IsA(where, BoolExpr) && ((BoolExpr *) where)->boolop == AND_EXPR)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((BoolExpr *) where)->args)
+			if (!selects_every_row(st, relid, (Node *) lfirst(lc)))
+				return false;
+		return true;
+	}
+	if (IsA(where, NullTest))
+	{
+		NullTest   *nt = (NullTest *) where;
+		ColumnRef  *cr = (ColumnRef *) nt->arg;
+		ScriptColumn *c;
+
+		if (nt->nulltesttype != IS_NULL || cr == NULL || !IsA(cr, ColumnRef) ||
+			list_length(cr->fields) != 1 || !IsA(linitial(cr->fields), String))
+			return false;
+		c = mg_script_find_entry(st->added_columns, relid, strVal(linitial(cr->fields)));
+		return c != NULL && !c->filled;
+	}
+	return false;
+}
+
+/*
+ * The one table an INSERT ... SELECT copies whole (SELECT ... FROM t, with
+ * no WHERE, GROUP BY, LIMIT, set operation or join), or NULL.
+ */
+static RangeVar *
+whole_table_source(Node *select)
+{
+	SelectStmt *s = (SelectStmt *) select;
+
+	if (s == NULL || !IsA(s, SelectStmt) || s->op != SETOP_NONE || s->whereClause ||
+		s->groupClause || s->havingClause || s->limitCount || s->limitOffset ||
+		s->distinctClause || s->valuesLists || list_length(s->fromClause) != 1 ||
+		!IsA(linitial(s->fromClause), RangeVar))
+		return NULL;
+	return (RangeVar *) linitial(s->fromClause);
+}
+
+/*
+ * DML in a transaction whose DDL holds strong locks: one HeldLock operation
+ * per lock held, as the hook makes them at run time (unbatched_backfill,
+ * lock_held_across_statements).  Judged: an UPDATE or DELETE of every row
+ * (no WHERE clause, or one every row passes), and an INSERT ... SELECT that
+ * copies a whole table (as many rows as it has).  Any other WHERE clause is
+ * taken for a batch: how many rows it selects is the planner's to say, and
+ * the planner cannot be asked about columns the script has not added yet.
+ * MERGE, COPY and other INSERTs are judged at run time only, by their plan.
+ */
+static int
+model_dml(ScriptState *st, Node *stmt, const char *command, MgOperation **ops_out)
+{
+	RangeVar   *rv = NULL;
+	Node	   *where = NULL;
+	Oid			relid;
+	MgTable		target;
+	MgOperation *ops;
+	int			nops = 0;
+	ListCell   *lc;
+
+	RangeVar   *source = NULL;
+	MgTable		from;
+	int64		rows;
+	bool		every_row;
+
+	if (st->tx == 0 || st->held == NIL)
+		return 0;
+	if (IsA(stmt, UpdateStmt))
+	{
+		rv = ((UpdateStmt *) stmt)->relation;
+		where = ((UpdateStmt *) stmt)->whereClause;
+	}
+	else if (IsA(stmt, DeleteStmt))
+	{
+		rv = ((DeleteStmt *) stmt)->relation;
+		where = ((DeleteStmt *) stmt)->whereClause;
+	}
+	else if (IsA(stmt, InsertStmt))
+	{
+		rv = ((InsertStmt *) stmt)->relation;
+		source = whole_table_source(((InsertStmt *) stmt)->selectStmt);
+		if (source == NULL)
+			return 0;
+	}
+	if (rv == NULL)
+		return 0;
+	relid = mg_script_relid(st, rv);
+	if (!OidIsValid(relid) || !mg_table_facts_with(relid, &target, true))
+		return 0;
+	mg_script_name_now(st, &target);
+	every_row = source == NULL && (where == NULL || selects_every_row(st, relid, where));
+	if (source == NULL && !every_row)
+		return 0;
+	rows = target.rows;
+	if (source)
+	{
+		/* INSERT ... SELECT of a whole table: as many rows as it has. */
+		Oid			srcid = mg_script_relid(st, source);
+
+		if (!OidIsValid(srcid) || !mg_table_facts_with(srcid, &from, true))
+			return 0;
+		rows = from.rows;
+	}
+	if (created_by_script(st, &target))
+		mark_new(&target);
+	ops = (MgOperation *) palloc0(sizeof(MgOperation) * list_length(st->held));
+	foreach(lc, st->held)
+	{
+		ScriptLock *l = (ScriptLock *) lfirst(lc);
+		MgOperation *op = &ops[nops++];
+
+		op->kind = MG_OP_HELD_LOCK;
+		op->table = l->table;
+		op->concurrently_at = op->relation_end = -1;
+		op->lock_mode = l->mode;
+		op->held_command = command;
+		op->held_target = target;
+		op->held_rows = rows;
+		op->held_is_dml = true;
+		op->held_no_where = every_row;
+		op->in_transaction_block = true;
+	}
+	*ops_out = ops;
+	return nops;
+}
+
 static bool
 is_dml(Node *stmt)
 {
@@ -252,6 +511,12 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 
 		CHECK_FOR_INTERRUPTS();
 		text = mg_raw_statement_text(sql, rs);
+		/* Outside a transaction block each statement is a transaction of its own. */
+		if (stp->tx == 0)
+		{
+			stp->requested = NIL;
+			stp->held = NIL;
+		}
 
 		s->stmt_no = ++n;
 		s->text = text;
@@ -265,26 +530,22 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			s->modelled = true;
 			s->command = m.command;
 			for (int i = 0; i < m.nrels; i++)
+			{
+				mg_script_name_now(stp, &m.rels[i].table);
 				if (created_by_script(stp, &m.rels[i].table))
 					mark_new(&m.rels[i].table);
-			/* A timeout the script set makes the lock request harmless. */
-			if (stp->lock_timeout > 0 ||
-				(stp->statement_timeout > 0 && stp->statement_timeout <= mg_lock_wait_max_ms))
-			{
-				int			kept = 0;
-
-				for (int i = 0; i < m.nops; i++)
-					if (m.ops[i].kind != MG_OP_LOCK_REQUEST)
-						m.ops[kept++] = m.ops[i];
-				m.nops = kept;
 			}
+			drop_answered_lock_requests(stp, &m);
 			for (int i = 0; i < m.nops; i++)
 			{
 				m.ops[i].in_transaction_block = stp->tx > 0;
 				if (created_by_script(stp, &m.ops[i].table))
 					mark_new(&m.ops[i].table);
 			}
-			/* What the rollback plan needs: the same facts as the history's. */
+			/*
+			 * What the rollback plan needs: the same facts as the history's,
+			 * read from the catalogs under the names they know.
+			 */
 			{
 				MgUndoFact *facts;
 				int			nfacts;
@@ -293,15 +554,29 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 				s->undo_facts = facts;
 				s->nundo_facts = nfacts;
 			}
+			/* A relation renamed earlier in the script goes by its new name. */
+			for (int i = 0; i < m.nops; i++)
+			{
+				mg_script_name_now(stp, &m.ops[i].table);
+				mg_script_name_now(stp, &m.ops[i].referenced);
+				mg_script_name_now(stp, &m.ops[i].partition);
+			}
 			s->rels = m.rels;
 			s->nrels = m.nrels;
 			s->ops = m.ops;
 			s->nops = m.nops;
+			note_held_locks(stp, &m);
 		}
 		else
 			s->command = GetCommandTagName(CreateCommandTag(rs->stmt));
 		if (is_dml(rs->stmt))
+		{
+			MgOperation *ops = NULL;
+
 			s->modelled = false;
+			s->nops = model_dml(stp, rs->stmt, s->command, &ops);
+			s->ops = ops;
+		}
 		update_state(stp, rs->stmt);
 		/* BEGIN itself belongs to the transaction it opens. */
 		if (s->transaction_control && stp->tx > 0)

@@ -28,6 +28,7 @@ typedef struct MgStatementState
 	bool		schema_element; /* ... or one of its direct elements (judged, not recorded) */
 	int			timeout_nestlevel;	/* the GUC nest level of our lock_timeout, or -1 */
 	LocalTransactionId timeout_lxid;
+	List	   *new_columns;	/* the columns it adds (transaction_state.hpp) */
 } MgStatementState;
 
 /* Pushes st (zeroed here) on top of the statements running now; pops it. */

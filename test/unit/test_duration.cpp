@@ -34,6 +34,21 @@ TEST(PrettyDuration, Wording) {
   EXPECT_EQ(pretty_duration(50000), "about 14 h");
 }
 
+TEST(Estimate, UpdateOfEveryRowWritesTheTableAgain) {
+  Settings s;
+  Operation op = op_of(OpKind::HeldLock, big("customers"));  // the table whose lock is held
+  op.held_lock.is_dml = true;
+  op.held_lock.no_where = true;
+  op.held_lock.target = big("orders");
+  DurationEstimate e = estimate(op, s);
+  EXPECT_EQ(e.work, Work::Rewrite);
+  EXPECT_EQ(e.table.name, "orders");
+  EXPECT_EQ(e.bytes, kBig);
+  // A batch (a WHERE clause): no estimate.
+  op.held_lock.no_where = false;
+  EXPECT_EQ(estimate(op, s).work, Work::None);
+}
+
 TEST(Estimate, IndexBuildOfCreateIndexAndReindex) {
   Settings s;
   Operation op = op_of(OpKind::CreateIndex);

@@ -26,6 +26,9 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (!has_rows(t)) return;
   const ColumnOp& c = op.column;
   if (c.empty) return;  // every value NULL: nothing is lost
+  // Added by this transaction (or earlier in the script): its values are the
+  // migration's own, nobody else ever wrote or read one.
+  if (c.added_in_transaction) return;
   Finding f = make_finding(drop_column, t.name);
   f.message =
       op.dependent

@@ -8,9 +8,11 @@
 // the lock first.
 //
 // Judged twice: over a reviewed script by script_check (review_script()),
-// and at execution time by check, on the HeldLock operation the hook makes.  Reported on the long
-// statement, once per locked relation (the earliest statement that locked
-// it).  Not reported when the long statement itself takes ACCESS EXCLUSIVE on
+// and at execution time by check, on the HeldLock operation the hook makes
+// (review() makes them too, for an UPDATE or DELETE of every row).  Reported
+// on the first long statement, once per locked relation and transaction
+// (naming the earliest statement that locked it), not again on every later
+// one.  Not reported when the long statement itself takes ACCESS EXCLUSIVE on
 // that relation (its own rules speak for it), nor when
 // not_valid_validated_in_same_transaction already did.
 #include <algorithm>
@@ -35,6 +37,8 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   const HeldLockOp& h = op.held_lock;
   const TableFacts& locked = op.table;
   if (!visible_to_others(locked)) return;
+  // Said once per lock and transaction, not again for every later statement.
+  if (h.reported) return;
   // DML is long when its plan touches many rows; DDL when its table is large.
   bool long_statement = h.is_dml ? (h.rows >= 0 && h.rows >= s.large_table_rows)
                                  : is_large(h.target.rows, h.target.bytes, s);
@@ -56,7 +60,10 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "Commit the DDL first, then run the long statement in transactions of its own (in "
       "batches for a backfill):\n"
       "COMMIT;";
-  f.safe_sql = "COMMIT;";
+  // Before the statement, which stays (in a review, the recommended migration
+  // keeps every statement): the DDL commits first.
+  f.safe_sql = "COMMIT;\nBEGIN;";
+  f.safe_sql_before = true;
   out.push_back(std::move(f));
 }
 
@@ -94,28 +101,51 @@ bool has_finding(const std::vector<Finding>& findings, const char* rule,
   });
 }
 
-// Over a whole script (review_script).
+// Over a whole script (review_script).  The lock held is reported once per
+// relation and transaction: on the first long statement after the one that
+// took it (whether that statement is DDL, judged here, or DML, judged by check
+// on its HeldLock operation), not again on every later one.
 void script_check(const std::vector<ScriptStatement>& statements, const Settings& s,
                   std::vector<std::vector<Finding>>& findings) {
+  // (transaction, relation) already reported.
+  std::vector<std::pair<int, std::string>> reported;
+  auto was_reported = [&](int tx, const std::string& relation) {
+    return std::find(reported.begin(), reported.end(), std::make_pair(tx, relation)) !=
+           reported.end();
+  };
   for (std::size_t j = 0; j < statements.size(); ++j) {
     const ScriptStatement& later = statements[j];
     if (later.tx <= 0 || later.transaction_control) continue;
+    // What check said on this statement's HeldLock operations (DML): kept
+    // the first time only.
+    std::vector<Finding>& here = findings[j];
+    for (auto it = here.begin(); it != here.end();) {
+      if (it->rule != "lock_held_across_statements") {
+        ++it;
+        continue;
+      }
+      if (was_reported(later.tx, it->relation)) {
+        it = here.erase(it);
+        continue;
+      }
+      reported.emplace_back(later.tx, it->relation);
+      ++it;
+    }
     if (!is_long_statement(later, s)) continue;
-    std::vector<std::string> seen;
     for (std::size_t i = 0; i < j; ++i) {
       const ScriptStatement& earlier = statements[i];
       if (earlier.tx != later.tx) continue;
       for (const LockedRelation& r : earlier.rels) {
         if (r.lock != LockMode::AccessExclusive || !visible_to_others(r.table)) continue;
         const std::string relation = display_name(r.table.name);
-        if (std::find(seen.begin(), seen.end(), relation) != seen.end()) continue;
-        seen.push_back(relation);
+        if (was_reported(later.tx, relation)) continue;
         const bool locks_it_itself =
             std::any_of(later.rels.begin(), later.rels.end(), [&](const LockedRelation& l) {
               return l.lock == LockMode::AccessExclusive &&
                      display_name(l.table.name) == relation;
             });
         if (locks_it_itself) continue;
+        reported.emplace_back(later.tx, relation);
         if (has_finding(findings[j], "not_valid_validated_in_same_transaction", relation))
           continue;
 
@@ -176,7 +206,8 @@ const Rule lock_held_across_statements = {
     "build, a rewrite, a scan of a large table, on any table), the first table stays locked "
     "against every read and write for the whole of the long statement: a harmless catalog "
     "change becomes an outage as long as the slowest statement after it. Committing before "
-    "the long statement releases the lock first.",
+    "the long statement releases the lock first. Said once per lock and transaction, on the "
+    "first long statement.",
     // recipe
     "BEGIN;\n"
     "ALTER TABLE <table> ...;  -- takes ACCESS EXCLUSIVE\n"

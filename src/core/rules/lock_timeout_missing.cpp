@@ -8,6 +8,12 @@
 // queues behind the ALTER.  With lock_timeout set, the DDL gives up instead,
 // and the migration can be retried.  statement_timeout bounds the wait too,
 // but also the work; migration_guard.lock_timeout applies one automatically.
+//
+// In a review the rule judges the risk: a table with rows is in use.  At run
+// time the glue looks at the lock manager just before the statement
+// (LockRequestOp::probed): the rule speaks only when the statement will
+// really wait, for sessions that hold or queue for a conflicting lock, and
+// names them; a statement that gets its lock at once hears nothing.
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
@@ -23,19 +29,35 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   // neither reads nor writes.
   if (op.lock < LockMode::Share) return;
   const TableFacts& t = op.table;
-  if (!visible_to_others(t) || !has_rows(t)) return;
+  const LockRequestOp& probe = op.lock_request;
+  if (!visible_to_others(t)) return;
+  // Run time: nobody in the way, no wait.  Review: an empty table is not in use.
+  if (probe.probed ? probe.blockers <= 0 : !has_rows(t)) return;
   if (s.session_lock_timeout_ms > 0 || s.session_statement_timeout_ms > 0 ||
       s.auto_lock_timeout_ms > 0)
     return;
 
   Finding f = make_finding(lock_timeout_missing, t.name);
-  f.message = fmt::format("{} lock on {} \"{}\" requested without a lock_timeout",
-                          lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation);
-  f.detail = fmt::format(
-      "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
-      "table, this statement waits for it without limit, and every query on the table that "
-      "arrives meanwhile waits behind this statement.",
-      table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock));
+  if (probe.probed) {
+    f.message = fmt::format(
+        "{} lock on {} \"{}\" requested without a lock_timeout: it waits for {} other "
+        "session{}",
+        lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation, probe.blockers,
+        probe.blockers == 1 ? "" : "s");
+    f.detail = fmt::format(
+        "{} The {} lock blocks {}. This statement waits without limit for the sessions below, "
+        "and every query on the table that arrives meanwhile waits behind it:\n{}",
+        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock),
+        probe.blocker_list);
+  } else {
+    f.message = fmt::format("{} lock on {} \"{}\" requested without a lock_timeout",
+                            lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation);
+    f.detail = fmt::format(
+        "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
+        "table, this statement waits for it without limit, and every query on the table that "
+        "arrives meanwhile waits behind this statement.",
+        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock));
+  }
   f.hint =
       "Give up quickly instead of queueing in front of the application, and retry later:\n"
       "SET lock_timeout = '5s';\n"
@@ -63,7 +85,10 @@ const Rule lock_timeout_missing = {
     "table queues behind it: a millisecond ALTER TABLE behind one long report freezes the "
     "table. With lock_timeout, the statement gives up after a few seconds and the migration "
     "can be retried; migration_guard.lock_timeout sets one automatically for such "
-    "statements, and migration_guard.on_lock_conflict can refuse to queue at all.",
+    "statements, and migration_guard.on_lock_conflict can refuse to queue at all. At run "
+    "time the rule speaks only when the statement would really wait (another session holds "
+    "or queues for a conflicting lock), and names those sessions; a review judges the risk, "
+    "once per table and transaction.",
     // recipe
     "SET lock_timeout = '5s';\n"
     "<the DDL statement>;  -- retry it when it times out",

@@ -39,7 +39,10 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "{} {} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {} WHERE {} LIMIT 10000));  -- repeat",
       is_delete ? "DELETE FROM" : "UPDATE", is_delete ? table : table + " SET <column> = <value>",
       table, is_delete ? "<rows to delete>" : "<column> IS DISTINCT FROM <value>");
-  f.safe_sql = "COMMIT;";
+  // Before the statement, which stays (in a review, the recommended migration
+  // keeps every statement): the DDL commits first.
+  f.safe_sql = "COMMIT;\nBEGIN;";
+  f.safe_sql_before = true;
   out.push_back(std::move(f));
 }
 

@@ -93,7 +93,7 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 			break;
 		case CONSTR_FOREIGN:
 			{
-				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+				Oid			refid = mg_script_relid(m->script, con->pktable);
 
 				op->contype = 'f';
 				op->effect = con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN;
@@ -365,7 +365,7 @@ attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
 void
 model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 {
-	Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+	Oid			partid = mg_script_relid(m->script, pc->name);
 	Oid			defaultid;
 	MgLockedRelation *r;
 	MgOperation *op;
@@ -511,7 +511,7 @@ fk_validates(List *cmds)
 void
 model_alter_table(MgModel *m, AlterTableStmt *stmt)
 {
-	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	Oid			relid = mg_script_relid(m->script, stmt->relation);
 	LOCKMODE	lock;
 	ListCell   *lc;
 	bool		partitioned;
@@ -557,7 +557,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				break;
 			case AT_AlterColumnType:
 				op = add_op(m, MG_OP_ALTER_COLUMN_TYPE, relid);
-				effect = describe_type_change(relid, cmd, op, m->script != NULL);
+				{
+					/* A column the script renamed: looked up by its catalog name. */
+					AlterTableCmd as_cataloged = *cmd;
+
+					as_cataloged.name = (char *) mg_script_column(m->script, relid, cmd->name);
+					effect = describe_type_change(relid, &as_cataloged, op, m->script != NULL);
+					op->column = cmd->name;
+				}
 				if (effect < 0)
 				{
 					m->nops--;
@@ -631,7 +638,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				if (cmd->def && IsA(cmd->def, PartitionCmd))
 				{
 					PartitionCmd *pc = (PartitionCmd *) cmd->def;
-					Oid			partid = RangeVarGetRelid(pc->name, NoLock, true);
+					Oid			partid = mg_script_relid(m->script, pc->name);
 					MgLockedRelation *r;
 
 					if (!OidIsValid(partid))
@@ -647,7 +654,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				break;
 			case AT_DropColumn:
 				{
-					AttrNumber	attnum = get_attnum(relid, cmd->name);
+					AttrNumber	attnum = get_attnum(relid, mg_script_column(m->script, relid, cmd->name));
 					Oid			typid;
 					int32		typmod;
 					Oid			coll;
@@ -659,6 +666,10 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
 					op->type_sql = format_type_with_typemod(typid, typmod);
 					op->cascade = cmd->behavior == DROP_CASCADE;
+					/* Added by this transaction, or earlier in the script under review. */
+					op->column_new = m->script
+						? mg_script_added_column(m->script, relid, cmd->name)
+						: mg_column_added_in_transaction(relid, attnum);
 					{
 						double		null_frac;
 
@@ -724,7 +735,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 #if PG_VERSION_NUM >= 170000
 			case AT_SetExpression:
 				/* A stored generated column is computed again for every row. */
-				if (get_attgenerated(relid, get_attnum(relid, cmd->name)) == ATTRIBUTE_GENERATED_STORED)
+				if (get_attgenerated(relid, get_attnum(relid, mg_script_column(m->script, relid, cmd->name))) ==
+					ATTRIBUTE_GENERATED_STORED)
 				{
 					op = add_op(m, MG_OP_TABLE_REWRITE, relid);
 					if (op)

@@ -532,7 +532,7 @@ bool
 set_not_null_needs_scan(const MgScript *script, Oid relid, const char *colname,
 						const char **invalid_nn)
 {
-	HeapTuple	tp = SearchSysCacheAttName(relid, colname);
+	HeapTuple	tp = SearchSysCacheAttName(relid, mg_script_column(script, relid, colname));
 	Form_pg_attribute att;
 	NullTest   *nt;
 	bool		needed;

@@ -371,7 +371,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 		case T_RefreshMatViewStmt:
 			{
 				RefreshMatViewStmt *stmt = (RefreshMatViewStmt *) parsetree;
-				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+				Oid			relid = mg_script_relid(m->script, stmt->relation);
 
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (OidIsValid(relid) &&
@@ -399,7 +399,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 					model_cluster_all(m);
 					break;
 				}
-				relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+				relid = mg_script_relid(m->script, stmt->relation);
 				if (OidIsValid(relid) &&
 					add_rel(m, relid, AccessExclusiveLock, EFFECT_REWRITE, "CLUSTER"))
 					add_op(m, MG_OP_CLUSTER, relid);
@@ -424,7 +424,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 		case T_CreateTrigStmt:
 			{
 				CreateTrigStmt *stmt = (CreateTrigStmt *) parsetree;
-				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+				Oid			relid = mg_script_relid(m->script, stmt->relation);
 
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (OidIsValid(relid))
@@ -444,7 +444,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				RangeVar   *rv = IsA(parsetree, CreatePolicyStmt) ? ((CreatePolicyStmt *) parsetree)->table
 					: IsA(parsetree, AlterPolicyStmt) ? ((AlterPolicyStmt *) parsetree)->table
 					: ((RuleStmt *) parsetree)->relation;
-				Oid			relid = rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
+				Oid			relid = rv ? mg_script_relid(m->script, rv) : InvalidOid;
 
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (OidIsValid(relid))
@@ -462,7 +462,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
 				if (stmt->relation)
 				{
-					Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+					Oid			relid = mg_script_relid(m->script, stmt->relation);
 
 					if (OidIsValid(relid))
 						add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL);
@@ -489,7 +489,7 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 					(g->objtype == OBJECT_TABLE || g->objtype == OBJECT_SEQUENCE))
 					foreach(lc, g->objects)
 					{
-						Oid			relid = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+						Oid			relid = mg_script_relid(m->script, (RangeVar *) lfirst(lc));
 
 						if (OidIsValid(relid))
 							add_rel(m, relid, AccessShareLock, EFFECT_METADATA, NULL);

@@ -117,7 +117,7 @@ model_drop(MgModel *m, DropStmt *stmt)
 			foreach(lc, stmt->objects)
 			{
 				RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
-				Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+				Oid			relid = mg_script_relid(m->script, rv);
 
 				if (OidIsValid(relid))
 					add_drop_table(m, relid, cascade);
@@ -175,7 +175,7 @@ model_truncate(MgModel *m, TruncateStmt *stmt)
 	foreach(lc, stmt->relations)
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
-		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+		Oid			relid = mg_script_relid(m->script, rv);
 		MgOperation *op;
 
 		if (!OidIsValid(relid) || !add_rel(m, relid, AccessExclusiveLock, EFFECT_TRUNCATE, NULL))
@@ -216,7 +216,7 @@ model_rename(MgModel *m, RenameStmt *stmt)
 
 	if (stmt->relation == NULL)
 		return;
-	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	relid = mg_script_relid(m->script, stmt->relation);
 	if (!OidIsValid(relid))
 		return;
 	switch (stmt->renameType)
@@ -240,7 +240,8 @@ model_rename(MgModel *m, RenameStmt *stmt)
 		case OBJECT_COLUMN:
 			if (!add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL))
 				return;
-			if (get_attnum(relid, stmt->subname) == InvalidAttrNumber)
+			if (get_attnum(relid, mg_script_column(m->script, relid, stmt->subname)) ==
+				InvalidAttrNumber)
 				return;
 			op = add_op(m, MG_OP_RENAME_COLUMN, relid);
 			op->column = stmt->subname;
@@ -250,8 +251,9 @@ model_rename(MgModel *m, RenameStmt *stmt)
 				int32		typmod;
 				Oid			coll;
 
-				get_atttypetypmodcoll(relid, get_attnum(relid, stmt->subname), &typid, &typmod,
-									  &coll);
+				get_atttypetypmodcoll(relid,
+									  get_attnum(relid, mg_script_column(m->script, relid, stmt->subname)),
+									  &typid, &typmod, &coll);
 				op->type_sql = format_type_with_typemod(typid, typmod);
 			}
 			if (stmt->relation->inh)

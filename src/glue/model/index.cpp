@@ -229,7 +229,7 @@ find_invalid_twins(Oid relid, IndexStmt *stmt, MgOperation *op)
 void
 model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 {
-	Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	Oid			relid = mg_script_relid(m->script, stmt->relation);
 	LOCKMODE	lock = stmt->concurrent ? ShareUpdateExclusiveLock : ShareLock;
 	bool		only_parent;
 	bool		exists;
@@ -286,7 +286,7 @@ model_drop_index(MgModel *m, DropStmt *stmt)
 	foreach(lc, stmt->objects)
 	{
 		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
-		Oid			indexid = RangeVarGetRelid(rv, NoLock, true);
+		Oid			indexid = mg_script_relid(m->script, rv);
 		Oid			tableid;
 		MgOperation *op;
 
@@ -351,7 +351,7 @@ model_reindex(MgModel *m, ReindexStmt *stmt)
 		model_reindex_many(m, stmt, concurrent);
 		return;
 	}
-	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	relid = mg_script_relid(m->script, stmt->relation);
 	if (!OidIsValid(relid))
 		return;
 	if (stmt->kind == REINDEX_OBJECT_INDEX)

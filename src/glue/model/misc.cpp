@@ -37,7 +37,7 @@ model_vacuum(MgModel *m, VacuumStmt *stmt)
 
 		if (vr->relation == NULL)
 			continue;
-		relid = RangeVarGetRelid(vr->relation, NoLock, true);
+		relid = mg_script_relid(m->script, vr->relation);
 		if (!OidIsValid(relid))
 			continue;
 		if (full)
@@ -61,7 +61,7 @@ model_lock(MgModel *m, LockStmt *stmt)
 	foreach(lc, stmt->relations)
 	{
 		RangeVar   *rv = (RangeVar *) lfirst(lc);
-		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+		Oid			relid = mg_script_relid(m->script, rv);
 
 		if (!OidIsValid(relid))
 			continue;
@@ -79,8 +79,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 	/* A partition: the parent is locked, a default partition scanned. */
 	if (stmt->partbound && stmt->inhRelations)
 	{
-		Oid			parentid = RangeVarGetRelid((RangeVar *) linitial(stmt->inhRelations),
-												NoLock, true);
+		Oid			parentid = mg_script_relid(m->script, (RangeVar *) linitial(stmt->inhRelations));
 
 		if (OidIsValid(parentid))
 		{
@@ -95,7 +94,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 	{
 		foreach(lc, stmt->inhRelations)
 		{
-			Oid			parentid = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
+			Oid			parentid = mg_script_relid(m->script, (RangeVar *) lfirst(lc));
 
 			if (OidIsValid(parentid))
 				add_rel(m, parentid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
@@ -119,7 +118,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 
 			if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
 			{
-				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+				Oid			refid = mg_script_relid(m->script, con->pktable);
 
 				if (OidIsValid(refid))
 					add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
@@ -132,7 +131,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 
 		if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
 		{
-			Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+			Oid			refid = mg_script_relid(m->script, con->pktable);
 
 			if (OidIsValid(refid))
 				add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
@@ -157,7 +156,7 @@ model_comment(MgModel *m, CommentStmt *stmt)
 	}
 	if (rv)
 	{
-		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+		Oid			relid = mg_script_relid(m->script, rv);
 
 		if (OidIsValid(relid))
 			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);

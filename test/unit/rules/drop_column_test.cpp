@@ -32,6 +32,10 @@ TEST(DropColumn, Silent) {
   op.table = large();
   op.table.created_in_transaction = true;
   EXPECT_TRUE(run(op, "drop_column").empty());
+  // The column was added by the same transaction (or earlier in the script).
+  op.table = large();
+  op.column.added_in_transaction = true;
+  EXPECT_TRUE(run(op, "drop_column").empty());
 }
 
 TEST(DropColumn, ByCascade) {

@@ -36,6 +36,19 @@ TEST(HeldLock, SilentWhenTheLockedTableIsInvisible) {
   EXPECT_TRUE(findings_of("lock_held_across_statements", op).empty());
 }
 
+TEST(HeldLock, SaidOncePerLockAndTransaction) {
+  Operation op = held(LockMode::AccessExclusive, large_table("accounts"), "CREATE INDEX",
+                      large_table("events"), -1, false, false);
+  op.held_lock.reported = true;
+  EXPECT_TRUE(findings_of("lock_held_across_statements", op).empty());
+  // unbatched_backfill still speaks for what an UPDATE of every row does itself.
+  Operation dml = held(LockMode::AccessExclusive, large_table("accounts"), "UPDATE",
+                       large_table("accounts"), 200000, true, true);
+  dml.held_lock.reported = true;
+  EXPECT_TRUE(findings_of("lock_held_across_statements", dml).empty());
+  EXPECT_EQ(findings_of("unbatched_backfill", dml).size(), 1u);
+}
+
 }  // namespace
 }  // namespace mg::test
 
@@ -74,6 +87,21 @@ TEST(LockHeldAcrossStatements, ReportedOnTheLongStatement) {
   EXPECT_EQ(s3.findings[0].rule, "index_not_concurrent");
   EXPECT_EQ(s3.findings[1].rule, "lock_held_across_statements");
   EXPECT_TRUE(statement(r, 2).findings.empty());
+}
+
+TEST(LockHeldAcrossStatements, OncePerLockAndTransaction) {
+  // A second long statement in the same transaction: the lock was reported.
+  std::vector<ScriptStatement> script = {
+      control(1, "BEGIN", 1), add_column(2, big("customers"), "tier", 1),
+      create_index(3, big("orders"), "orders_created_idx", false, 1),
+      create_index(4, big("orders"), "orders_total_idx", false, 1), control(5, "COMMIT", 1),
+      control(6, "BEGIN", 2), add_column(7, big("customers"), "rank", 2),
+      create_index(8, big("orders"), "orders_rank_idx", false, 2), control(9, "COMMIT", 2)};
+  ScriptReview r = review_script(script, Settings{});
+  auto f = findings_of(r, "lock_held_across_statements");
+  ASSERT_EQ(f.size(), 2u);
+  MG_EXPECT_HAS(f[0]->message, "statement 3 runs");
+  MG_EXPECT_HAS(f[1]->message, "statement 8 runs");  // another transaction: said again
 }
 
 TEST(LockHeldAcrossStatements, SilentOutsideTransactionsAndForShortOrInvisibleWork) {

@@ -53,5 +53,29 @@ TEST(LockTimeoutMissing, SilentWhenAnyTimeoutBoundsTheWait) {
   EXPECT_TRUE(findings_of("lock_timeout_missing", op, s).empty());
 }
 
+TEST(LockTimeoutMissing, AtRunTimeOnlyWhenASessionIsInTheWay) {
+  // The lock manager was asked: nobody in the way, the lock comes at once.
+  Operation op = lock_request(LockMode::AccessExclusive, large_table());
+  op.lock_request.probed = true;
+  EXPECT_TRUE(findings_of("lock_timeout_missing", op).empty());
+  // One session holds a conflicting lock: flagged, and named.
+  op.lock_request.blockers = 1;
+  op.lock_request.blocker_list = "pid 42 (user app, ...) holds RowExclusiveLock on public.orders: UPDATE";
+  auto f = findings_of("lock_timeout_missing", op);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].message,
+            "ACCESS EXCLUSIVE lock on table \"public.orders\" requested without a lock_timeout: it "
+            "waits for 1 other session");
+  EXPECT_NE(f[0].detail.find("pid 42 (user app, ...) holds RowExclusiveLock"), std::string::npos);
+  // Even on an empty table: a session holds a lock on it, it is in use.
+  Operation empty = lock_request(LockMode::AccessExclusive, empty_table());
+  empty.lock_request = op.lock_request;
+  EXPECT_EQ(findings_of("lock_timeout_missing", empty).size(), 1u);
+  // A timeout still bounds the wait.
+  Settings s;
+  s.session_lock_timeout_ms = 5000;
+  EXPECT_TRUE(findings_of("lock_timeout_missing", op, s).empty());
+}
+
 }  // namespace
 }  // namespace mg::test
