@@ -16,6 +16,8 @@ SELECT dblink_connect('holder', :'conninfo');
 SELECT dblink_exec('holder', 'BEGIN');
 SELECT * FROM dblink('holder', 'SELECT count(*) FROM contended') AS t(n bigint);
 
+SELECT coalesce(max(id), 0) AS first_finding FROM migration_guard.findings \gset
+
 -- Runs a statement, and shows its error with pids and ages masked.
 CREATE FUNCTION show_error(sql text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -65,7 +67,27 @@ SET migration_guard.on_lock_conflict = wait;
 SELECT show_error('ALTER TABLE contended ADD COLUMN c int');
 SET lock_timeout = 0;
 RESET migration_guard.max_blocker_age;
+-- on_lock_conflict = fail, the holder old enough: rejected before queueing;
+-- warn: a warning.
+SET migration_guard.on_lock_conflict = fail;
+SET migration_guard.max_blocker_age = 0;
+SELECT show_error('ALTER TABLE contended ADD COLUMN e int');
+SET migration_guard.on_lock_conflict = warn;
+SET lock_timeout = '200ms';
+SET client_min_messages = error;  -- the warning names a pid: seen in the store below
+SELECT show_error('ALTER TABLE contended ADD COLUMN f int');
+RESET client_min_messages;
+SET lock_timeout = 0;
+RESET migration_guard.max_blocker_age;
 RESET migration_guard.on_lock_conflict;
+
+-- Each conflict and each explained lock timeout is kept in the findings
+-- store like a rule's finding, the rejections too.
+SELECT rule, relation, severity, decision,
+       regexp_replace(message, '\d+ ms', 'N ms') AS message
+  FROM migration_guard.findings
+ WHERE id > :first_finding AND rule IN ('on_lock_conflict', 'lock_timeout')
+ ORDER BY id;
 
 -- Without another session in the way, nothing changes.
 SELECT dblink_exec('holder', 'COMMIT');

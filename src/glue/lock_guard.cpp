@@ -24,6 +24,7 @@
  * are ignored, so that ordinary short transactions do not fail every DDL.
  */
 #include "glue/history.hpp"
+#include "glue/findings_store.hpp"
 #include "glue/lock_guard.hpp"
 #include "glue/subxact.hpp"
 #include "glue/model.hpp"
@@ -311,22 +312,45 @@ first_blocked_relation(List *blockers)
 	return relation_display(((Blocker *) linitial(blockers))->relid);
 }
 
+/*
+ * A lock conflict or an explained lock timeout goes into the findings store
+ * like a rule's finding (rule "on_lock_conflict" or "lock_timeout"), before
+ * it is raised: a rejection is kept although its transaction rolls back.
+ */
+static void
+keep_lock_finding(const char *rule, const char *relation, const char *message, int elevel)
+{
+	MgStoredInput in;
+
+	in.rule = rule;
+	in.relation = relation;
+	in.message = message;
+	in.statement = debug_query_string;
+	in.severity = elevel >= ERROR ? MG_SEVERITY_ERROR : MG_SEVERITY_WARNING;
+	in.action = elevel >= ERROR ? MG_ACTION_REJECT : elevel == WARNING ? MG_ACTION_WARN : MG_ACTION_LOG;
+	mg_store_finding(&in);
+}
+
 static void
 raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
 {
+	char	   *relation = first_blocked_relation(blockers);
+	char	   *message = gave_up
+		? psprintf("%s gave up waiting for its locks: %d other session%s still in the way on %s",
+				   m->command, list_length(blockers), list_length(blockers) == 1 ? " is" : "s are",
+				   relation)
+		: elevel >= ERROR
+		? psprintf("%s would wait for locks held by %d other session%s on %s",
+				   m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+				   relation)
+		: psprintf("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+				   m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+				   relation);
+
+	keep_lock_finding("on_lock_conflict", relation, message, elevel);
 	ereport(elevel,
 			(errcode(elevel >= ERROR ? ERRCODE_LOCK_NOT_AVAILABLE : MAKE_SQLSTATE('0', '1', 'M', 'G', '1')),
-			 gave_up
-			 ? errmsg("%s gave up waiting for its locks: %d other session%s still in the way on %s",
-					  m->command, list_length(blockers), list_length(blockers) == 1 ? " is" : "s are",
-					  first_blocked_relation(blockers))
-			 : elevel >= ERROR
-			 ? errmsg("%s would wait for locks held by %d other session%s on %s",
-					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
-					  first_blocked_relation(blockers))
-			 : errmsg("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
-					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
-					  first_blocked_relation(blockers)),
+			 errmsg_internal("%s", message),
 			 errdetail("%s", describe_blockers(blockers)),
 			 elevel >= ERROR
 			 ? errhint("Nothing was changed and no lock was queued for: retry when these transactions have ended, or end them with SELECT pg_terminate_backend(pid).")
@@ -502,11 +526,16 @@ mg_guard_locks(const MgModel *m)
 			return;
 		blockers = find_blockers(m, mg_max_blocker_age_ms);
 		if (blockers == NIL)
+		{
+			char	   *message = psprintf("%s gave up waiting for its locks after migration_guard.lock_wait_max = %d ms",
+										   m->command, mg_lock_wait_max_ms);
+
+			keep_lock_finding("on_lock_conflict", NULL, message, ERROR);
 			ereport(ERROR,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-					 errmsg("%s gave up waiting for its locks after migration_guard.lock_wait_max = %d ms",
-							m->command, mg_lock_wait_max_ms),
+					 errmsg_internal("%s", message),
 					 errhint("Retry later.")));
+		}
 		raise_conflict(m, blockers, ERROR, true);
 	}
 	blockers = find_blockers(m, mg_max_blocker_age_ms);
@@ -576,6 +605,11 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 	PG_END_TRY();
 	if (failed || blockers == NIL)
 		ReThrowError(edata);
+	keep_lock_finding("lock_timeout", (char *) relation,
+					  psprintf("canceling statement due to lock timeout: %s waited %d ms for locks held by %d other session%s on %s",
+							   m->command, timeout_ms, list_length(blockers),
+							   list_length(blockers) == 1 ? "" : "s", (char *) relation),
+					  ERROR);
 	ereport(ERROR,
 			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 			 mg_error_format == 1
