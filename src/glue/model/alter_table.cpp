@@ -333,6 +333,13 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 						op->referenced = r->table;
 						op->referenced_lock = ShareRowExclusiveLock;
 					}
+					/*
+					 * A partitioned table referenced: addFkRecurseReferenced
+					 * locks each partition, and the validation reads them.
+					 */
+					add_partitions(m, refid, ShareRowExclusiveLock,
+								   reads ? EFFECT_SCAN : EFFECT_METADATA,
+								   reads ? "FOREIGN KEY validation" : NULL);
 				}
 				break;
 			}

@@ -94,6 +94,19 @@ model_lock(MgModel *m, LockStmt *stmt)
 	}
 }
 
+/*
+ * The table a foreign key of a new table references: SHARE ROW EXCLUSIVE,
+ * on each of its partitions too (addFkRecurseReferenced).
+ */
+static void
+add_referenced(MgModel *m, Constraint *con)
+{
+	Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+	if (OidIsValid(refid) && add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL))
+		add_partitions(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+}
+
 void
 model_create_table(MgModel *m, CreateStmt *stmt)
 {
@@ -150,12 +163,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 			Constraint *con = (Constraint *) lfirst(cc);
 
 			if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
-			{
-				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
-
-				if (OidIsValid(refid))
-					add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
-			}
+				add_referenced(m, con);
 		}
 	}
 	foreach(lc, stmt->constraints)
@@ -163,12 +171,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 		Constraint *con = (Constraint *) lfirst(lc);
 
 		if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
-		{
-			Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
-
-			if (OidIsValid(refid))
-				add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
-		}
+			add_referenced(m, con);
 	}
 }
 
