@@ -77,6 +77,18 @@ table_is_empty(MgModel *m, Oid relid)
 	return t != NULL && t->rows == 0;
 }
 
+/* The same for a relation that may not be in the model yet. */
+static bool
+table_is_empty_rel(MgModel *m, Oid relid)
+{
+	MgTable		t;
+
+	if (facts_of(m, relid))
+		return table_is_empty(m, relid);
+	memset(&t, 0, sizeof(t));
+	return mg_table_facts_with(relid, &t, m->use_overrides) && t.rows == 0;
+}
+
 /*
  * The foreign keys whose constraint goes with relid's column attnum (its own
  * foreign keys on the column: their action triggers on the referenced table
@@ -285,6 +297,74 @@ model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, bool rew
 	}
 	systable_endscan(scan);
 	table_close(crel, AccessShareLock);
+}
+
+/*
+ * The foreign keys a partition gets from, or keeps away from, its parent
+ * (CloneForeignKeyConstraints when it is created or attached, and
+ * ATExecDetachPartition):
+ * - created or attached: each foreign key of the parent is cloned onto the
+ *   partition, locking the referenced table in SHARE ROW EXCLUSIVE mode, and
+ *   validated when the partition has rows (the referenced table is read);
+ *   each foreign key of another table to the parent gets the partition's
+ *   triggers, locking that table in SHARE ROW EXCLUSIVE mode;
+ * - detached: each foreign key of another table to the parent is checked
+ *   against the partition's rows (RI_PartitionRemove_Check reads that table,
+ *   which is locked in ACCESS EXCLUSIVE mode), and the partition's own
+ *   clones become foreign keys of their own, with new triggers on the
+ *   referenced tables (SHARE ROW EXCLUSIVE).
+ * partid may be InvalidOid for a partition being created (it is empty).
+ */
+void
+model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	bool		part_rows = OidIsValid(partid) && !table_is_empty(m, partid);
+	List	   *referenced = NIL;
+	List	   *referencing = NIL;
+	ListCell   *lc;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+		if (con->contype != CONSTRAINT_FOREIGN)
+			continue;
+		if (!detach && con->conrelid == parentid && con->confrelid != parentid)
+			referenced = list_append_unique_oid(referenced, con->confrelid);
+		else if (detach && OidIsValid(partid) && con->conrelid == partid &&
+				 OidIsValid(con->conparentid) && con->confrelid != partid)
+			referenced = list_append_unique_oid(referenced, con->confrelid);
+		else if (con->confrelid == parentid && con->conrelid != parentid &&
+				 !OidIsValid(con->conparentid))
+			referencing = list_append_unique_oid(referencing, con->conrelid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	foreach(lc, referenced)
+	{
+		bool		reads = !detach && part_rows;
+
+		add_rel(m, lfirst_oid(lc), ShareRowExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+				reads ? "FOREIGN KEY validation of the partition" : NULL);
+	}
+	foreach(lc, referencing)
+	{
+		Oid			fkrel = lfirst_oid(lc);
+
+		if (detach)
+		{
+			bool		reads = part_rows && !table_is_empty_rel(m, fkrel);
+
+			add_rel(m, fkrel, AccessExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+					reads ? "FOREIGN KEY check of the detached partition" : NULL);
+		}
+		else
+			add_rel(m, fkrel, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+	}
 }
 
 void
@@ -860,7 +940,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				break;
 			case AT_AttachPartition:
 				if (cmd->def && IsA(cmd->def, PartitionCmd) && partitioned)
+				{
+					Oid			partid = RangeVarGetRelid(((PartitionCmd *) cmd->def)->name,
+														  NoLock, true);
+
 					model_attach_partition(m, relid, (PartitionCmd *) cmd->def);
+					if (OidIsValid(partid) && facts_of(m, partid))
+						model_partition_fks(m, relid, partid, false);
+				}
 				break;
 			case AT_DetachPartition:
 				if (cmd->def && IsA(cmd->def, PartitionCmd))
@@ -878,6 +965,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					op->concurrently = pc->concurrent;
 					if (r)
 						op->partition = r->table;
+					if (r && !pc->concurrent)
+						model_partition_fks(m, relid, partid, true);
 				}
 				break;
 			case AT_DropColumn:

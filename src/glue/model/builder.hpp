@@ -172,6 +172,7 @@ char *column_without_constraints(ColumnDef *def, const char *query);
 void model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_validates);
 bool attachable(Relation parent, Relation part, PartitionBoundSpec *bound);
 void model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc);
+void model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach);
 bool fk_validates(List *cmds);
 void model_alter_table(MgModel *m, AlterTableStmt *stmt);
 void add_query_sources(MgModel *m, Query *query, int depth);
