@@ -1036,6 +1036,37 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
 				break;
+#if PG_VERSION_NUM >= 180000
+			case AT_AlterConstraint:
+				/*
+				 * PostgreSQL 18: ALTER CONSTRAINT ... NOT ENFORCED of an
+				 * enforced foreign key drops its triggers, those on the
+				 * referenced table too (RemoveTriggerById: ACCESS EXCLUSIVE).
+				 */
+				if (cmd->def && IsA(cmd->def, ATAlterConstraint) &&
+					((ATAlterConstraint *) cmd->def)->alterEnforceability &&
+					!((ATAlterConstraint *) cmd->def)->is_enforced)
+				{
+					Oid			conid = get_relation_constraint_oid(relid,
+																	((ATAlterConstraint *) cmd->def)->conname,
+																	true);
+					HeapTuple	tp = OidIsValid(conid)
+						? SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid)) : NULL;
+
+					if (HeapTupleIsValid(tp))
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						Oid			confrelid = con->confrelid;
+						bool		drops = con->contype == CONSTRAINT_FOREIGN && con->conenforced &&
+							OidIsValid(confrelid) && confrelid != relid;
+
+						ReleaseSysCache(tp);
+						if (drops)
+							add_rel(m, confrelid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
+				}
+				break;
+#endif
 			case AT_AddInherit:
 			case AT_DropInherit:
 				/*

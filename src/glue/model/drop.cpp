@@ -94,7 +94,7 @@ collect_referenced(HeapTuple tup, TupleDesc desc, void *arg)
  * the partitions of a referenced partitioned table included.
  */
 static List *
-referencing_tables(Oid relid)
+referencing_tables(Oid relid, List **roots)
 {
 	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
 	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
@@ -106,7 +106,32 @@ referencing_tables(Oid relid)
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 
 		if (con->contype == CONSTRAINT_FOREIGN && con->confrelid == relid && con->conrelid != relid)
+		{
 			result = list_append_unique_oid(result, con->conrelid);
+			/*
+			 * The clone of a foreign key to a partitioned table, for this
+			 * partition: dropping it drops the whole foreign key, with its
+			 * triggers on every partition of the referenced table.
+			 */
+			if (OidIsValid(con->conparentid) && roots)
+			{
+				Oid			parent = con->conparentid;
+				Oid			root = InvalidOid;
+
+				for (int depth = 0; OidIsValid(parent) && depth < 32; depth++)
+				{
+					HeapTuple	pt = SearchSysCache1(CONSTROID, ObjectIdGetDatum(parent));
+
+					if (!HeapTupleIsValid(pt))
+						break;
+					root = ((Form_pg_constraint) GETSTRUCT(pt))->confrelid;
+					parent = ((Form_pg_constraint) GETSTRUCT(pt))->conparentid;
+					ReleaseSysCache(pt);
+				}
+				if (OidIsValid(root))
+					*roots = list_append_unique_oid(*roots, root);
+			}
+		}
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -210,8 +235,15 @@ add_drop_table_depth(MgModel *m, Oid relid, bool cascade, int depth)
 	 * plain inheritance and the views and materialized views that read it
 	 * go with it.
 	 */
-	foreach(lc, referencing_tables(relid))
-		add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+	{
+		List	   *roots = NIL;
+
+		foreach(lc, referencing_tables(relid, &roots))
+			add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+		foreach(lc, roots)
+			if (add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL))
+				add_partitions(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+	}
 	if (get_rel_relkind(relid) == RELKIND_RELATION && has_subclass(relid))
 		foreach(lc, find_inheritance_children(relid, NoLock))
 			add_drop_table_depth(m, lfirst_oid(lc), true, depth + 1);
