@@ -181,6 +181,7 @@ lock_column_fks(MgModel *m, Oid relid, AttrNumber attnum, bool cascade)
 typedef struct TypeChangeCtx
 {
 	AttrNumber	attnum;
+	List	   *dropped;		/* constraints the statement drops first */
 	bool		valid_check;	/* a validated CHECK constraint uses it */
 	List	   *fks;			/* its foreign keys: pg_constraint oids */
 } TypeChangeCtx;
@@ -193,8 +194,14 @@ collect_type_change(HeapTuple tup, TupleDesc desc, void *arg)
 	bool		isnull;
 	Datum		keys = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
 
+	ListCell   *lc;
+
 	if (isnull || !attnum_in(keys, ctx->attnum))
 		return;
+	/* DROP CONSTRAINT runs in an earlier pass of the same ALTER TABLE. */
+	foreach(lc, ctx->dropped)
+		if (strcmp(strVal(lfirst(lc)), NameStr(con->conname)) == 0)
+			return;
 	if (con->contype == CONSTRAINT_CHECK && con->convalidated)
 		ctx->valid_check = true;
 	else if (con->contype == CONSTRAINT_FOREIGN && con->confrelid != con->conrelid)
@@ -215,7 +222,8 @@ collect_type_change(HeapTuple tup, TupleDesc desc, void *arg)
  *   reading the referenced side stops at an empty referencing table.
  */
 static void
-model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, bool rewrite)
+model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, MgOperation *op,
+							 bool rewrite, List *cmds)
 {
 	ColumnDef  *def = (ColumnDef *) cmd->def;
 	AttrNumber	attnum = get_attnum(relid, cmd->name);
@@ -248,13 +256,30 @@ model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, bool rew
 		: get_typcollation(newtype);
 
 	ctx.attnum = attnum;
+	ctx.dropped = NIL;
 	ctx.valid_check = false;
 	ctx.fks = NIL;
+	foreach(lc, cmds)
+	{
+		AlterTableCmd *c = (AlterTableCmd *) lfirst(lc);
+
+		if (c->subtype == AT_DropConstraint && c->name)
+			ctx.dropped = lappend(ctx.dropped, makeString(c->name));
+	}
 	mg_foreach_constraint(relid, collect_type_change, &ctx);
+	/* The operation carries the costliest to the rules (type_change_scan). */
 	if (!rewrite && ctx.valid_check)
+	{
 		add_rel(m, relid, NoLock, EFFECT_SCAN, "CHECK constraint validated again");
+		if (op->effect < EFFECT_SCAN)
+			op->effect = EFFECT_SCAN;
+	}
 	if (!rewrite && OidIsValid(newcoll) && newcoll != oldcoll && indexes_on_column(relid, attnum) > 0)
+	{
 		add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index built again for the new collation");
+		if (op->effect < EFFECT_INDEX_BUILD)
+			op->effect = EFFECT_INDEX_BUILD;
+	}
 
 	/* Its foreign keys: the referenced tables. */
 	foreach(lc, ctx.fks)
@@ -293,7 +318,11 @@ model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, bool rew
 					 again ? "FOREIGN KEY validated again" : NULL))
 			continue;
 		if (again && !rewrite && !table_is_empty(m, con->conrelid))
+		{
 			add_rel(m, relid, NoLock, EFFECT_SCAN, "FOREIGN KEY validated again");
+			if (op->effect < EFFECT_SCAN)
+				op->effect = EFFECT_SCAN;
+		}
 	}
 	systable_endscan(scan);
 	table_close(crel, AccessShareLock);
@@ -875,7 +904,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				op->effect = effect;
 				add_rel(m, relid, NoLock, effect,
 						effect == EFFECT_REWRITE ? "a column type change" : NULL);
-				model_type_change_dependents(m, relid, cmd, effect == EFFECT_REWRITE);
+				model_type_change_dependents(m, relid, cmd, op, effect == EFFECT_REWRITE, stmt->cmds);
 				break;
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
