@@ -846,6 +846,79 @@ fk_validates(List *cmds)
 	return false;
 }
 
+/*
+ * A subcommand on a partitioned table that does not reach its partitions
+ * (ATPrepCmd: "This command never recurses"), or that has nothing to do
+ * (IF [NOT] EXISTS that finds what it looks for, a constraint already
+ * validated, a column already NOT NULL, the current access method): the
+ * partitions are not locked.
+ */
+static bool
+stays_on_parent(MgModel *m, Oid relid, AlterTableCmd *cmd)
+{
+	switch (cmd->subtype)
+	{
+		case AT_SetOptions:
+		case AT_ResetOptions:
+		case AT_SetCompression:
+		case AT_EnableRowSecurity:
+		case AT_DisableRowSecurity:
+		case AT_ForceRowSecurity:
+		case AT_NoForceRowSecurity:
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+		case AT_DropOids:
+		case AT_SetRelOptions:
+		case AT_ResetRelOptions:
+		case AT_ReplicaIdentity:
+		case AT_ChangeOwner:
+			return true;
+#if PG_VERSION_NUM < 170000
+		case AT_AddIdentity:
+			/* Identity columns reach the partitions from PostgreSQL 17 on. */
+			return true;
+#endif
+		case AT_ValidateConstraint:
+			{
+				Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
+				HeapTuple	tp = OidIsValid(conid)
+					? SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid)) : NULL;
+				bool		valid = false;
+
+				if (HeapTupleIsValid(tp))
+				{
+					valid = ((Form_pg_constraint) GETSTRUCT(tp))->convalidated;
+					ReleaseSysCache(tp);
+				}
+				return valid;
+			}
+		case AT_DropColumn:
+			return cmd->missing_ok && get_attnum(relid, cmd->name) == InvalidAttrNumber;
+		case AT_AddColumn:
+			return cmd->missing_ok && cmd->def && IsA(cmd->def, ColumnDef) &&
+				get_attnum(relid, ((ColumnDef *) cmd->def)->colname) != InvalidAttrNumber;
+		case AT_SetNotNull:
+			{
+				HeapTuple	tp = SearchSysCacheAttName(relid, cmd->name);
+				bool		already = false;
+
+				if (HeapTupleIsValid(tp))
+				{
+					already = ((Form_pg_attribute) GETSTRUCT(tp))->attnotnull;
+					ReleaseSysCache(tp);
+				}
+				return already && !set_not_null_needs_scan(m->script, relid, cmd->name, NULL);
+			}
+		case AT_SetAccessMethod:
+			return get_table_am_oid(cmd->name ? cmd->name : default_table_access_method, true) ==
+				relation_am(relid);
+		default:
+			return false;
+	}
+}
+
 void
 model_alter_table(MgModel *m, AlterTableStmt *stmt)
 {
@@ -1194,6 +1267,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
 						cmd->subtype == AT_DetachPartitionFinalize)
 						recurses = false;
+				}
+				/* Nor does a statement whose every subcommand stays on the parent. */
+				if (recurses)
+				{
+					recurses = false;
+					foreach(lc, stmt->cmds)
+						if (!stays_on_parent(m, relid, (AlterTableCmd *) lfirst(lc)))
+							recurses = true;
 				}
 				if (recurses)
 					add_partitions(m, relid, lock, effect, cause);
