@@ -874,7 +874,12 @@ stays_on_parent(MgModel *m, Oid relid, AlterTableCmd *cmd)
 		case AT_ResetRelOptions:
 		case AT_ReplicaIdentity:
 		case AT_ChangeOwner:
+		case AT_SetTableSpace:	/* a partitioned table's default only */
 			return true;
+		case AT_SetLogged:
+		case AT_SetUnLogged:
+			return get_rel_persistence(relid) ==
+				(cmd->subtype == AT_SetLogged ? RELPERSISTENCE_PERMANENT : RELPERSISTENCE_UNLOGGED);
 #if PG_VERSION_NUM < 170000
 		case AT_AddIdentity:
 			/* Identity columns reach the partitions from PostgreSQL 17 on. */
@@ -912,7 +917,9 @@ stays_on_parent(MgModel *m, Oid relid, AlterTableCmd *cmd)
 				return already && !set_not_null_needs_scan(m->script, relid, cmd->name, NULL);
 			}
 		case AT_SetAccessMethod:
-			return get_table_am_oid(cmd->name ? cmd->name : default_table_access_method, true) ==
+			/* From PostgreSQL 17 on, a partitioned table's default only. */
+			return get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE ||
+				get_table_am_oid(cmd->name ? cmd->name : default_table_access_method, true) ==
 				relation_am(relid);
 		default:
 			return false;
