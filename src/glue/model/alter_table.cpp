@@ -885,6 +885,30 @@ stays_on_parent(MgModel *m, Oid relid, AlterTableCmd *cmd)
 			/* Identity columns reach the partitions from PostgreSQL 17 on. */
 			return true;
 #endif
+#if PG_VERSION_NUM >= 180000
+		case AT_AlterConstraint:
+			/* PostgreSQL 18: a deferrability that is already so changes nothing. */
+			if (cmd->def && IsA(cmd->def, ATAlterConstraint))
+			{
+				ATAlterConstraint *ac = (ATAlterConstraint *) cmd->def;
+				Oid			conid = get_relation_constraint_oid(relid, ac->conname, true);
+				HeapTuple	tp = OidIsValid(conid)
+					? SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid)) : NULL;
+				bool		same = false;
+
+				if (HeapTupleIsValid(tp))
+				{
+					Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+
+					same = ac->alterDeferrability && !ac->alterEnforceability &&
+						!ac->alterInheritability && con->condeferrable == ac->deferrable &&
+						con->condeferred == ac->initdeferred;
+					ReleaseSysCache(tp);
+				}
+				return same;
+			}
+			return false;
+#endif
 		case AT_ValidateConstraint:
 			{
 				Oid			conid = get_relation_constraint_oid(relid, cmd->name, true);
