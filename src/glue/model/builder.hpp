@@ -25,6 +25,8 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_inherits.h"
 #include "commands/tablecmds.h"
 #include "commands/tablespace.h"
 #include "nodes/makefuncs.h"
@@ -116,6 +118,9 @@ MgLockedRelation *add_rel_ex(MgModel *m, Oid relid, LOCKMODE lock, int effect, c
 const MgTable *facts_of(MgModel *m, Oid relid);
 MgOperation *add_op(MgModel *m, MgOpKind kind, Oid relid);
 void add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+void add_inheritors(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+Oid relation_of_object(List *names);
+Oid get_rewrite_relation(Oid ruleid);
 void repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lock, bool with_checks);
 void begin_as_owner(Oid owner, OwnerContext *c);
 void end_as_owner(OwnerContext *c);
@@ -167,6 +172,7 @@ char *column_without_constraints(ColumnDef *def, const char *query);
 void model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_validates);
 bool attachable(Relation parent, Relation part, PartitionBoundSpec *bound);
 void model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc);
+void model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach);
 bool fk_validates(List *cmds);
 void model_alter_table(MgModel *m, AlterTableStmt *stmt);
 void add_query_sources(MgModel *m, Query *query, int depth);
