@@ -133,6 +133,13 @@ Operation operation_of(const MgOperation& in) {
     op.held_lock.no_where = in.held_no_where;
   }
 
+  if (in.kind == MG_OP_REFRESH_MATVIEW) {
+    op.refresh.sources = in.nsources;
+    op.refresh.rows = in.nsources > 0 ? in.source_rows : -1;
+    op.refresh.bytes = in.nsources > 0 ? in.source_bytes : -1;
+    op.refresh.populated = !in.unpopulated;
+  }
+
   op.create_index.statement = str(in.statement);
   op.create_index.concurrently_at =
       in.concurrently_at < 0 ? std::string::npos : static_cast<std::size_t>(in.concurrently_at);

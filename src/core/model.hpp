@@ -194,6 +194,16 @@ struct ColumnOp {
   bool empty = false;    // DROP COLUMN: the statistics say every value is NULL
 };
 
+// REFRESH MATERIALIZED VIEW: what its defining query reads (tables,
+// materialized views and partitions, through the views it names), summed
+// over the relations the role may see.
+struct RefreshOp {
+  int sources = 0;       // relations read (0: none known)
+  int64_t rows = -1;     // their rows, summed (-1: unknown)
+  int64_t bytes = -1;    // their size, summed (-1: unknown)
+  bool populated = true; // false: WITH NO DATA so far (unreadable; no CONCURRENTLY)
+};
+
 struct HeldLockOp {
   LockMode held = LockMode::None;  // the mode held on Operation::table
   std::string command;             // the long statement: "UPDATE", "CREATE INDEX" ...
@@ -238,6 +248,7 @@ struct Operation {
   PartitionOp partition;
   ColumnOp column;
   HeldLockOp held_lock;
+  RefreshOp refresh;
   OpUndoFacts undo;
 };
 

@@ -14,12 +14,23 @@ typedef struct ScriptColumn
 	Oid			refrelid;		/* for a foreign key: the referenced table */
 } ScriptColumn;
 
+/* A materialized view the script created: what REFRESH of it reads. */
+typedef struct ScriptMatview
+{
+	RangeVar   *rel;
+	const char *schema;			/* where it was created */
+	Node	   *query;			/* its raw query */
+	bool		populated;		/* not WITH NO DATA (so far) */
+	int			tx;				/* the transaction that created it (0: its own) */
+} ScriptMatview;
+
 typedef struct MgScript
 {
 	int			tx;				/* the transaction now open (0: none) */
 	int			ntx;
 	bool		wrapped;		/* in_transaction => true: one transaction around all */
 	List	   *created;		/* RangeVar * of tables the script created */
+	List	   *matviews;		/* ScriptMatview * */
 	List	   *added_columns;	/* ScriptColumn * */
 	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
 	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */

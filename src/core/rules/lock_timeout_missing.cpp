@@ -23,7 +23,10 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   // neither reads nor writes.
   if (op.lock < LockMode::Share) return;
   const TableFacts& t = op.table;
-  if (!visible_to_others(t) || !has_rows(t)) return;
+  // A view holds no rows to tell whether it is in use: one others can see
+  // may be queried at any time (CREATE OR REPLACE VIEW, CREATE RULE, an
+  // INSTEAD OF trigger take their lock on it).
+  if (!visible_to_others(t) || !(has_rows(t) || t.kind == 'v')) return;
   if (s.session_lock_timeout_ms > 0 || s.session_statement_timeout_ms > 0 ||
       s.auto_lock_timeout_ms > 0)
     return;
@@ -33,9 +36,10 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
                           lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation);
   f.detail = fmt::format(
       "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
-      "table, this statement waits for it without limit, and every query on the table that "
+      "{}, this statement waits for it without limit, and every query on the {} that "
       "arrives meanwhile waits behind this statement.",
-      table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock));
+      table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock),
+      t.kind == 'v' ? "view" : "table", t.kind == 'v' ? "view" : "table");
   f.hint =
       "Give up quickly instead of queueing in front of the application, and retry later:\n"
       "SET lock_timeout = '5s';\n"
