@@ -60,6 +60,25 @@ DROP POLICY busy_policy ON busy;
 DROP POLICY idle_policy ON idle;
 SET migration_guard.mode = warn;
 
+-- CREATE OR REPLACE VIEW takes ACCESS EXCLUSIVE on the view it replaces (a
+-- view holds no rows: one others can see is in use): flagged.  A new view,
+-- or a table made from a query, takes only ACCESS SHARE on what the query
+-- names, which blocks no reader or writer: silent.
+CREATE VIEW busy_view AS SELECT id FROM busy;
+CREATE OR REPLACE VIEW busy_view AS SELECT id, note FROM busy;
+CREATE VIEW busy_view2 AS SELECT * FROM busy_view;
+CREATE TABLE busy_copy AS SELECT * FROM busy_view;
+CREATE MATERIALIZED VIEW busy_mv AS SELECT * FROM busy;
+BEGIN;
+CREATE VIEW fresh_view AS SELECT 1 AS one;
+CREATE OR REPLACE VIEW fresh_view AS SELECT 1 AS one, 2 AS two;
+ROLLBACK;
+SET migration_guard.mode = off;
+DROP VIEW busy_view2, busy_view;
+DROP TABLE busy_copy;
+DROP MATERIALIZED VIEW busy_mv;
+SET migration_guard.mode = warn;
+
 -- The recommended migration puts the SET before the statement and keeps the
 -- statement itself.
 SELECT (migration_guard.report('ALTER TABLE busy ADD COLUMN h int', 'json')::jsonb)->>'recommended_sql'

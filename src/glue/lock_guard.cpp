@@ -482,8 +482,9 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 	{
 		const MgTable *t = &m->ops[i].table;
 
+		/* A view holds no rows to tell: one others see is in use (as lock_timeout_missing says). */
 		if (m->ops[i].kind == MG_OP_LOCK_REQUEST && !t->created_in_transaction && !t->temporary &&
-			(t->rows > 0 || (t->rows < 0 && t->bytes > 0)))
+			(t->rows > 0 || (t->rows < 0 && t->bytes > 0) || t->kind == RELKIND_VIEW))
 			needed = true;
 	}
 	if (!needed)
@@ -629,10 +630,15 @@ mg_check_held_locks_ddl(const MgModel *m)
 
 	if (!holding_tracked_locks())
 		return;
+	/*
+	 * effects 2..4: scan, index build, rewrite; of a relation the role may
+	 * see (a table read through a view it may read is not one: its size
+	 * stays untold).
+	 */
 	for (int i = 0; i < m->nrels; i++)
-		/* effects 2..4: scan, index build, rewrite */
 		if (m->rels[i].effect >= 2 && m->rels[i].effect <= 4 &&
-			(best < 0 || m->rels[i].table.bytes > m->rels[best].table.bytes))
+			(best < 0 || m->rels[i].table.bytes > m->rels[best].table.bytes) &&
+			mg_relation_visible(m->relids[i]))
 			best = i;
 	if (best < 0)
 		return;
