@@ -246,11 +246,12 @@ add_query_sources(MgModel *m, Node *query, bool reads, Oid self)
 	w.m = m;
 	w.reads = reads;
 	w.self = self;
+	/* CREATE TABLE AS EXECUTE: the prepared statement's query is not known here. */
 	if (query == NULL)
 		return;
 	if (IsA(query, Query))
 		sources_walker(query, &w);
-	else
+	else if (IsA(query, SelectStmt))
 		raw_sources_walker(query, &w);
 }
 
