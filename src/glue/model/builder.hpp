@@ -25,6 +25,8 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_inherits.h"
 #include "commands/tablecmds.h"
 #include "commands/tablespace.h"
 #include "nodes/makefuncs.h"
@@ -117,6 +119,9 @@ const MgTable *facts_of(MgModel *m, Oid relid);
 MgOperation *add_op(MgModel *m, MgOpKind kind, Oid relid);
 MgOperation *add_op_with_facts(MgModel *m, MgOpKind kind, Oid relid, const MgTable *t);
 void add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+void add_inheritors(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+Oid relation_of_object(List *names);
+Oid get_rewrite_relation(Oid ruleid);
 void repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lock, bool with_checks);
 void begin_as_owner(Oid owner, OwnerContext *c);
 void end_as_owner(OwnerContext *c);

@@ -317,14 +317,22 @@ model_reindex_table(MgModel *m, Oid tableid, bool concurrent)
 	IndexLockCtx reindex_ctx = {m, index_lock};
 	MgOperation *op;
 
-	if (!add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild"))
+	int			nbefore;
+	bool		any_index;
+
+	if (!add_rel(m, tableid, table_lock, EFFECT_METADATA, NULL))
 		return;
 	/* Each index is locked too, ACCESS EXCLUSIVE unless concurrently. */
+	nbefore = m->nrels;
 	mg_foreach_index(tableid, add_index_rel, &reindex_ctx);
+	/* A table without an index has nothing to rebuild: it is not read. */
+	any_index = m->nrels > nbefore;
+	if (any_index)
+		add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild");
 	op = add_op(m, MG_OP_REINDEX, tableid);
 	if (op)
 	{
-		op->effect = EFFECT_INDEX_BUILD;
+		op->effect = any_index ? EFFECT_INDEX_BUILD : EFFECT_METADATA;
 		op->concurrently = concurrent;
 	}
 }
