@@ -255,8 +255,10 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_orders ADD COLUMN f1 int REFERENCES acc_customers (id)'),
   ('ALTER TABLE acc_orders ADD COLUMN f2 int DEFAULT 1 REFERENCES acc_customers (id)'),
   -- Views, and tables made from a query (issue 14.6): what the query names
-  -- is locked ACCESS SHARE; a query that runs reads through the views it
-  -- names, and the partitions.  (SELECT INTO cannot run in EXECUTE.)
+  -- is locked ACCESS SHARE (ROW SHARE under FOR UPDATE/SHARE, pushed into
+  -- the views it names but not their sub-selects in expressions); a query
+  -- that runs reads through the views it names, and the partitions.  (SELECT
+  -- INTO cannot run in EXECUTE.)
   ('CREATE VIEW acc_nv AS SELECT * FROM acc_vv'),
   ('CREATE OR REPLACE VIEW acc_vv AS SELECT * FROM acc_v'),
   ('CREATE VIEW acc_nv AS SELECT * FROM acc_vparts WHERE EXISTS (SELECT 1 FROM acc_vsrc2)'),
@@ -268,6 +270,8 @@ INSERT INTO acc_statements (stmt) VALUES
   ('CREATE TABLE acc_nt AS SELECT * FROM acc_vparts'),
   ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv WITH NO DATA'),
   ('CREATE TABLE IF NOT EXISTS acc_vsrc AS SELECT * FROM acc_vv'),
+  ('CREATE VIEW acc_nv AS SELECT v.id FROM acc_vsrc v, acc_vsrc2 w FOR SHARE OF v'),
+  ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv FOR UPDATE'),
   ('REFRESH MATERIALIZED VIEW acc_mv2'),
   ('REFRESH MATERIALIZED VIEW CONCURRENTLY acc_mv2'),
   ('REFRESH MATERIALIZED VIEW acc_mv2 WITH NO DATA');

@@ -29,6 +29,10 @@
 #include "glue/model/builder.hpp"
 #include "glue/script_state.hpp"
 
+extern "C" {
+#include "parser/parsetree.h"
+}
+
 #if PG_VERSION_NUM >= 160000
 #define MG_WALKER(f) (f)
 #else
@@ -45,8 +49,7 @@ typedef struct SourceWalk
 	List	   *ctes;			/* raw walk: names of the WITH queries in scope */
 } SourceWalk;
 
-static bool sources_walker(Node *node, void *context);
-static void add_view_query(SourceWalk *w, Oid viewid);
+static void add_view_query(SourceWalk *w, Oid viewid, bool pushed);
 
 /* Whether relid is a materialized view with data (not WITH NO DATA). */
 static bool
@@ -63,45 +66,47 @@ is_populated(Oid relid)
 	return populated;
 }
 
-/* One relation the query names: its lock, and with reads, what it reads. */
+/*
+ * One relation the query names, locked in mode lock (ACCESS SHARE, ROW SHARE
+ * under FOR UPDATE/SHARE), and with reads, what it reads: the partitions and
+ * inheritance children, in the same mode, and what is behind a view.
+ */
 static void
-add_source(SourceWalk *w, Oid relid, bool inh)
+add_source(SourceWalk *w, Oid relid, bool inh, LOCKMODE lock)
 {
 	char		relkind = get_rel_relkind(relid);
 	MgLockedRelation *r;
-	bool		visible;
+	int			before;
 
 	if (relid == w->self || relkind == '\0')
 		return;
-	visible = mg_relation_visible(relid);
 	switch (relkind)
 	{
 		case RELKIND_RELATION:
 		case RELKIND_MATVIEW:
 		case RELKIND_PARTITIONED_TABLE:
-			r = add_rel(w->m, relid, AccessShareLock, w->reads ? EFFECT_SCAN : EFFECT_METADATA,
+			before = w->m->nrels;
+			r = add_rel(w->m, relid, lock, w->reads ? EFFECT_SCAN : EFFECT_METADATA,
 						w->reads ? "read by the query" : NULL);
-			if (r && !visible)
-				r->table.rows = r->table.bytes = -1;
-			if (!w->reads || !inh)
+			if (r == NULL)
 				break;
-			if (relkind == RELKIND_PARTITIONED_TABLE)
-				add_partitions(w->m, relid, AccessShareLock, EFFECT_SCAN, "read by the query");
-			else if (relkind == RELKIND_RELATION && has_subclass(relid))
+			if (w->reads && inh && relkind == RELKIND_PARTITIONED_TABLE)
+				add_partitions(w->m, relid, lock, EFFECT_SCAN, "read by the query");
+			else if (w->reads && inh && relkind == RELKIND_RELATION && has_subclass(relid))
 			{
 				ListCell   *lc;
 
 				foreach(lc, find_all_inheritors(relid, NoLock, NULL))
 					if (lfirst_oid(lc) != relid)
-						add_source(w, lfirst_oid(lc), false);
+						add_rel(w->m, lfirst_oid(lc), lock, EFFECT_SCAN, "read by the query");
 			}
-			if (!visible)
-				for (int i = 0; i < w->m->nrels; i++)
-					if (!mg_relation_visible(w->m->relids[i]))
-						w->m->rels[i].table.rows = w->m->rels[i].table.bytes = -1;
+			/* What the role may not see keeps its size untold. */
+			for (int i = before; i < w->m->nrels; i++)
+				if (!mg_relation_visible(w->m->relids[i]))
+					w->m->rels[i].table.rows = w->m->rels[i].table.bytes = -1;
 			break;
 		case RELKIND_VIEW:
-			add_rel(w->m, relid, AccessShareLock, EFFECT_METADATA, NULL);
+			add_rel(w->m, relid, lock, EFFECT_METADATA, NULL);
 			if (w->reads && w->depth < 32 && !list_member_oid(w->expanded, relid))
 			{
 				Oid			save_self = w->self;
@@ -109,43 +114,81 @@ add_source(SourceWalk *w, Oid relid, bool inh)
 				w->expanded = lappend_oid(w->expanded, relid);
 				w->self = relid;
 				w->depth++;
-				add_view_query(w, relid);
+				add_view_query(w, relid, lock == RowShareLock);
 				w->depth--;
 				w->self = save_self;
 			}
 			break;
 		default:
 			/* sequences, foreign tables: locked, nothing of ours read */
-			add_rel(w->m, relid, AccessShareLock, EFFECT_METADATA, NULL);
+			add_rel(w->m, relid, lock, EFFECT_METADATA, NULL);
 			break;
 	}
 }
 
-/* An analyzed query: its range tables, sub-selects and WITH queries. */
-static bool
-sources_walker(Node *node, void *context)
-{
-	SourceWalk *w = (SourceWalk *) context;
+/*
+ * An analyzed query: its range table, the sub-selects in FROM, in
+ * expressions and in WITH, each relation in the mode parse analysis chose
+ * (ROW SHARE under FOR UPDATE/SHARE).  pushed: the query is a view's,
+ * referenced under FOR UPDATE/SHARE: the rewriter locks its relations, and
+ * those of its sub-selects in FROM, ROW SHARE too (AcquireRewriteLocks).
+ */
+static void walk_query(SourceWalk *w, Query *q, bool pushed);
 
+static bool
+sublink_walker(Node *node, void *context)
+{
 	if (node == NULL)
 		return false;
 	if (IsA(node, Query))
-		return query_tree_walker((Query *) node, MG_WALKER(sources_walker), context,
-								 QTW_EXAMINE_RTES_BEFORE);
-	if (IsA(node, RangeTblEntry))
 	{
-		RangeTblEntry *rte = (RangeTblEntry *) node;
-
-		if (rte->rtekind == RTE_RELATION)
-			add_source(w, rte->relid, rte->inh);
+		walk_query((SourceWalk *) context, (Query *) node, false);
 		return false;
 	}
-	return expression_tree_walker(node, MG_WALKER(sources_walker), context);
+	return expression_tree_walker(node, MG_WALKER(sublink_walker), context);
 }
 
-/* The stored query of a view or materialized view (its _RETURN rule). */
 static void
-add_view_query(SourceWalk *w, Oid viewid)
+walk_query(SourceWalk *w, Query *q, bool pushed)
+{
+	ListCell   *lc;
+	Index		rti = 0;
+
+	check_stack_depth();
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+
+		rti++;
+		if (rte->rtekind == RTE_RELATION)
+		{
+			LOCKMODE	lock = rte->rellockmode != NoLock ? rte->rellockmode : AccessShareLock;
+
+			if (pushed && lock == AccessShareLock)
+				lock = RowShareLock;
+			add_source(w, rte->relid, rte->inh, lock);
+		}
+		else if (rte->rtekind == RTE_SUBQUERY && rte->subquery)
+			walk_query(w, rte->subquery, pushed || get_parse_rowmark(q, rti) != NULL);
+	}
+	foreach(lc, q->cteList)
+	{
+		CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
+
+		if (cte->ctequery && IsA(cte->ctequery, Query))
+			walk_query(w, (Query *) cte->ctequery, false);
+	}
+	/* sub-selects in expressions, in function and VALUES entries included */
+	query_tree_walker(q, MG_WALKER(sublink_walker), w,
+					  QTW_IGNORE_RT_SUBQUERIES | QTW_IGNORE_CTE_SUBQUERIES);
+}
+
+/*
+ * The stored query of a view or materialized view (its _RETURN rule);
+ * pushed: the view is referenced under FOR UPDATE/SHARE.
+ */
+static void
+add_view_query(SourceWalk *w, Oid viewid, bool pushed)
 {
 	HeapTuple	tp = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(viewid),
 									 CStringGetDatum("_RETURN"));
@@ -161,7 +204,7 @@ add_view_query(SourceWalk *w, Oid viewid)
 
 		if (actions && IsA(actions, List) && list_length(actions) == 1 &&
 			IsA(linitial(actions), Query))
-			sources_walker((Node *) linitial(actions), w);
+			walk_query(w, (Query *) linitial(actions), pushed);
 	}
 	ReleaseSysCache(tp);
 }
@@ -182,37 +225,101 @@ names_cte(List *ctes, const char *name)
  * resolve them.  An unqualified name that a WITH query in scope bears is
  * that WITH query (a non-recursive WITH query sees only the ones before it).
  * The target of SELECT INTO and the names of FOR UPDATE OF are no source.
+ * Parse analysis locks a relation of a FROM clause ROW SHARE when the
+ * SELECT's FOR UPDATE/SHARE covers it (no OF list, or its name or alias in
+ * it, or a sub-select in FROM so covered: isLockedRefname), else ACCESS SHARE.
  */
-static bool
-raw_sources_walker(Node *node, void *context)
+static bool raw_sources_walker(Node *node, void *context);
+static void raw_select(SourceWalk *w, SelectStmt *stmt, bool locked_from_parent);
+
+typedef struct RawLocking
 {
-	SourceWalk *w = (SourceWalk *) context;
+	bool		all;			/* FOR UPDATE without OF, or locked from the parent */
+	List	   *names;			/* RangeVar * of the OF lists */
+} RawLocking;
 
-	if (node == NULL)
+static bool
+raw_locked(const RawLocking *lk, const char *refname)
+{
+	ListCell   *lc;
+
+	if (lk->all)
+		return true;
+	if (refname == NULL)
 		return false;
+	foreach(lc, lk->names)
+		if (strcmp(((RangeVar *) lfirst(lc))->relname, refname) == 0)
+			return true;
+	return false;
+}
+
+static void
+raw_relation(SourceWalk *w, RangeVar *rv, const RawLocking *lk)
+{
+	Oid			relid;
+
+	if (rv->schemaname == NULL && rv->catalogname == NULL && names_cte(w->ctes, rv->relname))
+		return;
+	relid = RangeVarGetRelid(rv, NoLock, true);
+	if (OidIsValid(relid))
+		add_source(w, relid, rv->inh,
+				   lk && raw_locked(lk, rv->alias ? rv->alias->aliasname : rv->relname)
+				   ? RowShareLock : AccessShareLock);
+}
+
+/* An item of a FROM clause, under the SELECT's locking. */
+static void
+raw_from_item(SourceWalk *w, Node *item, const RawLocking *lk)
+{
+	if (item == NULL)
+		return;
 	check_stack_depth();
-	if (IsA(node, IntoClause) || IsA(node, LockingClause))
-		return false;
-	if (IsA(node, RangeVar))
+	if (IsA(item, RangeVar))
+		raw_relation(w, (RangeVar *) item, lk);
+	else if (IsA(item, RangeSubselect))
 	{
-		RangeVar   *rv = (RangeVar *) node;
-		Oid			relid;
+		RangeSubselect *rs = (RangeSubselect *) item;
 
-		if (rv->schemaname == NULL && rv->catalogname == NULL && names_cte(w->ctes, rv->relname))
-			return false;
-		relid = RangeVarGetRelid(rv, NoLock, true);
-		if (OidIsValid(relid))
-			add_source(w, relid, rv->inh);
-		return false;
+		if (rs->subquery && IsA(rs->subquery, SelectStmt))
+			raw_select(w, (SelectStmt *) rs->subquery,
+					   raw_locked(lk, rs->alias ? rs->alias->aliasname : NULL));
+		else
+			raw_sources_walker(rs->subquery, w);
 	}
-	if (IsA(node, SelectStmt) && ((SelectStmt *) node)->withClause)
+	else if (IsA(item, JoinExpr))
 	{
-		SelectStmt	copy = *(SelectStmt *) node;
-		WithClause *with = copy.withClause;
-		List	   *outer = w->ctes;
+		JoinExpr   *j = (JoinExpr *) item;
+
+		raw_from_item(w, j->larg, lk);
+		raw_from_item(w, j->rarg, lk);
+		raw_sources_walker(j->quals, w);
+	}
+	else if (IsA(item, RangeTableSample))
+	{
+		RangeTableSample *ts = (RangeTableSample *) item;
+
+		raw_from_item(w, ts->relation, lk);
+		raw_sources_walker((Node *) ts->args, w);
+		raw_sources_walker(ts->repeatable, w);
+	}
+	else
+		raw_sources_walker(item, w);	/* functions, XMLTABLE: their arguments */
+}
+
+/* A SELECT: its WITH queries in scope, its FROM under its locking, the rest. */
+static void
+raw_select(SourceWalk *w, SelectStmt *stmt, bool locked_from_parent)
+{
+	SelectStmt	rest = *stmt;
+	List	   *outer = w->ctes;
+	RawLocking	lk;
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (stmt->withClause)
+	{
+		WithClause *with = stmt->withClause;
 		List	   *all = list_copy(outer);
-		ListCell   *lc;
-		bool		result;
 
 		if (with->recursive)
 			foreach(lc, with->ctes)
@@ -222,16 +329,53 @@ raw_sources_walker(Node *node, void *context)
 			CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
 
 			w->ctes = all;
-			if (raw_sources_walker(cte->ctequery, w))
-				return true;
+			raw_sources_walker(cte->ctequery, w);
 			if (!with->recursive)
 				all = lappend(list_copy(all), cte->ctename);
 		}
 		w->ctes = all;
-		copy.withClause = NULL;
-		result = raw_expression_tree_walker((Node *) &copy, MG_WALKER(raw_sources_walker), context);
-		w->ctes = outer;
-		return result;
+	}
+	lk.all = locked_from_parent;
+	lk.names = NIL;
+	foreach(lc, stmt->lockingClause)
+	{
+		LockingClause *c = (LockingClause *) lfirst(lc);
+
+		if (c->lockedRels == NIL)
+			lk.all = true;
+		else
+			lk.names = list_concat(lk.names, c->lockedRels);
+	}
+	foreach(lc, stmt->fromClause)
+		raw_from_item(w, (Node *) lfirst(lc), &lk);
+	/* The rest: target list, WHERE, sub-selects, the branches of a UNION. */
+	rest.withClause = NULL;
+	rest.fromClause = NIL;
+	rest.lockingClause = NIL;
+	rest.intoClause = NULL;
+	raw_expression_tree_walker((Node *) &rest, MG_WALKER(raw_sources_walker), w);
+	w->ctes = outer;
+}
+
+static bool
+raw_sources_walker(Node *node, void *context)
+{
+	SourceWalk *w = (SourceWalk *) context;
+
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	if (IsA(node, SelectStmt))
+	{
+		raw_select(w, (SelectStmt *) node, false);
+		return false;
+	}
+	if (IsA(node, IntoClause) || IsA(node, LockingClause))
+		return false;
+	if (IsA(node, RangeVar))
+	{
+		raw_relation(w, (RangeVar *) node, NULL);
+		return false;
 	}
 	return raw_expression_tree_walker(node, MG_WALKER(raw_sources_walker), context);
 }
@@ -250,9 +394,9 @@ add_query_sources(MgModel *m, Node *query, bool reads, Oid self)
 	if (query == NULL)
 		return;
 	if (IsA(query, Query))
-		sources_walker(query, &w);
+		walk_query(&w, (Query *) query, false);
 	else if (IsA(query, SelectStmt))
-		raw_sources_walker(query, &w);
+		raw_select(&w, (SelectStmt *) query, false);
 }
 
 /* CREATE [OR REPLACE] VIEW: the query is analyzed, not run. */
@@ -380,7 +524,7 @@ model_refresh(MgModel *m, RefreshMatViewStmt *stmt)
 		w.m = m;
 		w.reads = true;
 		w.self = relid;
-		add_view_query(&w, relid);
+		add_view_query(&w, relid, false);
 	}
 	/* add_op copied the view's facts before the sources were added: op stays valid */
 	op = &m->ops[m->nops - 1];
