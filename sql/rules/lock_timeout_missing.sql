@@ -73,6 +73,11 @@ BEGIN;
 CREATE VIEW fresh_view AS SELECT 1 AS one;
 CREATE OR REPLACE VIEW fresh_view AS SELECT 1 AS one, 2 AS two;
 ROLLBACK;
+SELECT stmt_no, rule, relation FROM migration_guard.review($$
+  CREATE OR REPLACE VIEW busy_view AS SELECT id, note FROM busy;
+  CREATE VIEW busy_view3 AS SELECT * FROM busy_view;
+  CREATE MATERIALIZED VIEW busy_mv2 AS SELECT * FROM busy;
+$$);
 SET migration_guard.mode = off;
 DROP VIEW busy_view2, busy_view;
 DROP TABLE busy_copy;
