@@ -241,6 +241,23 @@ first_blocked_relation(List *blockers)
 	return relation_display(((Blocker *) linitial(blockers))->relid);
 }
 
+/*
+ * Whether the statement's request on the first blocked relation makes the
+ * application's queries queue behind it: SHARE and up block writes or reads;
+ * a weaker request (ACCESS SHARE of what a view's query reads) makes only
+ * the stronger requests that come after it wait.
+ */
+static bool
+queries_queue_behind(const MgModel *m, List *blockers)
+{
+	Oid			relid = ((Blocker *) linitial(blockers))->relid;
+
+	for (int i = 0; i < m->nrels; i++)
+		if (m->relids[i] == relid)
+			return m->rels[i].lock >= ShareLock;
+	return true;
+}
+
 static void
 raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
 {
@@ -254,7 +271,11 @@ raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
 			 ? errmsg("%s would wait for locks held by %d other session%s on %s",
 					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
 					  first_blocked_relation(blockers))
-			 : errmsg("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+			 : queries_queue_behind(m, blockers)
+			 ? errmsg("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+					  first_blocked_relation(blockers))
+			 : errmsg("%s will wait for locks held by %d other session%s on %s",
 					  m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
 					  first_blocked_relation(blockers)),
 			 errdetail("%s", describe_blockers(blockers)),
@@ -425,8 +446,18 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 	FlushErrorState();
 	PG_TRY();
 	{
-		/* Every session in the way now, however young its transaction. */
-		blockers = find_blockers(m, 0);
+		/*
+		 * Every session in the way now, however young its transaction --
+		 * unless the statement locks a relation the role may not see (a
+		 * table behind a view it replaces): then, as in mg_guard_locks(),
+		 * nothing is told of who holds it.
+		 */
+		bool		all_visible = true;
+
+		for (int i = 0; i < m->nrels && !m->acts_by_right && all_visible; i++)
+			all_visible = mg_relation_visible(m->relids[i]);
+		if (all_visible)
+			blockers = find_blockers(m, 0);
 		if (blockers != NIL)
 		{
 			detail = describe_blockers(blockers);
