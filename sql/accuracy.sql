@@ -38,6 +38,19 @@ CREATE TABLE acc_doomed.t AS SELECT g AS id FROM generate_series(1, 100) g;
 CREATE TYPE acc_mood AS ENUM ('ok', 'bad');
 CREATE TABLE acc_empty (id int);
 CREATE DOMAIN acc_posint AS int CHECK (VALUE > 0);
+-- Views and what reads them (issue 14.6), on tables of their own.
+CREATE TABLE acc_vsrc (id int, v int);
+INSERT INTO acc_vsrc SELECT g, g FROM generate_series(1, 100) g;
+CREATE TABLE acc_vsrc2 (id int);
+INSERT INTO acc_vsrc2 SELECT g FROM generate_series(1, 50) g;
+CREATE TABLE acc_vparts (id int) PARTITION BY RANGE (id);
+CREATE TABLE acc_vparts_1 PARTITION OF acc_vparts FOR VALUES FROM (0) TO (100);
+CREATE TABLE acc_vparts_2 PARTITION OF acc_vparts FOR VALUES FROM (100) TO (200);
+INSERT INTO acc_vparts SELECT g FROM generate_series(0, 199) g;
+CREATE VIEW acc_v AS SELECT id, v FROM acc_vsrc WHERE id IN (SELECT id FROM acc_vsrc2);
+CREATE VIEW acc_vv AS SELECT * FROM acc_v;
+CREATE MATERIALIZED VIEW acc_mv2 AS SELECT * FROM acc_vv;
+CREATE UNIQUE INDEX acc_mv2_id ON acc_mv2 (id);
 CREATE TEMP TABLE acc_pred (relid oid, relation text, lock_mode text, effect text);
 CREATE SCHEMA acc_other;
 -- PostgreSQL 18 only (expected/accuracy_1.out): a NOT NULL constraint added
@@ -110,7 +123,7 @@ BEGIN
     SELECT c.oid, c.relname, c.relkind, coalesce(pr.lock_mode, '-') AS lock_mode,
            coalesce(pr.effect, 'none') AS effect
       FROM pg_class c LEFT JOIN acc_pred pr ON pr.relid = c.oid
-     WHERE (c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'm'))
+     WHERE (c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'm', 'v'))
         OR pr.relid = c.oid
      ORDER BY c.relname
   LOOP
@@ -240,7 +253,28 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_orders ADD COLUMN u1 int UNIQUE'),
   ('ALTER TABLE acc_orders ADD COLUMN k1 int DEFAULT 1 CHECK (k1 > 0)'),
   ('ALTER TABLE acc_orders ADD COLUMN f1 int REFERENCES acc_customers (id)'),
-  ('ALTER TABLE acc_orders ADD COLUMN f2 int DEFAULT 1 REFERENCES acc_customers (id)');
+  ('ALTER TABLE acc_orders ADD COLUMN f2 int DEFAULT 1 REFERENCES acc_customers (id)'),
+  -- Views, and tables made from a query (issue 14.6): what the query names
+  -- is locked ACCESS SHARE (ROW SHARE under FOR UPDATE/SHARE, pushed into
+  -- the views it names but not their sub-selects in expressions); a query
+  -- that runs reads through the views it names, and the partitions.  (SELECT
+  -- INTO cannot run in EXECUTE.)
+  ('CREATE VIEW acc_nv AS SELECT * FROM acc_vv'),
+  ('CREATE OR REPLACE VIEW acc_vv AS SELECT * FROM acc_v'),
+  ('CREATE VIEW acc_nv AS SELECT * FROM acc_vparts WHERE EXISTS (SELECT 1 FROM acc_vsrc2)'),
+  ('CREATE VIEW acc_nv AS WITH acc_vsrc AS (SELECT 1 AS id) SELECT * FROM acc_vsrc'),
+  ('CREATE VIEW acc_nv AS WITH a AS (SELECT * FROM acc_vsrc), acc_vsrc2 AS (SELECT * FROM a) SELECT * FROM acc_vsrc2'),
+  ('CREATE MATERIALIZED VIEW acc_nmv AS SELECT * FROM acc_vv'),
+  ('CREATE MATERIALIZED VIEW acc_nmv AS SELECT * FROM acc_vv WITH NO DATA'),
+  ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv'),
+  ('CREATE TABLE acc_nt AS SELECT * FROM acc_vparts'),
+  ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv WITH NO DATA'),
+  ('CREATE TABLE IF NOT EXISTS acc_vsrc AS SELECT * FROM acc_vv'),
+  ('CREATE VIEW acc_nv AS SELECT v.id FROM acc_vsrc v, acc_vsrc2 w FOR SHARE OF v'),
+  ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv FOR UPDATE'),
+  ('REFRESH MATERIALIZED VIEW acc_mv2'),
+  ('REFRESH MATERIALIZED VIEW CONCURRENTLY acc_mv2'),
+  ('REFRESH MATERIALIZED VIEW acc_mv2 WITH NO DATA');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)
@@ -271,6 +305,7 @@ SELECT count(*) AS checks, count(*) FILTER (WHERE NOT ok) AS mismatches
 DROP TABLE acc_statements;
 DROP FUNCTION acc_check(text);
 DROP MATERIALIZED VIEW acc_mv;
+DROP TABLE acc_vsrc, acc_vsrc2, acc_vparts CASCADE;
 DROP TABLE acc_empty, acc_child, acc_child2, acc_orders, acc_customers, acc_parts, acc_new_part, acc_proven_part;
 DROP SCHEMA acc_doomed CASCADE;
 DROP TYPE acc_mood;

@@ -106,6 +106,34 @@ SELECT pg_get_viewdef('view_on_src'::regclass) = :'viewdef_before' AS same_view;
 DROP VIEW view_on_src;
 DROP TABLE view_src;
 
+-- A lock timeout is explained with who held the lock -- unless the
+-- statement locks a relation the role may not see (issue 14.6): CREATE OR
+-- REPLACE VIEW locks what its query names, here a table the role holds no
+-- privilege on, which another session holds; the server's own error only.
+CREATE ROLE regress_mg_viewer;
+GRANT CREATE ON SCHEMA public TO regress_mg_viewer;
+CREATE TABLE view_secret (id int);
+CREATE TABLE view_open (id int);
+GRANT SELECT ON view_open TO regress_mg_viewer;
+SET ROLE regress_mg_viewer;
+CREATE VIEW viewer_v AS SELECT 1 AS x;
+RESET ROLE;
+SELECT dblink_exec('holder', 'BEGIN');
+SELECT dblink_exec('holder', 'LOCK TABLE view_secret, view_open IN ACCESS EXCLUSIVE MODE');
+SET migration_guard.lock_timeout = '300ms';
+SET ROLE regress_mg_viewer;
+\set VERBOSITY terse
+CREATE OR REPLACE VIEW viewer_v AS SELECT count(*) AS x FROM view_secret;
+CREATE OR REPLACE VIEW viewer_v AS SELECT count(*) AS x FROM view_open;
+\set VERBOSITY default
+RESET ROLE;
+RESET migration_guard.lock_timeout;
+SELECT dblink_exec('holder', 'COMMIT');
+DROP VIEW viewer_v;
+DROP TABLE view_secret, view_open;
+REVOKE CREATE ON SCHEMA public FROM regress_mg_viewer;
+DROP ROLE regress_mg_viewer;
+
 SELECT dblink_disconnect('holder');
 SELECT dblink_disconnect('app');
 CALL quietly('DROP TABLE queue_me');

@@ -53,6 +53,13 @@ CALL run_and_compare(21, 'ALTER TABLE ua RENAME TO ua2');
 CALL run_and_compare(22, 'CREATE TABLE ua_new (id int REFERENCES ua2 (id))');
 CALL run_and_compare(23, 'DROP TABLE ua_new');
 CALL run_and_compare(24, 'ALTER TABLE ua2 SET UNLOGGED');
+-- What a query makes (issue 14.6): modelled now, the plan undoes it too.
+CALL run_and_compare(25, 'CREATE VIEW ua_v AS SELECT id FROM ua2');
+CALL run_and_compare(26, 'CREATE TABLE ua_copy AS SELECT * FROM ua_v');
+CALL run_and_compare(27, 'CREATE MATERIALIZED VIEW ua_mv AS SELECT id FROM ua_v WITH NO DATA');
+-- SELECT INTO cannot run in EXECUTE: its plan alone.
+SELECT migration_guard.report('SELECT id INTO ua_into FROM ua2', format => 'json')::jsonb
+       -> 'rollback' -> 0 ->> 'sql' AS select_into_plan;
 
 -- Every reversible statement: the same SQL on both sides.
 SELECT no, plan = history AS same, history AS rollback_sql
@@ -77,6 +84,9 @@ CREATE INDEX CONCURRENTLY ua_remark_idx ON ua2 (remark);
 SELECT rollback_sql = :'plan' AS same, rollback_sql
   FROM migration_guard.history ORDER BY id DESC LIMIT 1;
 
+DROP MATERIALIZED VIEW ua_mv;
+DROP TABLE ua_copy;
+DROP VIEW ua_v;
 DROP TABLE ua2;
 DROP PROCEDURE run_and_compare(int, text);
 CALL quietly('TRUNCATE migration_guard.history');

@@ -26,6 +26,19 @@ INSERT INTO events SELECT g + 5000, g FROM generate_series(1, 3000) g;
 CREATE INDEX events_account_idx ON events (account_id);
 ROLLBACK;
 
+-- A table or materialized view made from a query reads it in full (through
+-- the views it names) while the lock is held; WITH NO DATA reads nothing.
+CREATE VIEW busy_events AS SELECT * FROM events WHERE id > 0;
+BEGIN;
+ALTER TABLE accounts ADD COLUMN tier text;
+CREATE TABLE events_copy AS SELECT * FROM busy_events;
+CREATE MATERIALIZED VIEW events_mv AS SELECT account_id, count(*) FROM busy_events GROUP BY 1;
+REFRESH MATERIALIZED VIEW events_mv;
+CREATE TABLE events_shape AS SELECT * FROM busy_events WITH NO DATA;
+CREATE VIEW events_view AS SELECT * FROM events;
+ROLLBACK;
+DROP VIEW busy_events;
+
 -- The same statements in their own transactions: silent.
 ALTER TABLE accounts ADD COLUMN tier text;
 UPDATE accounts SET tier = 'basic' WHERE id < 10;
@@ -62,6 +75,11 @@ SELECT stmt_no, rule, severity, message
     ALTER TABLE accounts ADD COLUMN vip boolean;
     CREATE INDEX CONCURRENTLY events_id_idx ON events (id);
     CREATE INDEX events_account_idx ON events (account_id);
+    CREATE TABLE events_copy AS SELECT * FROM events;
+    CREATE MATERIALIZED VIEW events_mv AS SELECT * FROM events WITH NO DATA;
+    REFRESH MATERIALIZED VIEW events_mv;
+    SELECT * INTO events_copy2 FROM events;
+    CREATE VIEW events_view AS SELECT * FROM events;
     COMMIT;
   $$);
 SELECT stmt_no, rule

@@ -16,6 +16,7 @@ CREATE TABLE one (id int);
 INSERT INTO one VALUES (1);
 CREATE TABLE idle (id int);
 ANALYZE busy, one, idle;
+CREATE VIEW busy_view AS SELECT id FROM busy;
 -- Runs sql under enforce with the rule raised to an error: the rejection's
 -- message and DETAIL, with the pid and the age of the sessions masked.
 CREATE FUNCTION rejection(sql text) RETURNS SETOF text LANGUAGE plpgsql AS $$
@@ -64,6 +65,16 @@ SELECT rejection('CREATE POLICY busy_policy ON busy USING (true)');
 SELECT rejection('CREATE RULE busy_rule AS ON DELETE TO busy DO INSTEAD NOTHING');
 CREATE FUNCTION busy_trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 SELECT rejection('CREATE TRIGGER busy_trigger BEFORE INSERT ON busy FOR EACH ROW EXECUTE FUNCTION busy_trg()');
+-- CREATE OR REPLACE VIEW takes ACCESS EXCLUSIVE on the view it replaces,
+-- which waits for the session reading it (a view holds no rows: one others
+-- can see is in use).  A new view, or a table made from a query, takes only
+-- ACCESS SHARE on what the query names, which waits for no reader or writer:
+-- silent.
+SELECT * FROM dblink('holder', 'SELECT count(*) FROM busy_view') AS t(n bigint);
+SELECT rejection('CREATE OR REPLACE VIEW busy_view AS SELECT id, note FROM busy');
+SELECT rejection('CREATE VIEW busy_view2 AS SELECT * FROM busy_view');
+SELECT rejection('CREATE TABLE busy_copy AS SELECT * FROM busy_view');
+SELECT rejection('CREATE MATERIALIZED VIEW busy_mv AS SELECT * FROM busy');
 -- Silent with the same session in the way: a lock that blocks neither reads
 -- nor writes (SHARE UPDATE EXCLUSIVE, as here or in CREATE INDEX
 -- CONCURRENTLY); a table nobody else has locked.
@@ -122,6 +133,13 @@ SELECT stmt_no, rule, message
     SET lock_timeout = '5s';
     ALTER TABLE busy ADD COLUMN l int;
   $$);
+-- A view others can see is in use: CREATE OR REPLACE VIEW flagged; a new
+-- view or materialized view locks nothing anyone waits for.
+SELECT stmt_no, rule, relation FROM migration_guard.review($$
+  CREATE OR REPLACE VIEW busy_view AS SELECT id, note FROM busy;
+  CREATE VIEW busy_view3 AS SELECT * FROM busy_view;
+  CREATE MATERIALIZED VIEW busy_mv2 AS SELECT * FROM busy;
+$$);
 -- The recommended migration puts the SET before the statement and keeps the
 -- statement itself.
 SELECT (migration_guard.report('ALTER TABLE busy ADD COLUMN h int', 'json')::jsonb)->>'recommended_sql'
@@ -130,6 +148,9 @@ SELECT (migration_guard.report('ALTER TABLE busy ADD COLUMN h int', 'json')::jso
 SET migration_guard.mode = off;
 DROP FUNCTION rejection(text);
 DROP FUNCTION busy_trg();
+DROP VIEW busy_view2, busy_view;
+DROP TABLE busy_copy;
+DROP MATERIALIZED VIEW busy_mv;
 CALL quietly('DROP TABLE busy_child, busy, one, idle');
 DROP EXTENSION dblink;
 RESET ALL;

@@ -211,7 +211,8 @@ class ProductionReader {
            "       coalesce(am.amname, ''), c.relispartition,"
            "       (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid"
            "         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'"
-           "         LIMIT 1)"
+           "         LIMIT 1),"
+           "       c.relispopulated"
            "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
            "  LEFT JOIN pg_stat_all_tables st ON st.relid = c.oid"
            "  LEFT JOIN pg_class t ON t.oid = c.reltoastrelid"
@@ -236,6 +237,7 @@ class ProductionReader {
       x.access_method = value(g, i, 11);
       partitions_.insert(yes(value(g, i, 12)) ? x.oid : 0);
       x.extension = value(g, i, 13);
+      x.populated = yes(value(g, i, 14));
       if (!x.extension.empty()) extensions_.insert(x.extension);
       s_.schemas.insert(x.schema);
       index_[x.oid] = s_.relations.size();

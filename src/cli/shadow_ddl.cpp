@@ -313,11 +313,18 @@ std::vector<Step> shadow_steps(const Snapshot& s, const ShadowEnv& env,
       select += (select.empty() ? "" : ", ") + std::string("NULL::") + c.type + " AS " + quote_ident(c.name);
     if (select.empty()) select = "NULL AS \"?column?\"";
     std::string from;
+    // A materialized view with data in production has data in the shadow
+    // (its query reads the empty stand-ins: nothing): a REFRESH of it is
+    // judged as in production, where one never populated is not.
+    bool with_data = r.kind == 'm' && r.populated;
     for (long src : r.view_sources)
-      if (const Relation* sr = s.relation(src)) from += (from.empty() ? "" : ", ") + rel_name(*sr);
+      if (const Relation* sr = s.relation(src)) {
+        from += (from.empty() ? "" : ", ") + rel_name(*sr);
+        if (sr->kind == 'm' && !sr->populated) with_data = false;
+      }
     std::string sql = std::string(r.kind == 'm' ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") +
                       rel_name(r) + " AS SELECT " + select + (from.empty() ? "" : " FROM " + from) +
-                      (r.kind == 'm' ? " WITH NO DATA" : "");
+                      (r.kind == 'm' && !with_data ? " WITH NO DATA" : "");
     add(std::string(r.kind == 'm' ? "materialized view " : "view ") + rel_name(r), sql, "", "",
         true);
   }

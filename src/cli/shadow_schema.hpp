@@ -114,6 +114,7 @@ struct Relation {
   std::string partition_bound;    // "FOR VALUES ..." or "DEFAULT"
   std::vector<long> inherits;     // parents (plain inheritance), in order
   std::vector<long> view_sources; // tables and views a view reads
+  bool populated = true;          // kind 'm': has data (pg_class.relispopulated)
   std::map<std::string, double> null_fracs;  // column -> pg_stats.null_frac
 };
 

@@ -241,6 +241,15 @@ typedef struct MgOperation {
   /* MG_OP_HELD_LOCK: lock_held_across_statements was already reported for
    * this lock in this transaction */
   bool held_reported;
+  /* MG_OP_REFRESH_MATVIEW: what the defining query reads (tables,
+   * materialized views and partitions, through views), summed over those the
+   * role may see: nsources of them (0: none known), source_rows and
+   * source_bytes (-1: unknown); unpopulated: the view has no data yet (WITH
+   * NO DATA): nobody can read it, and CONCURRENTLY is refused */
+  int nsources;
+  int64_t source_rows;
+  int64_t source_bytes;
+  bool unpopulated;
 } MgOperation;
 
 /* A subcommand the model has no operation for, with what its undo needs

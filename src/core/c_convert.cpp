@@ -139,6 +139,13 @@ Operation operation_of(const MgOperation& in) {
     op.lock_request.blocker_list = str(in.lock_blocker_list);
   }
 
+  if (in.kind == MG_OP_REFRESH_MATVIEW) {
+    op.refresh.sources = in.nsources;
+    op.refresh.rows = in.nsources > 0 ? in.source_rows : -1;
+    op.refresh.bytes = in.nsources > 0 ? in.source_bytes : -1;
+    op.refresh.populated = !in.unpopulated;
+  }
+
   op.create_index.statement = str(in.statement);
   op.create_index.concurrently_at =
       in.concurrently_at < 0 ? std::string::npos : static_cast<std::size_t>(in.concurrently_at);

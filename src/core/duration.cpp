@@ -1,5 +1,6 @@
 #include "core/duration.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -62,8 +63,12 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
     case OpKind::SetAccessMethod:
     case OpKind::VacuumFull:
     case OpKind::Cluster:
-    case OpKind::RefreshMatview:
       return on_table(Work::Rewrite, t, s);
+    case OpKind::RefreshMatview:
+      // The query reads its sources, and the contents are written again:
+      // sized as the larger of the two (an empty view over a large table
+      // still reads the whole table).
+      return work_on(Work::Rewrite, t, std::max(known(op.refresh.bytes), known(t.bytes)), s);
     case OpKind::SetNotNull:
       if (op.partition.scan_needed) return on_table(Work::Scan, t, s);
       break;

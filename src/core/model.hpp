@@ -207,6 +207,16 @@ struct LockRequestOp {
   std::string blocker_list;  // one line per session
 };
 
+// REFRESH MATERIALIZED VIEW: what its defining query reads (tables,
+// materialized views and partitions, through the views it names), summed
+// over the relations the role may see.
+struct RefreshOp {
+  int sources = 0;       // relations read (0: none known)
+  int64_t rows = -1;     // their rows, summed (-1: unknown)
+  int64_t bytes = -1;    // their size, summed (-1: unknown)
+  bool populated = true; // false: WITH NO DATA so far (unreadable; no CONCURRENTLY)
+};
+
 struct HeldLockOp {
   LockMode held = LockMode::None;  // the mode held on Operation::table
   std::string command;             // the long statement: "UPDATE", "CREATE INDEX" ...
@@ -255,6 +265,7 @@ struct Operation {
   ColumnOp column;
   HeldLockOp held_lock;
   LockRequestOp lock_request;
+  RefreshOp refresh;
   OpUndoFacts undo;
 };
 

@@ -88,6 +88,10 @@ std::string table_facts_sentence(const TableFacts& t) {
         display_name(t.name), pretty_count(t.rows), t.rows == 1 ? "" : "s", size,
         t.partition_count,
         t.partition_count == 1 ? "" : "s");
+  if (t.kind == 'v')
+    return fmt::format(
+        "View \"{}\" holds no rows: every query on it reads the relations behind it.",
+        display_name(t.name));
   const char* what = t.kind == 'm' ? "Materialized view" : "Table";
   if (t.rows < 0) return fmt::format("{} \"{}\" has {} of data.", what, display_name(t.name), size);
   return fmt::format("{} \"{}\" holds about {} row{} ({}).", what, display_name(t.name),

@@ -182,10 +182,15 @@ mg_check_held_locks_ddl(const MgModel *m)
 
 	if (!holding_tracked_locks())
 		return;
+	/*
+	 * effects 2..4: scan, index build, rewrite; of a relation the role may
+	 * see (a table read through a view it may read is not one: its size
+	 * stays untold).
+	 */
 	for (int i = 0; i < m->nrels; i++)
-		/* effects 2..4: scan, index build, rewrite */
 		if (m->rels[i].effect >= 2 && m->rels[i].effect <= 4 &&
-			(best < 0 || m->rels[i].table.bytes > m->rels[best].table.bytes))
+			(best < 0 || m->rels[i].table.bytes > m->rels[best].table.bytes) &&
+			mg_relation_visible(m->relids[i]))
 			best = i;
 	if (best < 0)
 		return;

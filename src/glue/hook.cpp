@@ -369,7 +369,12 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 		LOCKMODE	mode;
 		MgModel    *fresh;
 
-		if (model->nrels == 0 || model->acts_by_right)
+		/*
+		 * A view or a table made from a query: the server locks what the
+		 * query names first, the view it replaces after; that order is kept.
+		 */
+		if (model->nrels == 0 || model->acts_by_right ||
+			IsA(pstmt->utilityStmt, ViewStmt) || IsA(pstmt->utilityStmt, CreateTableAsStmt))
 			return model;
 		relid = model->relids[0];
 		mode = (LOCKMODE) model->rels[0].lock;
@@ -471,6 +476,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 		case T_CreatePolicyStmt:
 		case T_AlterPolicyStmt:
 		case T_RuleStmt:
+		case T_ViewStmt:
+		case T_CreateTableAsStmt:
 
 			/*
 			 * Not judged: mode off; a binary upgrade (pg_upgrade replays the
@@ -502,9 +509,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString,
 					st->new_columns = mg_columns_to_add(model);
 			}
 			break;
-		case T_ViewStmt:
 		case T_CreateSeqStmt:
-		case T_CreateTableAsStmt:
 		case T_DropOwnedStmt:
 		case T_CreateSchemaStmt:
 		case T_CreateExtensionStmt:

@@ -331,6 +331,23 @@ keep_lock_finding(const char *rule, const char *relation, const char *message, i
 	mg_store_finding(&in);
 }
 
+/*
+ * Whether the statement's request on the first blocked relation makes the
+ * application's queries queue behind it: SHARE and up block writes or reads;
+ * a weaker request (ACCESS SHARE of what a view's query reads) makes only
+ * the stronger requests that come after it wait.
+ */
+static bool
+queries_queue_behind(const MgModel *m, List *blockers)
+{
+	Oid			relid = ((Blocker *) linitial(blockers))->relid;
+
+	for (int i = 0; i < m->nrels; i++)
+		if (m->relids[i] == relid)
+			return m->rels[i].lock >= ShareLock;
+	return true;
+}
+
 static void
 raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
 {
@@ -343,7 +360,11 @@ raise_conflict(const MgModel *m, List *blockers, int elevel, bool gave_up)
 		? psprintf("%s would wait for locks held by %d other session%s on %s",
 				   m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
 				   relation)
-		: psprintf("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+		: queries_queue_behind(m, blockers)
+		? psprintf("%s will wait for locks held by %d other session%s on %s, and queries on the table will queue behind it",
+				   m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
+				   relation)
+		: psprintf("%s will wait for locks held by %d other session%s on %s",
 				   m->command, list_length(blockers), list_length(blockers) == 1 ? "" : "s",
 				   relation);
 
@@ -581,8 +602,18 @@ mg_explain_lock_timeout(const MgModel *m, MemoryContext cxt, bool applied_by_us)
 	FlushErrorState();
 	PG_TRY();
 	{
-		/* Every session in the way now, however young its transaction. */
-		blockers = find_blockers(m, 0);
+		/*
+		 * Every session in the way now, however young its transaction --
+		 * unless the statement locks a relation the role may not see (a
+		 * table behind a view it replaces): then, as in mg_guard_locks(),
+		 * nothing is told of who holds it.
+		 */
+		bool		all_visible = true;
+
+		for (int i = 0; i < m->nrels && !m->acts_by_right && all_visible; i++)
+			all_visible = mg_relation_visible(m->relids[i]);
+		if (all_visible)
+			blockers = find_blockers(m, 0);
 		if (blockers != NIL)
 		{
 			detail = describe_blockers(blockers);
@@ -643,8 +674,9 @@ mg_auto_lock_timeout_nestlevel(const MgModel *m)
 	{
 		const MgTable *t = &m->ops[i].table;
 
+		/* A view holds no rows to tell: one others see is in use (as lock_timeout_missing says). */
 		if (m->ops[i].kind == MG_OP_LOCK_REQUEST && !t->created_in_transaction && !t->temporary &&
-			(t->rows > 0 || (t->rows < 0 && t->bytes > 0)))
+			(t->rows > 0 || (t->rows < 0 && t->bytes > 0) || t->kind == RELKIND_VIEW))
 			needed = true;
 	}
 	if (!needed)

@@ -137,6 +137,20 @@ track_timeout(ScriptState *st, VariableSetStmt *vs)
 		st->timeout_local = true;
 }
 
+/* The schema a CREATE of rv creates in: its own, or the first of the search path. */
+static const char *
+creation_schema(RangeVar *rv)
+{
+	List	   *path;
+
+	if (rv->schemaname)
+		return rv->schemaname;
+	if (rv->relpersistence == RELPERSISTENCE_TEMP)
+		return "pg_temp";
+	path = fetch_search_path(false);
+	return path != NIL ? get_namespace_name(linitial_oid(path)) : "public";
+}
+
 /* What a statement changes in the script state, once it has been judged. */
 static void
 update_state(ScriptState *st, Node *stmt)
@@ -177,7 +191,45 @@ update_state(ScriptState *st, Node *stmt)
 			st->created = lappend(st->created, ((CreateStmt *) stmt)->relation);
 			break;
 		case T_CreateTableAsStmt:
-			st->created = lappend(st->created, ((CreateTableAsStmt *) stmt)->into->rel);
+			{
+				CreateTableAsStmt *ctas = (CreateTableAsStmt *) stmt;
+
+				st->created = lappend(st->created, ctas->into->rel);
+				if (ctas->objtype == OBJECT_MATVIEW &&
+					!OidIsValid(RangeVarGetRelid(ctas->into->rel, NoLock, true)))
+				{
+					ScriptMatview *mv = (ScriptMatview *) palloc0(sizeof(ScriptMatview));
+
+					mv->rel = ctas->into->rel;
+					mv->schema = creation_schema(ctas->into->rel);
+					mv->query = ctas->query;
+					mv->populated = !ctas->into->skipData;
+					mv->tx = st->tx;
+					st->matviews = lappend(st->matviews, mv);
+				}
+			}
+			break;
+		case T_SelectStmt:
+			if (((SelectStmt *) stmt)->intoClause)
+				st->created = lappend(st->created, ((SelectStmt *) stmt)->intoClause->rel);
+			break;
+		case T_RefreshMatViewStmt:
+			{
+				RefreshMatViewStmt *rm = (RefreshMatViewStmt *) stmt;
+				ListCell   *lc;
+
+				if (OidIsValid(RangeVarGetRelid(rm->relation, NoLock, true)))
+					break;
+				foreach(lc, st->matviews)
+				{
+					ScriptMatview *mv = (ScriptMatview *) lfirst(lc);
+
+					if (mg_names_match(mv->rel->relname, rm->relation->relname) &&
+						(rm->relation->schemaname == NULL ||
+						 mg_names_match(rm->relation->schemaname, mv->schema)))
+						mv->populated = !rm->skipData;
+				}
+			}
 			break;
 		case T_AlterTableStmt:
 			{
@@ -539,7 +591,8 @@ model_script(List *raw, const char *sql, ScriptState *stp, MgScriptStatement *st
 			for (int i = 0; i < m.nops; i++)
 			{
 				m.ops[i].in_transaction_block = stp->tx > 0;
-				if (created_by_script(stp, &m.ops[i].table))
+				/* An operation on what the script created carries the script's facts. */
+				if (OidIsValid(m.op_relids[i]) && created_by_script(stp, &m.ops[i].table))
 					mark_new(&m.ops[i].table);
 			}
 			/*

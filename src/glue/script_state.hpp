@@ -36,6 +36,15 @@ typedef struct ScriptLock
 	int			mode;			/* LOCKMODE */
 	MgTable		table;			/* its facts */
 } ScriptLock;
+/* A materialized view the script created: what REFRESH of it reads. */
+typedef struct ScriptMatview
+{
+	RangeVar   *rel;
+	const char *schema;			/* where it was created */
+	Node	   *query;			/* its raw query */
+	bool		populated;		/* not WITH NO DATA (so far) */
+	int			tx;				/* the transaction that created it (0: its own) */
+} ScriptMatview;
 
 typedef struct MgScript
 {
@@ -43,6 +52,7 @@ typedef struct MgScript
 	int			ntx;
 	bool		wrapped;		/* in_transaction => true: one transaction around all */
 	List	   *created;		/* RangeVar * of tables the script created */
+	List	   *matviews;		/* ScriptMatview * */
 	List	   *added_columns;	/* ScriptColumn * */
 	List	   *pending;		/* ScriptColumn *: constraints added NOT VALID */
 	List	   *proven;			/* ScriptColumn *: columns proven NOT NULL */

@@ -186,22 +186,39 @@ parse_tree_facts(const MgModel *m, Node *parsetree, MgUndoFact **facts, int *nfa
 }
 
 /*
- * A CREATE TABLE under review, which will not run: the table it would
- * create, in the schema it would go to (the history reads it from the
- * catalogs once the statement ran, history.cpp).  A temporary one has no
- * undo.
+ * A CREATE TABLE (VIEW, TABLE AS, MATERIALIZED VIEW, SELECT INTO) under
+ * review, which will not run: what it would create, in the schema it would
+ * go to (the history reads it from the catalogs once the statement ran,
+ * history.cpp).  A temporary one has no undo, nor has CREATE OR REPLACE
+ * VIEW of a view that exists (its old definition is the history's).
  */
 static void
 planned_creation_fact(Node *parsetree, MgUndoFact **facts, int *nfacts, int *max)
 {
 	RangeVar   *rv;
+	const char *keyword = "TABLE";
 	MgName		name;
 	MgUndoFact *f;
 
-	if (!IsA(parsetree, CreateStmt))
+	if (IsA(parsetree, CreateStmt))
+		rv = ((CreateStmt *) parsetree)->relation;
+	else if (IsA(parsetree, CreateTableAsStmt))
+	{
+		rv = ((CreateTableAsStmt *) parsetree)->into->rel;
+		if (((CreateTableAsStmt *) parsetree)->objtype == OBJECT_MATVIEW)
+			keyword = "MATERIALIZED VIEW";
+	}
+	else if (IsA(parsetree, SelectStmt) && ((SelectStmt *) parsetree)->intoClause)
+		rv = ((SelectStmt *) parsetree)->intoClause->rel;
+	else if (IsA(parsetree, ViewStmt))
+	{
+		rv = ((ViewStmt *) parsetree)->view;
+		keyword = "VIEW";
+	}
+	else
 		return;
-	rv = ((CreateStmt *) parsetree)->relation;
-	if (rv->relpersistence == RELPERSISTENCE_TEMP)
+	if (rv->relpersistence == RELPERSISTENCE_TEMP ||
+		OidIsValid(RangeVarGetRelid(rv, NoLock, true)))
 		return;
 	name.schema = rv->schemaname ? rv->schemaname
 		: get_namespace_name(RangeVarGetCreationNamespace(rv));
@@ -209,7 +226,7 @@ planned_creation_fact(Node *parsetree, MgUndoFact **facts, int *nfacts, int *max
 	if (name.schema == NULL)
 		return;
 	f = add_fact(facts, nfacts, max, MG_UNDO_CREATED, &name);
-	f->keyword = "TABLE";
+	f->keyword = keyword;
 }
 
 void

@@ -78,6 +78,11 @@ TEST(Estimate, Rewrites) {
   for (OpKind k : {OpKind::SetPersistence, OpKind::SetAccessMethod, OpKind::VacuumFull,
                    OpKind::Cluster, OpKind::RefreshMatview})
     EXPECT_NEAR(estimate_seconds(op_of(k), s), rewrite, 1e-9);
+  // A refresh reads its sources: sized as the larger of them and the view.
+  Operation refresh = op_of(OpKind::RefreshMatview);
+  refresh.refresh.sources = 1;
+  refresh.refresh.bytes = refresh.table.bytes * 3;
+  EXPECT_NEAR(estimate_seconds(refresh, s), rewrite * 3, 1e-9);
 }
 
 TEST(Estimate, ScansAndConstraints) {

@@ -31,13 +31,17 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   const TableFacts& t = op.table;
   const LockRequestOp& probe = op.lock_request;
   if (!visible_to_others(t)) return;
-  // Run time: nobody in the way, no wait.  Review: an empty table is not in use.
-  if (probe.probed ? probe.blockers <= 0 : !has_rows(t)) return;
+  // Run time: nobody in the way, no wait.  Review: an empty table is not in
+  // use; a view holds no rows to tell whether it is in use: one others can
+  // see may be queried at any time (CREATE OR REPLACE VIEW, CREATE RULE, an
+  // INSTEAD OF trigger take their lock on it).
+  if (probe.probed ? probe.blockers <= 0 : !(has_rows(t) || t.kind == 'v')) return;
   if (s.session_lock_timeout_ms > 0 || s.session_statement_timeout_ms > 0 ||
       s.auto_lock_timeout_ms > 0)
     return;
 
   Finding f = make_finding(lock_timeout_missing, t.name);
+  const char* what = t.kind == 'v' ? "view" : "table";
   if (probe.probed) {
     f.message = fmt::format(
         "{} lock on {} \"{}\" requested without a lock_timeout: it waits for {} other "
@@ -46,17 +50,17 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         probe.blockers == 1 ? "" : "s");
     f.detail = fmt::format(
         "{} The {} lock blocks {}. This statement waits without limit for the sessions below, "
-        "and every query on the table that arrives meanwhile waits behind it:\n{}",
-        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock),
+        "and every query on the {} that arrives meanwhile waits behind it:\n{}",
+        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock), what,
         probe.blocker_list);
   } else {
     f.message = fmt::format("{} lock on {} \"{}\" requested without a lock_timeout",
                             lock_sql_name(op.lock), relation_kind_word(t.kind), f.relation);
     f.detail = fmt::format(
         "{} The {} lock blocks {}. If another transaction holds any conflicting lock on the "
-        "table, this statement waits for it without limit, and every query on the table that "
+        "{}, this statement waits for it without limit, and every query on the {} that "
         "arrives meanwhile waits behind this statement.",
-        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock));
+        table_facts_sentence(t), lock_sql_name(op.lock), lock_blocks(op.lock), what, what);
   }
   f.hint =
       "Give up quickly instead of queueing in front of the application, and retry later:\n"

@@ -1,8 +1,12 @@
-// refresh_matview_blocking: REFRESH MATERIALIZED VIEW without CONCURRENTLY on
-// a large materialized view.  ExecRefreshMatView takes ACCESS EXCLUSIVE on the
+// refresh_matview_blocking: REFRESH MATERIALIZED VIEW without CONCURRENTLY
+// whose query reads a lot.  ExecRefreshMatView takes ACCESS EXCLUSIVE on the
 // view and holds it while the defining query runs and the new contents are
 // written into a new file: every SELECT on the view waits for the whole
-// refresh.
+// refresh.  How long that is depends on what the query reads -- the tables,
+// materialized views and partitions it names, through the views it names
+// (the model sums them: Operation::refresh) -- not on the view's own size:
+// an empty view over a large table is a long refresh.  A view that is itself
+// large takes long to write too, so either counts.
 //
 // REFRESH MATERIALIZED VIEW CONCURRENTLY takes EXCLUSIVE instead, which lets
 // reads go on (it blocks only other refreshes and writes, and a materialized
@@ -10,6 +14,10 @@
 // the difference.  It needs a unique index on the view that uses only column
 // names and covers all rows (no WHERE clause), and a view that is already
 // populated.  It may run inside a transaction block.
+//
+// Silent for a view nobody else can read: created in this transaction,
+// temporary, or not populated yet (WITH NO DATA: a SELECT on it fails, and
+// CONCURRENTLY is refused).
 #include <fmt/format.h>
 
 #include "core/lock.hpp"
@@ -20,22 +28,40 @@ namespace mg::rules {
 
 namespace {
 
+// "its query reads 3 relations holding about 2 million rows (180 MB)".
+std::string sources_phrase(const RefreshOp& r) {
+  std::string what = r.sources == 1 ? "1 relation" : fmt::format("{} relations", r.sources);
+  if (r.rows >= 0)
+    return fmt::format("{} holding about {} row{} ({})", what, pretty_count(r.rows),
+                       r.rows == 1 ? "" : "s", pretty_bytes(r.bytes));
+  return fmt::format("{} of {}", what, pretty_bytes(r.bytes));
+}
+
 void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
   if (op.kind != OpKind::RefreshMatview || op.concurrently) return;
   const TableFacts& t = op.table;
   if (t.kind != 'm') return;
-  if (!visible_to_others(t)) return;
-  if (!is_large(t.rows, t.bytes, s)) return;
+  if (!visible_to_others(t) || !op.refresh.populated) return;
+  const RefreshOp& r = op.refresh;
+  const bool reads_much = r.sources > 0 && is_large(r.rows, r.bytes, s);
+  if (!reads_much && !is_large(t.rows, t.bytes, s)) return;
 
   Finding f = make_finding(refresh_matview_blocking, t.name);
   f.message = fmt::format(
-      "refreshing large materialized view \"{}\" without CONCURRENTLY blocks its readers",
+      "refreshing materialized view \"{}\" without CONCURRENTLY blocks its readers for the "
+      "whole refresh",
       f.relation);
   f.detail = fmt::format(
-      "{} REFRESH MATERIALIZED VIEW holds an {} lock on it while the query runs and the new "
+      "{}{} REFRESH MATERIALIZED VIEW holds an {} lock on it while the query runs and the new "
       "contents are written, which blocks {}.",
-      table_facts_sentence(t), lock_sql_name(LockMode::AccessExclusive),
-      lock_blocks(LockMode::AccessExclusive));
+      // A view the script under review created has no size of its own yet.
+      t.rows < 0 && t.bytes < 0
+          ? fmt::format("Materialized view \"{}\" was created by an earlier transaction of "
+                        "this script: others can read it.",
+                        display_name(t.name))
+          : table_facts_sentence(t),
+      r.sources > 0 ? fmt::format(" Its query reads {}.", sources_phrase(r)) : std::string(),
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
   const std::string view = sql_name(t.name, s);
   f.safe_sql = fmt::format(
       "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} (<columns>);\n"
@@ -57,12 +83,13 @@ const Rule refresh_matview_blocking = {
     kReportsDuration,
     effect_bit(Effect::Rewrite),
     // summary
-    "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of a large "
-    "materialized view for the whole refresh",
+    "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the materialized view "
+    "while its query reads large tables",
     // explanation
     "REFRESH MATERIALIZED VIEW takes an ACCESS EXCLUSIVE lock on the materialized view and "
     "holds it while the query runs and the new contents are written: every read of the view "
-    "waits for the whole refresh. REFRESH ... CONCURRENTLY takes an EXCLUSIVE lock, which "
+    "waits for the whole refresh, whose length is set by what the query reads (the tables "
+    "behind the views it names), not by the view's own size. REFRESH ... CONCURRENTLY takes an EXCLUSIVE lock, which "
     "lets reads go on, and needs a unique index on the view covering all rows.",
     // recipe
     "CREATE UNIQUE INDEX CONCURRENTLY <view>_key ON <view> (<unique columns>);  -- once\n"

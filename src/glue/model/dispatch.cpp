@@ -127,10 +127,22 @@ MgOperation *
 add_op(MgModel *m, MgOpKind kind, Oid relid)
 {
 	const MgTable *t = facts_of(m, relid);
-	MgOperation *op;
 
 	if (t == NULL)
 		return NULL;
+	return add_op_with_facts(m, kind, relid, t);
+}
+
+/*
+ * An operation on facts the caller gathered: relid is InvalidOid for a
+ * relation that does not exist yet (created earlier by a script under
+ * review), whose facts are the script's.
+ */
+MgOperation *
+add_op_with_facts(MgModel *m, MgOpKind kind, Oid relid, const MgTable *t)
+{
+	MgOperation *op;
+
 	if (m->nops == m->maxops)
 	{
 		int			newmax = m->maxops ? m->maxops * 2 : 4;
@@ -393,24 +405,27 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 			model_reindex(m, (ReindexStmt *) parsetree);
 			break;
 		case T_RefreshMatViewStmt:
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+			model_refresh(m, (RefreshMatViewStmt *) parsetree);
+			break;
+		case T_ViewStmt:
+			mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+			model_create_view(m, (ViewStmt *) parsetree);
+			break;
+		case T_CreateTableAsStmt:
 			{
-				RefreshMatViewStmt *stmt = (RefreshMatViewStmt *) parsetree;
-				Oid			relid = mg_script_relid(m->script, stmt->relation);
+				CreateTableAsStmt *stmt = (CreateTableAsStmt *) parsetree;
 
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
-				if (OidIsValid(relid) &&
-					add_rel(m, relid, stmt->concurrent ? ExclusiveLock : AccessExclusiveLock,
-							stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE,
-							stmt->concurrent ? "concurrent refresh" : "refresh"))
-				{
-					MgOperation *op = add_op(m, MG_OP_REFRESH_MATVIEW, relid);
-
-					op->concurrently = stmt->concurrent;
-					op->effect = stmt->concurrent ? EFFECT_SCAN : EFFECT_REWRITE;
-					if (!stmt->skipData)
-						add_view_sources(m, relid, 0);
-				}
+				model_create_table_as(m, stmt->into, stmt->query);
 			}
+			break;
+		case T_SelectStmt:
+			/* SELECT INTO, as plan() and review() parse it (the hook sees CREATE TABLE AS) */
+			if (((SelectStmt *) parsetree)->intoClause == NULL)
+				return false;
+			mg_model_init(m, "SELECT INTO");
+			model_create_table_as(m, ((SelectStmt *) parsetree)->intoClause, parsetree);
 			break;
 		case T_ClusterStmt:
 			{

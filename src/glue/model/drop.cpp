@@ -1,73 +1,9 @@
 /*
- * The model of a DDL statement (see dispatch.cpp): DROP, TRUNCATE, RENAME, and the tables a view reads.
+ * The model of a DDL statement (see dispatch.cpp): DROP, TRUNCATE, RENAME.
  */
 #include "glue/model/builder.hpp"
 
 /* ---------- DROP, TRUNCATE, RENAME and the rest ---------- */
-
-/*
- * The tables a view or materialized view reads (its _RETURN rule's range
- * table, subqueries and views included): a refresh scans them under
- * AccessShareLock.
- */
-void
-add_query_sources(MgModel *m, Query *query, int depth)
-{
-	ListCell   *lc;
-
-	if (query == NULL || depth > 8)
-		return;
-	foreach(lc, query->rtable)
-	{
-		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
-
-		if (rte->rtekind == RTE_SUBQUERY)
-			add_query_sources(m, rte->subquery, depth + 1);
-		else if (rte->rtekind == RTE_RELATION)
-		{
-			char		relkind = get_rel_relkind(rte->relid);
-
-			if (relkind == RELKIND_VIEW)
-				add_view_sources(m, rte->relid, depth + 1);
-			else if (relkind == RELKIND_RELATION || relkind == RELKIND_MATVIEW ||
-					 relkind == RELKIND_PARTITIONED_TABLE)
-			{
-				add_rel(m, rte->relid, AccessShareLock, EFFECT_SCAN, "read by the refresh");
-				if (rte->inh)
-					add_partitions(m, rte->relid, AccessShareLock, EFFECT_SCAN,
-								   "read by the refresh");
-			}
-		}
-	}
-	foreach(lc, query->cteList)
-	{
-		CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
-
-		if (cte->ctequery && IsA(cte->ctequery, Query))
-			add_query_sources(m, (Query *) cte->ctequery, depth + 1);
-	}
-}
-
-void
-add_view_sources(MgModel *m, Oid viewid, int depth)
-{
-	HeapTuple	tp = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(viewid),
-									 CStringGetDatum("_RETURN"));
-	bool		isnull;
-	Datum		action;
-	List	   *actions;
-
-	if (!HeapTupleIsValid(tp))
-		return;
-	action = SysCacheGetAttr(RULERELNAME, tp, Anum_pg_rewrite_ev_action, &isnull);
-	if (!isnull)
-	{
-		actions = (List *) stringToNode(TextDatumGetCString(action));
-		if (actions && IsA(actions, List) && list_length(actions) == 1)
-			add_query_sources(m, linitial_node(Query, actions), depth);
-	}
-	ReleaseSysCache(tp);
-}
 
 /*
  * The tables a constraint row references (foreign keys to other tables)
