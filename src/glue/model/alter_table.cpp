@@ -432,6 +432,14 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		}
 		end_as_owner(&as_owner);
 		free_parsestate(pstate);
+		/* The parent's indexes that the partition has no match for are built on it. */
+		if (attach_partition_indexes(parent, part, op) > 0)
+		{
+			r = add_rel(m, partid, AccessExclusiveLock, EFFECT_INDEX_BUILD,
+						"index build for the partitioned table's indexes");
+			if (op->effect < EFFECT_INDEX_BUILD)
+				op->effect = EFFECT_INDEX_BUILD;
+		}
 	}
 	if (part)
 		release_peek(part);
@@ -446,7 +454,11 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 									  "default partition check");
 
-		op->effect = EFFECT_SCAN;
+		/* A partitioned default partition: each of its leaves is scanned. */
+		add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
+
+		if (op->effect < EFFECT_SCAN)
+			op->effect = EFFECT_SCAN;
 		if (d)
 			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
 	}
@@ -512,6 +524,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 	LOCKMODE	lock;
 	ListCell   *lc;
 	bool		partitioned;
+	int			first_op;
+	int		   *cmd_first_op;
 
 	if (!OidIsValid(relid))
 		return;
@@ -521,6 +535,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 	if (!add_rel(m, relid, lock, EFFECT_METADATA, NULL))
 		return;
 	partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+	first_op = m->nops;
+	cmd_first_op = (int *) palloc(sizeof(int) * Max(1, list_length(stmt->cmds)));
 
 	foreach(lc, stmt->cmds)
 	{
@@ -528,6 +544,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		MgOperation *op;
 		int			effect;
 		const char *cause = NULL;
+
+		cmd_first_op[foreach_current_index(lc)] = m->nops;
 
 		switch (cmd->subtype)
 		{
@@ -636,6 +654,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					r = add_rel(m, partid,
 								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
 								EFFECT_METADATA, NULL);
+					/* ATExecDetachPartition locks the default partition too (no scan). */
+					if (!pc->concurrent)
+					{
+						Oid			defaultid = get_default_partition_oid(relid);
+
+						if (OidIsValid(defaultid) && defaultid != partid)
+							add_rel(m, defaultid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
 					op = add_op(m, MG_OP_DETACH_PARTITION, relid);
 					op->concurrently = pc->concurrent;
 					if (r)
@@ -740,47 +766,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		}
 	}
 
-	/* ... and on an inheritance parent, to each child's rows (unless ONLY). */
-	if (!partitioned && stmt->relation->inh)
-	{
-		bool		no_inherit = false;
-
-		foreach(lc, stmt->cmds)
-		{
-			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-
-			if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
-				((Constraint *) cmd->def)->is_no_inherit)
-				no_inherit = true;
-		}
-		repeat_on_inheritance_children(m, relid, 0, lock, !no_inherit);
-	}
-
-	/* ALTER TABLE on a partitioned table recurses with the same lock, unless ONLY. */
-	if (partitioned && stmt->relation->inh)
-	{
-		for (int i = 0; i < m->nrels; i++)
-		{
-			if (m->relids[i] != relid)
-				continue;
-			{
-				int			effect = m->rels[i].effect;
-				const char *cause = m->rels[i].cause;
-				bool		recurses = true;
-
-				/* Attaching or detaching concerns the parent and the one partition only. */
-				foreach(lc, stmt->cmds)
-				{
-					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-
-					if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
-						cmd->subtype == AT_DetachPartitionFinalize)
-						recurses = false;
-				}
-				if (recurses)
-					add_partitions(m, relid, lock, effect, cause);
-			}
-			break;
-		}
-	}
+	/* Without ONLY, to each table below it (recursion.cpp). */
+	if (stmt->relation->inh)
+		model_alter_recursion(m, relid, lock, first_op, stmt->cmds, cmd_first_op);
 }

@@ -88,7 +88,12 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 
 			add_rel(m, parentid, AccessExclusiveLock, EFFECT_METADATA, NULL);
 			if (OidIsValid(defaultid))
+			{
+				/* check_default_partition_contents: each leaf of a partitioned default too */
 				add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
+				add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
+							   "default partition check");
+			}
 		}
 	}
 	else
