@@ -40,6 +40,9 @@ CREATE TABLE acc_empty (id int);
 CREATE DOMAIN acc_posint AS int CHECK (VALUE > 0);
 CREATE TEMP TABLE acc_pred (relid oid, relation text, lock_mode text, effect text);
 CREATE SCHEMA acc_other;
+-- A tablespace of its own for SET TABLESPACE (issue 14.4).
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE acc_ts LOCATION '';
 -- Partitioned and inheritance trees (issue 14.3): a nested level, a default
 -- partition, an index; a leaf whose own CHECK proves v NOT NULL.
 CREATE TABLE acc_tree (id int, v int) PARTITION BY RANGE (id);
@@ -284,7 +287,16 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_inh ADD COLUMN r float8 DEFAULT random()'),
   ('ALTER TABLE acc_inh ALTER COLUMN v SET NOT NULL'),
   ('ALTER TABLE acc_inh ADD CONSTRAINT acc_inh_ck CHECK (v > -1)'),
-  ('ALTER TABLE acc_inh ADD CONSTRAINT acc_inh_ck CHECK (v > -1) NO INHERIT');
+  ('ALTER TABLE acc_inh ADD CONSTRAINT acc_inh_ck CHECK (v > -1) NO INHERIT'),
+  -- SET TABLESPACE to another one copies the files (issue 14.4); a
+  -- partitioned table's only sets the default of its future partitions.
+  ('ALTER TABLE acc_orders SET TABLESPACE acc_ts'),
+  ('ALTER TABLE acc_tree SET TABLESPACE acc_ts'),
+  ('ALTER TABLE acc_tree REPLICA IDENTITY FULL'),
+  ('ALTER TABLE acc_tree OWNER TO CURRENT_USER'),
+  ('ALTER TABLE acc_tree ALTER COLUMN v SET STATISTICS 100'),
+  ('ALTER TABLE acc_inh OWNER TO CURRENT_USER'),
+  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)
@@ -317,6 +329,7 @@ DROP FUNCTION acc_check(text);
 DROP MATERIALIZED VIEW acc_mv;
 DROP TABLE acc_empty, acc_child, acc_child2, acc_orders, acc_customers, acc_parts, acc_new_part, acc_proven_part;
 DROP TABLE acc_tree, acc_tree_new, acc_tree_proven, acc_tree_indexed, acc_inh CASCADE;
+DROP TABLESPACE acc_ts;
 DROP SCHEMA acc_doomed CASCADE;
 DROP TYPE acc_mood;
 DROP DOMAIN acc_posint;

@@ -121,6 +121,21 @@ ALTER TABLE tr_parts ADD COLUMN r float8 DEFAULT random();
 ALTER TABLE tr_small_parts ALTER COLUMN v TYPE bigint;
 CALL quietly('DROP TABLE tr_parts, tr_small_parts');
 
+-- SET TABLESPACE to another tablespace copies the table's files under ACCESS
+-- EXCLUSIVE (issue 14.4): flagged on a large table, silent on a small one
+-- and to the tablespace it is in already.
+SET migration_guard.mode = off;
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE tr_ts LOCATION '';
+SET migration_guard.mode = enforce;
+ALTER TABLE orders SET TABLESPACE tr_ts;
+ALTER TABLE small SET TABLESPACE tr_ts;
+ALTER TABLE orders SET TABLESPACE pg_default;
+ALTER TABLE small SET TABLESPACE pg_default;
+SET migration_guard.mode = off;
+DROP TABLESPACE tr_ts;
+RESET allow_in_place_tablespaces;
+
 CALL quietly('DROP TABLE customers, orders, small, typed_orders');
 CALL quietly('DROP TYPE order_row');
 RESET ALL;

@@ -131,6 +131,7 @@ typedef enum MgOpKind {
   MG_OP_SET_ACCESS_METHOD,
   MG_OP_LOCK_REQUEST,
   MG_OP_HELD_LOCK,
+  MG_OP_SET_TABLESPACE, /* to another tablespace; object_name: the tablespace */
 } MgOpKind;
 
 typedef struct MgOperation {

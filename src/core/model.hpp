@@ -98,6 +98,10 @@ enum class OpKind {
   // taken by earlier DDL, a statement that touches many rows runs: table is
   // the relation still locked, held_lock.target what the statement works on.
   HeldLock,
+  // ALTER TABLE ... SET TABLESPACE to another tablespace (object_name): the
+  // table's files (and its TOAST table's) are copied block by block under
+  // ACCESS EXCLUSIVE; its indexes stay where they are.
+  SetTablespace,
 };
 
 struct CreateIndexOp {

@@ -213,6 +213,8 @@ std::vector<ModelledEffect> modelled_effects() {
       [](Operation& op) { op.object_name = "LOGGED"; });
   add("SET ACCESS METHOD", OpKind::SetAccessMethod, Effect::Rewrite,
       [](Operation& op) { op.object_name = "heap"; });
+  add("SET TABLESPACE", OpKind::SetTablespace, Effect::Rewrite,
+      [](Operation& op) { op.object_name = "archive"; });
   add("VACUUM FULL", OpKind::VacuumFull, Effect::Rewrite, nothing);
   add("CLUSTER", OpKind::Cluster, Effect::Rewrite, nothing);
   add("ATTACH PARTITION", OpKind::AttachPartition, Effect::Scan, [](Operation& op) {

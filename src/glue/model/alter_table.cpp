@@ -742,6 +742,17 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						(ts == cur || (cur == InvalidOid && ts == MyDatabaseTableSpace)))
 						break;
 					add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+					/* A table or materialized view with storage: judged (table_rewrite). */
+					if (get_rel_relkind(relid) == RELKIND_RELATION ||
+						get_rel_relkind(relid) == RELKIND_MATVIEW)
+					{
+						op = add_op(m, MG_OP_SET_TABLESPACE, relid);
+						if (op)
+						{
+							op->object_name = cmd->name;
+							op->effect = EFFECT_REWRITE;
+						}
+					}
 				}
 				break;
 #if PG_VERSION_NUM >= 170000

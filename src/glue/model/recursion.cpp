@@ -144,6 +144,37 @@ op_no_inherit(List *cmds, const int *cmd_first_op, int op_index)
 }
 
 /*
+ * Subcommands that never recurse (ATPrepCmd: "does not recurse"), checked
+ * against pg_locks by sql/accuracy.sql: on a partitioned table, SET
+ * TABLESPACE and SET ACCESS METHOD only set what future partitions get.
+ */
+static bool
+stays_on_parent(AlterTableType t)
+{
+	switch (t)
+	{
+		case AT_SetTableSpace:
+#if PG_VERSION_NUM >= 150000
+		case AT_SetAccessMethod:
+#endif
+		case AT_ReplicaIdentity:
+		case AT_EnableRowSecurity:
+		case AT_DisableRowSecurity:
+		case AT_ForceRowSecurity:
+		case AT_NoForceRowSecurity:
+		case AT_ChangeOwner:
+		case AT_ClusterOn:
+		case AT_DropCluster:
+		case AT_SetRelOptions:
+		case AT_ResetRelOptions:
+		case AT_ReplaceRelOptions:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
  * ALTER TABLE relid (without ONLY) whose own operations are m->ops[first_op
  * ..]: each table below it is added to the model with the parent's lock and
  * what the statement does to it.  cmd_first_op[i] is the first operation
@@ -171,24 +202,36 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 		return;
 	/*
 	 * Attaching or detaching concerns the parent and the one partition only;
-	 * a NO INHERIT constraint, the parent alone.
+	 * a NO INHERIT constraint and the subcommands that do not recurse, the
+	 * parent alone.
 	 */
 	{
-		bool		only_no_inherit = true;
+		bool		all_stay = true;	/* every subcommand stays on the parent */
+		bool		all_no_inherit = true;	/* ... or is a NO INHERIT constraint */
 
 		foreach(lc, cmds)
 		{
 			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+			bool		no_inherit = cmd->subtype == AT_AddConstraint && cmd->def &&
+				IsA(cmd->def, Constraint) && ((Constraint *) cmd->def)->is_no_inherit;
 
 			if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
 				cmd->subtype == AT_DetachPartitionFinalize)
 				return;
-			if (!(cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
-				  ((Constraint *) cmd->def)->is_no_inherit))
-				only_no_inherit = false;
+			if (!stays_on_parent(cmd->subtype))
+				all_stay = false;
+			if (!no_inherit && !stays_on_parent(cmd->subtype))
+				all_no_inherit = false;
 		}
-		if (only_no_inherit)
+		if (all_stay)
 			return;
+#if PG_VERSION_NUM < 180000
+		/* PostgreSQL 18 locks the children for a NO INHERIT CHECK too (accuracy.sql). */
+		if (all_no_inherit)
+			return;
+#else
+		(void) all_no_inherit;
+#endif
 	}
 	tree = partitioned ? mg_partition_tree(relid, m->use_overrides)
 		: find_all_inheritors(relid, NoLock, NULL);
