@@ -585,3 +585,112 @@ set_not_null_needs_scan(const MgScript *script, Oid relid, const char *colname,
 	needed = !predicate_implied_by(list_make1(nt), valid_check_constraints(relid), false);
 	return needed;
 }
+
+/*
+ * What ALTER COLUMN ... TYPE does to the constraints that use the column
+ * (ATExecAlterColumnType, ATPostAlterTypeCleanup; PostgreSQL 15 and 18,
+ * checked by sql/accuracy.sql): each is dropped and added back.  A validated
+ * CHECK constraint is then checked again, which without a rewrite is a scan
+ * of the table of its own (collected in op for the rules); a foreign key
+ * drops and creates its triggers on the other table, under ACCESS
+ * EXCLUSIVE, and is validated again when the table is rewritten (otherwise
+ * the server keeps the old validation, TryReuseForeignKey).  A constraint
+ * the same statement drops is not added back (cmds: its subcommands).
+ */
+void
+type_change_constraints(MgModel *m, Oid relid, AttrNumber attnum, MgOperation *op, List *cmds)
+{
+	Relation	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *names = NIL;
+	List	   *defs = NIL;
+	List	   *others = NIL;
+	List	   *others_scanned = NIL;
+	ListCell   *lc;
+	int			n = 0;
+
+	/* Every constraint naming the column on either side: pg_constraint has no index on confrelid. */
+	scan = systable_beginscan(conrel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		d;
+		bool		own_side = con->conrelid == relid;
+		bool		uses = false;
+
+		if (!(own_side || (con->contype == CONSTRAINT_FOREIGN && con->confrelid == relid)))
+			continue;
+		if (own_side && con->contype != CONSTRAINT_CHECK && con->contype != CONSTRAINT_FOREIGN)
+			continue;
+		d = heap_getattr(tup, own_side ? Anum_pg_constraint_conkey : Anum_pg_constraint_confkey,
+						 RelationGetDescr(conrel), &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(d);
+			int16	   *keys = (int16 *) ARR_DATA_PTR(arr);
+
+			for (int i = 0; i < ARR_DIMS(arr)[0]; i++)
+				uses = uses || keys[i] == attnum;
+		}
+		if (!uses)
+			continue;
+		if (con->contype == CONSTRAINT_CHECK)
+		{
+			bool		dropped = false;
+			ListCell   *c;
+
+			/* Dropped by the same statement (an earlier pass than the type change): not added back. */
+			foreach(c, cmds)
+			{
+				AlterTableCmd *cmd = (AlterTableCmd *) lfirst(c);
+
+				if (cmd->subtype == AT_DropConstraint && cmd->name &&
+					strcmp(cmd->name, NameStr(con->conname)) == 0)
+					dropped = true;
+			}
+			if (con->convalidated && !dropped)
+			{
+				names = lappend(names, pstrdup(NameStr(con->conname)));
+				defs = lappend(defs, TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
+																			ObjectIdGetDatum(con->oid))));
+			}
+		}
+		else
+		{
+			Oid			other = own_side ? con->confrelid : con->conrelid;
+
+			if (other != relid)
+			{
+				others = lappend_oid(others, other);
+				if (op->rewrite && con->convalidated)
+					others_scanned = lappend_oid(others_scanned, other);
+			}
+		}
+	}
+	systable_endscan(scan);
+	table_close(conrel, AccessShareLock);
+
+	foreach(lc, others)
+		add_rel(m, lfirst_oid(lc), AccessExclusiveLock,
+				list_member_oid(others_scanned, lfirst_oid(lc)) ? EFFECT_SCAN : EFFECT_METADATA,
+				list_member_oid(others_scanned, lfirst_oid(lc)) ? "FOREIGN KEY validation" : NULL);
+	if (names == NIL)
+		return;
+	{
+		const char **n_arr = (const char **) palloc(sizeof(char *) * list_length(names));
+		const char **d_arr = (const char **) palloc(sizeof(char *) * list_length(names));
+		ListCell   *lc2;
+
+		forboth(lc, names, lc2, defs)
+		{
+			n_arr[n] = (const char *) lfirst(lc);
+			d_arr[n] = (const char *) lfirst(lc2);
+			n++;
+		}
+		op->recheck_names = n_arr;
+		op->recheck_defs = d_arr;
+		op->nrechecks = n;
+	}
+}
