@@ -296,15 +296,7 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_tree OWNER TO CURRENT_USER'),
   ('ALTER TABLE acc_tree ALTER COLUMN v SET STATISTICS 100'),
   ('ALTER TABLE acc_inh OWNER TO CURRENT_USER'),
-  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1'),
-  -- A type change without a rewrite still checks the CHECK constraints on
-  -- the column again (a scan), and locks the other table of a foreign key on
-  -- it ACCESS EXCLUSIVE (issue 14.4).
-  ('ALTER TABLE acc_orders ALTER COLUMN status TYPE text'),
-  ('ALTER TABLE acc_orders ALTER COLUMN amount TYPE numeric(10,2)'),
-  ('ALTER TABLE acc_child ALTER COLUMN order_id TYPE int'),
-  ('ALTER TABLE acc_orders ALTER COLUMN id TYPE int'),
-  ('ALTER TABLE acc_orders DROP CONSTRAINT acc_orders_status_nn, ALTER COLUMN status TYPE text, ADD CONSTRAINT acc_orders_status_nn CHECK (status IS NOT NULL) NOT VALID');
+  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)

@@ -172,12 +172,6 @@ typedef struct MgOperation {
   bool narrowing;
   const char *narrowing_reason;
   int rebuilt_indexes;
-  /* Without a rewrite: the validated CHECK constraints on the column, which
-   * the server drops and adds back, checking every row again
-   * (ATPostAlterTypeCleanup): their names and definitions ("CHECK (a > 0)"). */
-  const char *const *recheck_names;
-  const char *const *recheck_defs;
-  int nrechecks;
   /* constraints */
   char contype;
   const char *constraint_name;

@@ -169,10 +169,6 @@ Operation operation_of(const MgOperation& in) {
   op.alter_type.narrowing = in.narrowing;
   op.alter_type.narrowing_reason = str(in.narrowing_reason);
   op.alter_type.rebuilt_indexes = in.rebuilt_indexes;
-  for (int i = 0; i < in.nrechecks; i++) {
-    op.alter_type.recheck_names.push_back(str(in.recheck_names[i]));
-    op.alter_type.recheck_defs.push_back(str(in.recheck_defs[i]));
-  }
 
   op.constraint.type = in.contype ? in.contype : 'c';
   op.constraint.name = str(in.constraint_name);

@@ -53,8 +53,6 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
       return on_table(Work::IndexBuild, t, s);
     case OpKind::AlterColumnType:
       if (op.alter_type.rewrite) return on_table(Work::Rewrite, t, s);
-      // The CHECK constraints on the column checked again (no rewrite).
-      if (op.effect == Effect::Scan) return on_table(Work::Scan, t, s);
       break;
     case OpKind::AddColumn:
       if (op.add_column.volatile_default || op.add_column.fills_values)

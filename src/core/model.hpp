@@ -161,12 +161,6 @@ struct AlterColumnTypeOp {
   // the table's columns and on NEW's (for a trigger); empty when unknown.
   std::string using_sql;
   std::string using_row_sql;
-  // Without a rewrite: the validated CHECK constraints on the column, which
-  // the server drops and adds back, checking every row again under ACCESS
-  // EXCLUSIVE (ATPostAlterTypeCleanup): names, and definitions as the server
-  // deparses them ("CHECK (a > 0)").
-  std::vector<std::string> recheck_names;
-  std::vector<std::string> recheck_defs;
 };
 
 struct ConstraintOp {

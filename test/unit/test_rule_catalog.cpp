@@ -201,14 +201,6 @@ std::vector<ModelledEffect> modelled_effects() {
         op.alter_type.old_type = "integer";
         op.alter_type.new_type = "bigint";
       });
-  add("ALTER COLUMN TYPE re-checking a CHECK", OpKind::AlterColumnType, Effect::Scan,
-      [](Operation& op) {
-        op.alter_type.column = "a";
-        op.alter_type.old_type = "varchar(10)";
-        op.alter_type.new_type = "text";
-        op.alter_type.recheck_names = {"a_not_empty"};
-        op.alter_type.recheck_defs = {"CHECK (a <> '')"};
-      });
   add("table_rewrite event", OpKind::TableRewrite, Effect::Rewrite, [](Operation& op) {
     op.table_rewrite.command = "ALTER TABLE";
     op.table_rewrite.reason = kRewriteColumn;

@@ -158,60 +158,7 @@ void domain_check(const Operation& op, const Settings& s, std::vector<Finding>& 
   out.push_back(std::move(f));
 }
 
-// ALTER COLUMN ... TYPE without a rewrite (a binary-coercible change, or
-// the same type): the server drops the CHECK constraints on the column and
-// adds them back, checking every row again under ACCESS EXCLUSIVE
-// (ATPostAlterTypeCleanup, PostgreSQL 15 and 18).  Dropping them in the same
-// statement and adding them back NOT VALID skips that scan; VALIDATE then
-// checks the rows under SHARE UPDATE EXCLUSIVE.
-void type_change_check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
-  const AlterColumnTypeOp& at = op.alter_type;
-  const TableFacts& t = op.table;
-  if (at.recheck_names.empty() || op.effect != Effect::Scan) return;
-  if (!visible_to_others(t)) return;
-  if (!is_large(t.rows, t.bytes, s)) return;
-  std::string names;
-  for (const std::string& n : at.recheck_names) {
-    if (!names.empty()) names += ", ";
-    names += ident(n, s);
-  }
-  const bool one = at.recheck_names.size() == 1;
-  Finding f = make_finding(constraint_without_not_valid, t.name);
-  f.message = fmt::format(
-      "changing the type of column \"{}\" checks every row of large table \"{}\" against its "
-      "CHECK {} under an ACCESS EXCLUSIVE lock",
-      at.column, f.relation, one ? "constraint" : "constraints");
-  f.detail = fmt::format(
-      "{} The change from {} to {} needs no rewrite, but ALTER TABLE drops the CHECK {} {} on "
-      "the column and adds {} back, reading every row to check {} while it holds an {} lock, "
-      "which blocks {}.",
-      table_facts_sentence(t), at.old_type, at.new_type, one ? "constraint" : "constraints",
-      names, one ? "it" : "them", one ? "it" : "them", lock_sql_name(LockMode::AccessExclusive),
-      lock_blocks(LockMode::AccessExclusive));
-  const std::string table = sql_name(t.name, s);
-  std::string alter = fmt::format("ALTER TABLE {}", table);
-  for (const std::string& n : at.recheck_names) alter += fmt::format(" DROP CONSTRAINT {},", ident(n, s));
-  alter += fmt::format(" ALTER COLUMN {} TYPE {}", ident(at.column, s), at.new_type);
-  if (at.has_using)
-    alter += " USING " + (at.using_sql.empty() ? std::string("<the USING expression>") : at.using_sql);
-  for (std::size_t i = 0; i < at.recheck_names.size(); ++i)
-    alter += fmt::format(", ADD CONSTRAINT {} {} NOT VALID", ident(at.recheck_names[i], s),
-                         i < at.recheck_defs.size() ? at.recheck_defs[i] : "<definition>");
-  alter += ";";
-  f.safe_sql = alter;
-  for (const std::string& n : at.recheck_names)
-    f.safe_sql += fmt::format("\nALTER TABLE {} VALIDATE CONSTRAINT {};", table, ident(n, s));
-  f.hint = fmt::format(
-      "Drop the {0} and add {1} back NOT VALID in the same statement, which then checks no row "
-      "(new rows are checked at once), and validate {1} afterwards under a {2} lock, which "
-      "lets reads and writes go on:\n{3}",
-      one ? "constraint" : "constraints", one ? "it" : "them",
-      lock_sql_name(LockMode::ShareUpdateExclusive), f.safe_sql);
-  out.push_back(std::move(f));
-}
-
 void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
-  if (op.kind == OpKind::AlterColumnType) return type_change_check(op, s, out);
   if (op.kind != OpKind::AddConstraint) return;
   const ConstraintOp& c = op.constraint;
   if ((c.type != 'c' && c.type != 'f') || c.not_valid) return;
@@ -297,17 +244,14 @@ const Rule constraint_without_not_valid = {
     "EXCLUSIVE locks on both the table and the referenced table, which block their writes. "
     "With NOT VALID the constraint is added at once and enforced for new rows; VALIDATE "
     "CONSTRAINT then checks the existing rows under SHARE UPDATE EXCLUSIVE (ROW SHARE on the "
-    "referenced table), which lets reads and writes go on. A column type change that needs no "
-    "rewrite still checks every row against the CHECK constraints on the column again, under "
-    "ACCESS EXCLUSIVE: dropping them and adding them back NOT VALID in the same statement "
-    "avoids it.",
+    "referenced table), which lets reads and writes go on.",
     // recipe
     "ALTER TABLE <table> ADD CONSTRAINT <name> <definition> NOT VALID;\n"
     "ALTER TABLE <table> VALIDATE CONSTRAINT <name>;",
     check,
     nullptr,  // no script-level check
     // the operations whose effects above it judges
-    kind_bit(OpKind::AddConstraint) | kind_bit(OpKind::AlterColumnType),
+    kind_bit(OpKind::AddConstraint),
 };
 
 }  // namespace mg::rules

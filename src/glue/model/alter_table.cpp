@@ -578,14 +578,9 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					m->nops--;
 					break;
 				}
-				/* The constraints on the column are added back: checked again (columns.cpp). */
-				type_change_constraints(m, relid, get_attnum(relid, cmd->name), op, stmt->cmds);
-				if (effect == EFFECT_METADATA && op->nrechecks > 0)
-					effect = EFFECT_SCAN;
 				op->effect = effect;
 				add_rel(m, relid, NoLock, effect,
-						effect == EFFECT_REWRITE ? "a column type change" :
-						effect == EFFECT_SCAN ? "CHECK constraints on the column checked again" : NULL);
+						effect == EFFECT_REWRITE ? "a column type change" : NULL);
 				break;
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);

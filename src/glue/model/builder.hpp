@@ -155,7 +155,6 @@ void count_if_on_column(HeapTuple tup, void *arg);
 int indexes_on_column(Oid relid, AttrNumber attnum);
 bool using_requires_rewrite(Oid relid, AttrNumber attnum, Node *raw, Oid newtype, int32 newmod, MgOperation *op, bool reviewing);
 int describe_type_change(Oid relid, AlterTableCmd *cmd, MgOperation *op, bool reviewing);
-void type_change_constraints(MgModel *m, Oid relid, AttrNumber attnum, MgOperation *op, List *cmds);
 void collect_valid_check(HeapTuple tup, TupleDesc desc, void *arg);
 List *valid_check_constraints(Oid relid);
 bool set_not_null_needs_scan(const MgScript *script, Oid relid, const char *colname, const char **invalid_nn);

@@ -75,33 +75,5 @@ TEST(ConstraintWithoutNotValid, Silent) {
   EXPECT_TRUE(run(add_constraint('u'), "constraint_without_not_valid").empty());
 }
 
-// ALTER COLUMN TYPE without a rewrite checks the CHECK constraints on the
-// column again (issue 14.4).
-TEST(ConstraintWithoutNotValid, TypeChangeRechecks) {
-  Operation op = op_of(OpKind::AlterColumnType, large());
-  op.effect = Effect::Scan;
-  op.alter_type.column = "note";
-  op.alter_type.old_type = "character varying(10)";
-  op.alter_type.new_type = "text";
-  op.alter_type.recheck_names = {"note_not_empty"};
-  op.alter_type.recheck_defs = {"CHECK (note <> '')"};
-  auto f = run(op, "constraint_without_not_valid");
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_CONTAINS(f[0].message, ("changing the type of column \"note\" checks every row"));
-  EXPECT_CONTAINS(f[0].hint,
-                  ("ALTER TABLE public.orders DROP CONSTRAINT note_not_empty, ALTER COLUMN note "
-                   "TYPE text, ADD CONSTRAINT note_not_empty CHECK (note <> '') NOT VALID;"));
-  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders VALIDATE CONSTRAINT note_not_empty;"));
-  expect_well_formed(f[0], op.table);
-  // A rewrite checks the rows as it copies them: table_rewrite's, not this rule's.
-  op.effect = Effect::Rewrite;
-  EXPECT_TRUE(run(op, "constraint_without_not_valid").empty());
-  // Small: silent.
-  op = op_of(OpKind::AlterColumnType, small());
-  op.effect = Effect::Scan;
-  op.alter_type.recheck_names = {"x"};
-  EXPECT_TRUE(run(op, "constraint_without_not_valid").empty());
-}
-
 }  // namespace
 }  // namespace mg
