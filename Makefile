@@ -16,7 +16,7 @@ OBJS      = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # fixtures of their own: found by the wildcard, in name order, after setup.
 RULE_REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/rules/*.sql)))
 REGRESS      = setup rule_catalog $(RULE_REGRESS) \
-               hook modes plan review locks blockers policy policy_baseline faked_statistics many_tables privileges inheritance schema_elements review_safety history hostile_names undo_agree constraint_names cascade upgrade accuracy \
+               hook modes plan review locks blockers policy policy_baseline faked_statistics many_tables privileges inheritance schema_elements review_safety history hostile_names undo_agree constraint_names cascade upgrade accuracy differential \
                findings lock_timeout facts_override statement_locations partition_facts
 REGRESS_OPTS = --load-extension=plpgsql
 # pg_regress writes results/rules/<id>.out but does not create results/rules.

@@ -99,7 +99,7 @@ TEST(RuleCatalog, Flags) {
                           "index_not_concurrent", "reindex_not_concurrent", "table_rewrite",
                           "set_not_null_scan", "constraint_without_not_valid",
                           "unique_constraint_builds_index", "attach_partition_scan",
-                          "refresh_matview_blocking"}));
+                          "refresh_matview_blocking", "type_change_scan"}));
   EXPECT_EQ(data_loss,
             (std::set<std::string>{"drop_table", "truncate_table", "type_change_narrowing"}));
   EXPECT_EQ(script, (std::set<std::string>{"lock_held_across_statements",
@@ -200,6 +200,18 @@ std::vector<ModelledEffect> modelled_effects() {
         op.alter_type.column = "a";
         op.alter_type.old_type = "integer";
         op.alter_type.new_type = "bigint";
+      });
+  add("ALTER COLUMN TYPE validating a CHECK again", OpKind::AlterColumnType, Effect::Scan,
+      [](Operation& op) {
+        op.alter_type.column = "a";
+        op.alter_type.old_type = "numeric(10,2)";
+        op.alter_type.new_type = "numeric(12,2)";
+      });
+  add("ALTER COLUMN TYPE building an index again", OpKind::AlterColumnType, Effect::IndexBuild,
+      [](Operation& op) {
+        op.alter_type.column = "a";
+        op.alter_type.old_type = "text";
+        op.alter_type.new_type = "text";
       });
   add("table_rewrite event", OpKind::TableRewrite, Effect::Rewrite, [](Operation& op) {
     op.table_rewrite.command = "ALTER TABLE";

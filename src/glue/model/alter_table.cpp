@@ -68,6 +68,334 @@ check_expression_text(Constraint *con, const char *text)
 	return pstrdup("CHECK (...)");
 }
 
+/* Whether the facts of relid (already in the model) say it has no row at all. */
+static bool
+table_is_empty(MgModel *m, Oid relid)
+{
+	const MgTable *t = facts_of(m, relid);
+
+	return t != NULL && t->rows == 0;
+}
+
+/* The same for a relation that may not be in the model yet. */
+static bool
+table_is_empty_rel(MgModel *m, Oid relid)
+{
+	MgTable		t;
+
+	if (facts_of(m, relid))
+		return table_is_empty(m, relid);
+	memset(&t, 0, sizeof(t));
+	return mg_table_facts_with(relid, &t, m->use_overrides) && t.rows == 0;
+}
+
+/*
+ * The foreign keys whose constraint goes with relid's column attnum (its own
+ * foreign keys on the column: their action triggers on the referenced table
+ * go, under ACCESS EXCLUSIVE) and, when cascade, those of other tables that
+ * reference the column (RemoveConstraintById locks their table).  The clone
+ * of a partition has no trigger of its own on the referenced table.
+ */
+typedef struct ColumnFkCtx
+{
+	AttrNumber	attnum;
+	List	   *tables;
+} ColumnFkCtx;
+
+static bool
+attnum_in(Datum arr, AttrNumber attnum)
+{
+	ArrayType  *a = DatumGetArrayTypeP(arr);
+	int16	   *keys = (int16 *) ARR_DATA_PTR(a);
+	int			n = ARR_DIMS(a)[0];
+
+	for (int i = 0; i < n; i++)
+		if (keys[i] == attnum)
+			return true;
+	return false;
+}
+
+static void
+collect_column_fk(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	ColumnFkCtx *ctx = (ColumnFkCtx *) arg;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	bool		isnull;
+	Datum		keys;
+
+	if (con->contype != CONSTRAINT_FOREIGN || con->confrelid == con->conrelid ||
+		OidIsValid(con->conparentid))
+		return;
+	keys = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
+	if (!isnull && attnum_in(keys, ctx->attnum))
+		ctx->tables = list_append_unique_oid(ctx->tables, con->confrelid);
+}
+
+/* Other tables whose foreign keys reference relid's column attnum, or the index indexid. */
+static List *
+referencing_column(Oid relid, AttrNumber attnum, Oid indexid)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	List	   *result = NIL;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		keys;
+
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != relid || con->conrelid == relid)
+			continue;
+		if (OidIsValid(indexid))
+		{
+			if (con->conindid == indexid)
+				result = list_append_unique_oid(result, con->conrelid);
+			continue;
+		}
+		keys = heap_getattr(tup, Anum_pg_constraint_confkey, RelationGetDescr(rel), &isnull);
+		if (!isnull && attnum_in(keys, attnum))
+			result = list_append_unique_oid(result, con->conrelid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+static void
+lock_column_fks(MgModel *m, Oid relid, AttrNumber attnum, bool cascade)
+{
+	ColumnFkCtx ctx = {attnum, NIL};
+	ListCell   *lc;
+
+	mg_foreach_constraint(relid, collect_column_fk, &ctx);
+	foreach(lc, ctx.tables)
+		add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+	if (cascade)
+		foreach(lc, referencing_column(relid, attnum, InvalidOid))
+			add_rel(m, lfirst_oid(lc), AccessExclusiveLock, EFFECT_METADATA, NULL);
+}
+
+/* What a column type change does to the constraints and indexes on the column. */
+typedef struct TypeChangeCtx
+{
+	AttrNumber	attnum;
+	List	   *dropped;		/* constraints the statement drops first */
+	bool		valid_check;	/* a validated CHECK constraint uses it */
+	List	   *fks;			/* its foreign keys: pg_constraint oids */
+} TypeChangeCtx;
+
+static void
+collect_type_change(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	TypeChangeCtx *ctx = (TypeChangeCtx *) arg;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	bool		isnull;
+	Datum		keys = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
+
+	ListCell   *lc;
+
+	if (isnull || !attnum_in(keys, ctx->attnum))
+		return;
+	/* DROP CONSTRAINT runs in an earlier pass of the same ALTER TABLE. */
+	foreach(lc, ctx->dropped)
+		if (strcmp(strVal(lfirst(lc)), NameStr(con->conname)) == 0)
+			return;
+	if (con->contype == CONSTRAINT_CHECK && con->convalidated)
+		ctx->valid_check = true;
+	else if (con->contype == CONSTRAINT_FOREIGN && con->confrelid != con->conrelid)
+		ctx->fks = lappend_oid(ctx->fks, con->oid);
+}
+
+/*
+ * ALTER COLUMN TYPE drops and re-creates what depends on the column
+ * (ATPostAlterTypeCleanup), and what it re-creates is checked again:
+ * - a validated CHECK constraint is validated again: a scan of the table,
+ *   when it is not rewritten anyway;
+ * - an index whose collation changes cannot be kept (CheckIndexCompatible):
+ *   it is built again;
+ * - a foreign key on the column, or of another table to it: its triggers on
+ *   the other table go (ACCESS EXCLUSIVE there), and the key is validated
+ *   again (the other table read) unless it was NOT VALID, or neither table
+ *   is rewritten and the column keeps its type (TryReuseForeignKey);
+ *   reading the referenced side stops at an empty referencing table.
+ */
+static void
+model_type_change_dependents(MgModel *m, Oid relid, AlterTableCmd *cmd, MgOperation *op,
+							 bool rewrite, List *cmds)
+{
+	ColumnDef  *def = (ColumnDef *) cmd->def;
+	AttrNumber	attnum = get_attnum(relid, cmd->name);
+	TypeChangeCtx ctx;
+	Oid			oldtype,
+				newtype,
+				oldcoll,
+				newcoll;
+	int32		oldmod,
+				newmod;
+	bool		same_type;
+	ListCell   *lc;
+	Relation	crel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (attnum == InvalidAttrNumber || def == NULL || !IsA(def, ColumnDef))
+		return;
+	get_atttypetypmodcoll(relid, attnum, &oldtype, &oldmod, &oldcoll);
+	{
+		Type		typ = LookupTypeName(NULL, def->typeName, &newmod, true);
+
+		if (typ == NULL)
+			return;
+		newtype = ((Form_pg_type) GETSTRUCT(typ))->oid;
+		ReleaseSysCache(typ);
+	}
+	same_type = getBaseType(newtype) == getBaseType(oldtype);
+	newcoll = def->collClause ? get_collation_oid(def->collClause->collname, true)
+		: get_typcollation(newtype);
+
+	ctx.attnum = attnum;
+	ctx.dropped = NIL;
+	ctx.valid_check = false;
+	ctx.fks = NIL;
+	foreach(lc, cmds)
+	{
+		AlterTableCmd *c = (AlterTableCmd *) lfirst(lc);
+
+		if (c->subtype == AT_DropConstraint && c->name)
+			ctx.dropped = lappend(ctx.dropped, makeString(c->name));
+	}
+	mg_foreach_constraint(relid, collect_type_change, &ctx);
+	/* The operation carries the costliest to the rules (type_change_scan). */
+	if (!rewrite && ctx.valid_check)
+	{
+		add_rel(m, relid, NoLock, EFFECT_SCAN, "CHECK constraint validated again");
+		if (op->effect < EFFECT_SCAN)
+			op->effect = EFFECT_SCAN;
+	}
+	if (!rewrite && OidIsValid(newcoll) && newcoll != oldcoll && indexes_on_column(relid, attnum) > 0)
+	{
+		add_rel(m, relid, NoLock, EFFECT_INDEX_BUILD, "index built again for the new collation");
+		if (op->effect < EFFECT_INDEX_BUILD)
+			op->effect = EFFECT_INDEX_BUILD;
+	}
+
+	/* Its foreign keys: the referenced tables. */
+	foreach(lc, ctx.fks)
+	{
+		HeapTuple	ct = SearchSysCache1(CONSTROID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_constraint con;
+		bool		reads;
+
+		if (!HeapTupleIsValid(ct))
+			continue;
+		con = (Form_pg_constraint) GETSTRUCT(ct);
+		reads = con->convalidated && (rewrite || !same_type) && !table_is_empty(m, relid);
+		add_rel(m, con->confrelid, AccessExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+				reads ? "FOREIGN KEY validated again" : NULL);
+		ReleaseSysCache(ct);
+	}
+
+	/* The foreign keys of other tables to the column. */
+	crel = table_open(ConstraintRelationId, AccessShareLock);
+	scan = systable_beginscan(crel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		keys;
+		bool		again;
+
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != relid ||
+			con->conrelid == relid || OidIsValid(con->conparentid))
+			continue;
+		keys = heap_getattr(tup, Anum_pg_constraint_confkey, RelationGetDescr(crel), &isnull);
+		if (isnull || !attnum_in(keys, attnum))
+			continue;
+		again = con->convalidated && (rewrite || !same_type);
+		if (!add_rel(m, con->conrelid, AccessExclusiveLock, again ? EFFECT_SCAN : EFFECT_METADATA,
+					 again ? "FOREIGN KEY validated again" : NULL))
+			continue;
+		if (again && !rewrite && !table_is_empty(m, con->conrelid))
+		{
+			add_rel(m, relid, NoLock, EFFECT_SCAN, "FOREIGN KEY validated again");
+			if (op->effect < EFFECT_SCAN)
+				op->effect = EFFECT_SCAN;
+		}
+	}
+	systable_endscan(scan);
+	table_close(crel, AccessShareLock);
+}
+
+/*
+ * The foreign keys a partition gets from, or keeps away from, its parent
+ * (CloneForeignKeyConstraints when it is created or attached, and
+ * ATExecDetachPartition):
+ * - created or attached: each foreign key of the parent is cloned onto the
+ *   partition, locking the referenced table in SHARE ROW EXCLUSIVE mode, and
+ *   validated when the partition has rows (the referenced table is read);
+ *   each foreign key of another table to the parent gets the partition's
+ *   triggers, locking that table in SHARE ROW EXCLUSIVE mode;
+ * - detached: each foreign key of another table to the parent is checked
+ *   against the partition's rows (RI_PartitionRemove_Check reads that table,
+ *   which is locked in ACCESS EXCLUSIVE mode), and the partition's own
+ *   clones become foreign keys of their own, with new triggers on the
+ *   referenced tables (SHARE ROW EXCLUSIVE).
+ * partid may be InvalidOid for a partition being created (it is empty).
+ */
+void
+model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	bool		part_rows = OidIsValid(partid) && !table_is_empty(m, partid);
+	List	   *referenced = NIL;
+	List	   *referencing = NIL;
+	ListCell   *lc;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+		if (con->contype != CONSTRAINT_FOREIGN)
+			continue;
+		if (!detach && con->conrelid == parentid && con->confrelid != parentid)
+			referenced = list_append_unique_oid(referenced, con->confrelid);
+		else if (detach && OidIsValid(partid) && con->conrelid == partid &&
+				 OidIsValid(con->conparentid) && con->confrelid != partid)
+			referenced = list_append_unique_oid(referenced, con->confrelid);
+		else if (con->confrelid == parentid && con->conrelid != parentid &&
+				 !OidIsValid(con->conparentid))
+			referencing = list_append_unique_oid(referencing, con->conrelid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	foreach(lc, referenced)
+	{
+		bool		reads = !detach && part_rows;
+
+		add_rel(m, lfirst_oid(lc), ShareRowExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+				reads ? "FOREIGN KEY validation of the partition" : NULL);
+	}
+	foreach(lc, referencing)
+	{
+		Oid			fkrel = lfirst_oid(lc);
+
+		if (detach)
+		{
+			bool		reads = part_rows && !table_is_empty_rel(m, fkrel);
+
+			add_rel(m, fkrel, AccessExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+					reads ? "FOREIGN KEY check of the detached partition" : NULL);
+		}
+		else
+			add_rel(m, fkrel, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+	}
+}
+
 void
 model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 {
@@ -98,16 +426,29 @@ model_add_constraint(MgModel *m, Oid relid, Constraint *con)
 						con->skip_validation ? NULL : "FOREIGN KEY validation");
 				if (OidIsValid(refid))
 				{
-					/* The validation query reads the referenced table too. */
+					/*
+					 * The validation query reads the referenced table too,
+					 * unless the referencing table is empty: whatever the
+					 * plan of RI_Initial_Check's outer join, the executor
+					 * stops at an empty outer side.
+					 */
+					bool		reads = !con->skip_validation && !table_is_empty(m, relid);
 					MgLockedRelation *r = add_rel(m, refid, ShareRowExclusiveLock,
-												  con->skip_validation ? EFFECT_METADATA : EFFECT_SCAN,
-												  con->skip_validation ? NULL : "FOREIGN KEY validation");
+												  reads ? EFFECT_SCAN : EFFECT_METADATA,
+												  reads ? "FOREIGN KEY validation" : NULL);
 
 					if (r)
 					{
 						op->referenced = r->table;
 						op->referenced_lock = ShareRowExclusiveLock;
 					}
+					/*
+					 * A partitioned table referenced: addFkRecurseReferenced
+					 * locks each partition, and the validation reads them.
+					 */
+					add_partitions(m, refid, ShareRowExclusiveLock,
+								   reads ? EFFECT_SCAN : EFFECT_METADATA,
+								   reads ? "FOREIGN KEY validation" : NULL);
 				}
 				break;
 			}
@@ -581,6 +922,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 				op->effect = effect;
 				add_rel(m, relid, NoLock, effect,
 						effect == EFFECT_REWRITE ? "a column type change" : NULL);
+				model_type_change_dependents(m, relid, cmd, op, effect == EFFECT_REWRITE, stmt->cmds);
 				break;
 			case AT_SetNotNull:
 				op = add_op(m, MG_OP_SET_NOT_NULL, relid);
@@ -632,15 +974,27 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 							break;	/* nothing to check */
 						op->effect = EFFECT_SCAN;
 						add_rel(m, relid, NoLock, EFFECT_SCAN, "constraint validation");
+						/* An empty referencing table: the referenced one is not read. */
 						if (fk && OidIsValid(confrelid))
-							add_rel(m, confrelid, RowShareLock, EFFECT_SCAN,
-									"FOREIGN KEY validation");
+						{
+							bool		reads = !table_is_empty(m, relid);
+
+							add_rel(m, confrelid, RowShareLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
+									reads ? "FOREIGN KEY validation" : NULL);
+						}
 					}
 				}
 				break;
 			case AT_AttachPartition:
 				if (cmd->def && IsA(cmd->def, PartitionCmd) && partitioned)
+				{
+					Oid			partid = RangeVarGetRelid(((PartitionCmd *) cmd->def)->name,
+														  NoLock, true);
+
 					model_attach_partition(m, relid, (PartitionCmd *) cmd->def);
+					if (OidIsValid(partid) && facts_of(m, partid))
+						model_partition_fks(m, relid, partid, false);
+				}
 				break;
 			case AT_DetachPartition:
 				if (cmd->def && IsA(cmd->def, PartitionCmd))
@@ -666,6 +1020,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					op->concurrently = pc->concurrent;
 					if (r)
 						op->partition = r->table;
+					if (r && !pc->concurrent)
+						model_partition_fks(m, relid, partid, true);
 				}
 				break;
 			case AT_DropColumn:
@@ -682,6 +1038,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
 					op->type_sql = format_type_with_typemod(typid, typmod);
 					op->cascade = cmd->behavior == DROP_CASCADE;
+					/* The foreign keys that go with the column. */
+					lock_column_fks(m, relid, attnum, op->cascade);
 					{
 						double		null_frac;
 
@@ -706,20 +1064,80 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
 						Oid			confrelid = con->confrelid;
 						bool		fk = con->contype == CONSTRAINT_FOREIGN;
+						bool		keyed = con->contype == CONSTRAINT_PRIMARY ||
+							con->contype == CONSTRAINT_UNIQUE;
+						Oid			indexid = con->conindid;
+						ListCell   *lc2;
 
 						ReleaseSysCache(tp);
 						if (fk && OidIsValid(confrelid) && confrelid != relid)
 							add_rel(m, confrelid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+						/* CASCADE drops the foreign keys of other tables that use its index. */
+						if (keyed && cmd->behavior == DROP_CASCADE && OidIsValid(indexid))
+							foreach(lc2, referencing_column(relid, InvalidAttrNumber, indexid))
+								add_rel(m, lfirst_oid(lc2), AccessExclusiveLock, EFFECT_METADATA, NULL);
 					}
 				}
 				break;
 			case AT_SetLogged:
 			case AT_SetUnLogged:
+				/* Already so: nothing to do (ATPrepChangePersistence). */
+				if (get_rel_persistence(relid) ==
+					(cmd->subtype == AT_SetLogged ? RELPERSISTENCE_PERMANENT : RELPERSISTENCE_UNLOGGED))
+					break;
 				op = add_op(m, MG_OP_SET_PERSISTENCE, relid);
 				op->object_name = cmd->subtype == AT_SetLogged ? "LOGGED" : "UNLOGGED";
 				op->effect = EFFECT_REWRITE;
 				add_rel(m, relid, NoLock, EFFECT_REWRITE,
 						cmd->subtype == AT_SetLogged ? "SET LOGGED" : "SET UNLOGGED");
+				break;
+#if PG_VERSION_NUM >= 180000
+			case AT_AlterConstraint:
+				/*
+				 * PostgreSQL 18: ALTER CONSTRAINT ... NOT ENFORCED of an
+				 * enforced foreign key drops its triggers, those on the
+				 * referenced table too (RemoveTriggerById: ACCESS EXCLUSIVE).
+				 */
+				if (cmd->def && IsA(cmd->def, ATAlterConstraint) &&
+					((ATAlterConstraint *) cmd->def)->alterEnforceability &&
+					!((ATAlterConstraint *) cmd->def)->is_enforced)
+				{
+					Oid			conid = get_relation_constraint_oid(relid,
+																	((ATAlterConstraint *) cmd->def)->conname,
+																	true);
+					HeapTuple	tp = OidIsValid(conid)
+						? SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid)) : NULL;
+
+					if (HeapTupleIsValid(tp))
+					{
+						Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+						Oid			confrelid = con->confrelid;
+						bool		drops = con->contype == CONSTRAINT_FOREIGN && con->conenforced &&
+							OidIsValid(confrelid) && confrelid != relid;
+
+						ReleaseSysCache(tp);
+						if (drops)
+							add_rel(m, confrelid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
+				}
+				break;
+#endif
+			case AT_AddInherit:
+			case AT_DropInherit:
+				/*
+				 * ATExecAddInherit opens the new parent in SHARE UPDATE
+				 * EXCLUSIVE mode, ATExecDropInherit the old one in ACCESS
+				 * SHARE mode.
+				 */
+				if (cmd->def && IsA(cmd->def, RangeVar))
+				{
+					Oid			parent = RangeVarGetRelid((RangeVar *) cmd->def, NoLock, true);
+
+					if (OidIsValid(parent))
+						add_rel(m, parent, cmd->subtype == AT_AddInherit
+								? ShareUpdateExclusiveLock : AccessShareLock,
+								EFFECT_METADATA, NULL);
+				}
 				break;
 			case AT_SetAccessMethod:
 				/* To the current method: nothing (ATPrepSetAccessMethod). */
@@ -777,7 +1195,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		}
 	}
 
-	/* Without ONLY, to each table below it (recursion.cpp). */
-	if (stmt->relation->inh)
-		model_alter_recursion(m, relid, lock, first_op, stmt->cmds, cmd_first_op);
+	/* To each table below it (recursion.cpp); with ONLY, what still reaches them. */
+	model_alter_recursion(m, relid, lock, first_op, stmt->cmds, cmd_first_op,
+						  !stmt->relation->inh);
 }

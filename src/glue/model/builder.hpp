@@ -25,6 +25,8 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_inherits.h"
 #include "commands/tablecmds.h"
 #include "commands/tablespace.h"
 #include "nodes/makefuncs.h"
@@ -116,6 +118,9 @@ MgLockedRelation *add_rel_ex(MgModel *m, Oid relid, LOCKMODE lock, int effect, c
 const MgTable *facts_of(MgModel *m, Oid relid);
 MgOperation *add_op(MgModel *m, MgOpKind kind, Oid relid);
 void add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+void add_inheritors(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
+Oid relation_of_object(List *names);
+Oid get_rewrite_relation(Oid ruleid);
 void repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lock, bool with_checks);
 void begin_as_owner(Oid owner, OwnerContext *c);
 void end_as_owner(OwnerContext *c);
@@ -168,9 +173,10 @@ void model_column_constraints(MgModel *m, Oid relid, ColumnDef *def, bool fk_val
 bool attachable(Relation parent, Relation part, PartitionBoundSpec *bound);
 void model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc);
 int attach_partition_indexes(Relation parent, Relation part, MgOperation *op);
+void model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach);
 bool fk_validates(List *cmds);
 void model_alter_table(MgModel *m, AlterTableStmt *stmt);
-void model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *cmds, const int *cmd_first_op);
+void model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *cmds, const int *cmd_first_op, bool only);
 void add_query_sources(MgModel *m, Query *query, int depth);
 void add_view_sources(MgModel *m, Oid viewid, int depth);
 void collect_referenced(HeapTuple tup, TupleDesc desc, void *arg);

@@ -203,6 +203,30 @@ add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cau
 }
 
 /*
+ * Every relation below relid, partitions or children of plain inheritance
+ * (find_all_inheritors: what the server's recursion locks), with the same
+ * lock and effect.
+ */
+void
+add_inheritors(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause)
+{
+	List	   *all;
+	ListCell   *lc;
+
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+	{
+		add_partitions(m, relid, lock, effect, cause);
+		return;
+	}
+	if (!has_subclass(relid))
+		return;
+	all = find_all_inheritors(relid, NoLock, NULL);
+	foreach(lc, all)
+		if (lfirst_oid(lc) != relid)
+			add_rel(m, lfirst_oid(lc), lock, effect, cause);
+}
+
+/*
  * Plain inheritance: a statement on a parent that recurses (no ONLY) acts on
  * every child's rows too: TRUNCATE empties them, SET NOT NULL and ADD
  * CONSTRAINT ... CHECK scan them.  A partitioned table's facts are the sum of
@@ -427,8 +451,33 @@ mg_analyze(Node *parsetree, const char *query, const char *text, MgModel *m)
 				Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 
 				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
-				if (OidIsValid(relid))
-					add_rel(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+				if (OidIsValid(relid) &&
+					add_rel(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL) &&
+					stmt->row && get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+				{
+					/*
+					 * A row-level trigger of a partitioned table is cloned
+					 * onto every partition (CreateTriggerFiringOn), each
+					 * locked like the parent.
+					 */
+					add_partitions(m, relid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
+				}
+			}
+			break;
+		case T_CreateStatsStmt:
+			{
+				/* CreateStatistics: SHARE UPDATE EXCLUSIVE on the table. */
+				CreateStatsStmt *stmt = (CreateStatsStmt *) parsetree;
+
+				mg_model_init(m, GetCommandTagName(CreateCommandTag(parsetree)));
+				if (list_length(stmt->relations) == 1 && IsA(linitial(stmt->relations), RangeVar))
+				{
+					Oid			relid = RangeVarGetRelid((RangeVar *) linitial(stmt->relations),
+														NoLock, true);
+
+					if (OidIsValid(relid))
+						add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
+				}
 			}
 			break;
 		case T_CreatePolicyStmt:

@@ -250,8 +250,12 @@ model_create_index(MgModel *m, IndexStmt *stmt, const char *text)
 		return;
 	if (only_parent)
 		return;
-	if (!exists)
-		add_partitions(m, relid, lock, EFFECT_INDEX_BUILD, "index build");
+	/*
+	 * ProcessUtilitySlow locks every partition (find_all_inheritors) before
+	 * DefineIndex finds that the index exists.
+	 */
+	add_partitions(m, relid, lock, exists ? EFFECT_METADATA : EFFECT_INDEX_BUILD,
+				   exists ? NULL : "index build");
 
 	op = add_op(m, MG_OP_CREATE_INDEX, relid);
 	op->effect = exists ? EFFECT_METADATA : EFFECT_INDEX_BUILD;
@@ -291,6 +295,27 @@ model_drop_index(MgModel *m, DropStmt *stmt)
 		if (!add_rel(m, tableid, lock, EFFECT_METADATA, NULL) ||
 			!add_rel(m, indexid, lock, EFFECT_DROP, NULL))
 			continue;
+		/*
+		 * A partitioned index takes its partitions' indexes with it, each
+		 * index_drop locking its table in ACCESS EXCLUSIVE mode.
+		 */
+		if (get_rel_relkind(indexid) == RELKIND_PARTITIONED_INDEX)
+		{
+			ListCell   *lc2;
+
+			foreach(lc2, find_all_inheritors(indexid, NoLock, NULL))
+			{
+				Oid			part = lfirst_oid(lc2);
+				Oid			parttable;
+
+				if (part == indexid)
+					continue;
+				parttable = IndexGetRelation(part, true);
+				if (OidIsValid(parttable))
+					add_rel(m, parttable, lock, EFFECT_METADATA, NULL);
+				add_rel(m, part, lock, EFFECT_DROP, NULL);
+			}
+		}
 		op = add_op(m, MG_OP_DROP_INDEX, tableid);
 		op->object_name = get_rel_name(indexid);
 		op->concurrently = stmt->concurrent;
@@ -317,14 +342,22 @@ model_reindex_table(MgModel *m, Oid tableid, bool concurrent)
 	IndexLockCtx reindex_ctx = {m, index_lock};
 	MgOperation *op;
 
-	if (!add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild"))
+	int			nbefore;
+	bool		any_index;
+
+	if (!add_rel(m, tableid, table_lock, EFFECT_METADATA, NULL))
 		return;
 	/* Each index is locked too, ACCESS EXCLUSIVE unless concurrently. */
+	nbefore = m->nrels;
 	mg_foreach_index(tableid, add_index_rel, &reindex_ctx);
+	/* A table without an index has nothing to rebuild: it is not read. */
+	any_index = m->nrels > nbefore;
+	if (any_index)
+		add_rel(m, tableid, table_lock, EFFECT_INDEX_BUILD, "index rebuild");
 	op = add_op(m, MG_OP_REINDEX, tableid);
 	if (op)
 	{
-		op->effect = EFFECT_INDEX_BUILD;
+		op->effect = any_index ? EFFECT_INDEX_BUILD : EFFECT_METADATA;
 		op->concurrently = concurrent;
 	}
 }

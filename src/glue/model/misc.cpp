@@ -48,8 +48,30 @@ model_vacuum(MgModel *m, VacuumStmt *stmt)
 		else if (stmt->is_vacuumcmd)
 			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_SCAN, "VACUUM");
 		else
+		{
 			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA,
 					"ANALYZE reads a sample of the table");
+
+			/*
+			 * A partitioned table: expand_vacuum_rel adds every partition,
+			 * each analyzed under its own SHARE UPDATE EXCLUSIVE lock; from
+			 * PostgreSQL 18 on, the children of plain inheritance too
+			 * (without ONLY).  Before, acquire_inherited_sample_rows samples
+			 * them under ACCESS SHARE.
+			 */
+#if PG_VERSION_NUM >= 180000
+			if (vr->relation->inh)
+				add_inheritors(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA,
+							   "ANALYZE reads a sample of the table");
+			else
+#endif
+			if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+				add_partitions(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA,
+							   "ANALYZE reads a sample of the table");
+			else
+				add_inheritors(m, relid, AccessShareLock, EFFECT_METADATA,
+							   "ANALYZE reads a sample of the table");
+		}
 	}
 }
 
@@ -66,9 +88,23 @@ model_lock(MgModel *m, LockStmt *stmt)
 		if (!OidIsValid(relid))
 			continue;
 		add_rel(m, relid, stmt->mode, EFFECT_NONE, NULL);
+		/* LockTableRecurse: every inheritor, partitions and plain children. */
 		if (rv->inh)
-			add_partitions(m, relid, stmt->mode, EFFECT_NONE, NULL);
+			add_inheritors(m, relid, stmt->mode, EFFECT_NONE, NULL);
 	}
+}
+
+/*
+ * The table a foreign key of a new table references: SHARE ROW EXCLUSIVE,
+ * on each of its partitions too (addFkRecurseReferenced).
+ */
+static void
+add_referenced(MgModel *m, Constraint *con)
+{
+	Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
+
+	if (OidIsValid(refid) && add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL))
+		add_partitions(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
 }
 
 void
@@ -94,6 +130,9 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 				add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 							   "default partition check");
 			}
+			/* The parent's foreign keys, and those to it, extend to the new partition. */
+			if (get_rel_relkind(parentid) == RELKIND_PARTITIONED_TABLE)
+				model_partition_fks(m, parentid, InvalidOid, false);
 		}
 	}
 	else
@@ -114,6 +153,15 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 		List	   *cons = NIL;
 		ListCell   *cc;
 
+		/* LIKE: transformTableLikeClause reads it under ACCESS SHARE. */
+		if (IsA(elt, TableLikeClause))
+		{
+			Oid			likeid = RangeVarGetRelid(((TableLikeClause *) elt)->relation, NoLock, true);
+
+			if (OidIsValid(likeid))
+				add_rel(m, likeid, AccessShareLock, EFFECT_METADATA, NULL);
+			continue;
+		}
 		if (IsA(elt, ColumnDef))
 			cons = ((ColumnDef *) elt)->constraints;
 		else if (IsA(elt, Constraint))
@@ -123,12 +171,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 			Constraint *con = (Constraint *) lfirst(cc);
 
 			if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
-			{
-				Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
-
-				if (OidIsValid(refid))
-					add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
-			}
+				add_referenced(m, con);
 		}
 	}
 	foreach(lc, stmt->constraints)
@@ -136,12 +179,7 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 		Constraint *con = (Constraint *) lfirst(lc);
 
 		if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN && con->pktable)
-		{
-			Oid			refid = RangeVarGetRelid(con->pktable, NoLock, true);
-
-			if (OidIsValid(refid))
-				add_rel(m, refid, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
-		}
+			add_referenced(m, con);
 	}
 }
 
@@ -166,5 +204,17 @@ model_comment(MgModel *m, CommentStmt *stmt)
 
 		if (OidIsValid(relid))
 			add_rel(m, relid, ShareUpdateExclusiveLock, EFFECT_METADATA, NULL);
+	}
+	else if (stmt->objtype == OBJECT_TABCONSTRAINT || stmt->objtype == OBJECT_TRIGGER ||
+			 stmt->objtype == OBJECT_RULE || stmt->objtype == OBJECT_POLICY)
+	{
+		/*
+		 * get_object_address_relobject opens the table in ACCESS SHARE mode;
+		 * COMMENT's own lock is on the object, not the table.
+		 */
+		Oid			relid = relation_of_object(castNode(List, stmt->object));
+
+		if (OidIsValid(relid))
+			add_rel(m, relid, AccessShareLock, EFFECT_METADATA, NULL);
 	}
 }

@@ -29,7 +29,8 @@ child_cause(const MgOperation *op, int effect)
 			return effect == EFFECT_REWRITE ? "the new column's values" :
 				"NOT NULL check of the new column";
 		case MG_OP_ALTER_COLUMN_TYPE:
-			return "a column type change";
+			return effect == EFFECT_INDEX_BUILD ? "the index on the column built again" :
+				"a column type change";
 		case MG_OP_TABLE_REWRITE:
 			return "SET EXPRESSION of a stored generated column";
 		case MG_OP_SET_NOT_NULL:
@@ -64,6 +65,47 @@ child_constraint_unvalidated(Oid child, const char *name)
 	return result;
 }
 
+typedef struct CheckOnColumn
+{
+	AttrNumber	attnum;
+	bool		found;
+} CheckOnColumn;
+
+static void
+check_on_column(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	CheckOnColumn *c = (CheckOnColumn *) arg;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	bool		isnull;
+	Datum		d;
+
+	if (con->contype != CONSTRAINT_CHECK || !con->convalidated)
+		return;
+	d = heap_getattr(tup, Anum_pg_constraint_conkey, desc, &isnull);
+	if (!isnull)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(d);
+		int16	   *keys = (int16 *) ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < ARR_DIMS(arr)[0]; i++)
+			c->found = c->found || keys[i] == c->attnum;
+	}
+}
+
+/* Whether child has a validated CHECK constraint on column colname. */
+static bool
+child_has_valid_check_on(Oid child, const char *colname)
+{
+	CheckOnColumn c;
+
+	c.attnum = get_attnum(child, colname);
+	c.found = false;
+	if (c.attnum == InvalidAttrNumber)
+		return false;
+	mg_foreach_constraint(child, check_on_column, &c);
+	return c.found;
+}
+
 /*
  * What operation op, made on the parent, does to child (a table with
  * storage below it): EFFECT_NONE when the subcommand does not recurse.
@@ -73,8 +115,21 @@ child_effect(MgModel *m, const MgOperation *op, Oid child, bool partitioned, boo
 {
 	switch (op->kind)
 	{
-		case MG_OP_ADD_COLUMN:
 		case MG_OP_ALTER_COLUMN_TYPE:
+			if (op->effect >= EFFECT_REWRITE)
+				return op->effect;
+			/*
+			 * Without a rewrite: a partitioned index has no storage to reuse
+			 * (TryReuseIndex), so the index on each leaf is built again; and
+			 * each child's valid CHECK on the column is checked again.
+			 */
+			if (partitioned && op->rebuilt_indexes > 0)
+				return EFFECT_INDEX_BUILD;
+			if (op->effect < EFFECT_SCAN && op->column &&
+				child_has_valid_check_on(child, op->column))
+				return EFFECT_SCAN;
+			return op->effect;
+		case MG_OP_ADD_COLUMN:
 		case MG_OP_TABLE_REWRITE:	/* SET EXPRESSION */
 			return op->effect;
 		case MG_OP_SET_NOT_NULL:
@@ -168,6 +223,17 @@ stays_on_parent(AlterTableType t)
 		case AT_SetRelOptions:
 		case AT_ResetRelOptions:
 		case AT_ReplaceRelOptions:
+		case AT_SetOptions:		/* ALTER COLUMN ... SET (n_distinct = ...) */
+		case AT_ResetOptions:
+		case AT_SetCompression:
+		case AT_AddIdentity:
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+		case AT_DropOids:		/* SET WITHOUT OIDS: nothing */
+		case AT_SetLogged:		/* refused, or nothing, on a partitioned table */
+		case AT_SetUnLogged:
 			return true;
 		default:
 			return false;
@@ -175,14 +241,95 @@ stays_on_parent(AlterTableType t)
 }
 
 /*
- * ALTER TABLE relid (without ONLY) whose own operations are m->ops[first_op
+ * A subcommand that changes nothing, so that nothing recurses: ADD COLUMN IF
+ * NOT EXISTS of a column that exists, DROP COLUMN IF EXISTS of one that does
+ * not, and (PostgreSQL 15) SET NOT NULL of a partitioned table's column
+ * already NOT NULL (ATPrepSetNotNull does not recurse then; checked by the
+ * differential test).
+ */
+static bool
+does_nothing(Oid relid, AlterTableCmd *cmd)
+{
+	bool		partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+
+	switch (cmd->subtype)
+	{
+		case AT_ValidateConstraint:
+		case AT_DropConstraint:
+			{
+				/*
+				 * VALIDATE of a valid constraint does nothing; DROP of a
+				 * missing one (IF EXISTS) too; plain inheritance passes on
+				 * CHECK constraints only (a primary key, unique or foreign
+				 * key stays on the parent).
+				 */
+				Oid			conid = cmd->name ? get_relation_constraint_oid(relid, cmd->name, true)
+					: InvalidOid;
+				HeapTuple	tp;
+				bool		result = false;
+
+				/* A partitioned table recurses before it looks (the differential test). */
+				if (!OidIsValid(conid))
+					return cmd->subtype == AT_DropConstraint && !partitioned;
+				tp = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+				if (HeapTupleIsValid(tp))
+				{
+					Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tp);
+
+					if (cmd->subtype == AT_ValidateConstraint)
+						result = con->convalidated;
+					else
+						result = !partitioned && con->contype != CONSTRAINT_CHECK;
+					ReleaseSysCache(tp);
+				}
+				return result;
+			}
+		case AT_EnableTrig:
+		case AT_EnableAlwaysTrig:
+		case AT_EnableReplicaTrig:
+		case AT_DisableTrig:
+		case AT_EnableTrigAll:
+		case AT_DisableTrigAll:
+		case AT_EnableTrigUser:
+		case AT_DisableTrigUser:
+			/* Only a partitioned table's triggers have clones on the partitions. */
+			return !partitioned;
+		case AT_AddColumn:
+			return cmd->missing_ok && cmd->def && IsA(cmd->def, ColumnDef) &&
+				get_attnum(relid, ((ColumnDef *) cmd->def)->colname) != InvalidAttrNumber;
+		case AT_DropColumn:
+			return cmd->missing_ok && cmd->name && get_attnum(relid, cmd->name) == InvalidAttrNumber;
+#if PG_VERSION_NUM < 180000
+		case AT_SetNotNull:
+			if (!partitioned)
+				return false;
+			{
+				HeapTuple	tp = cmd->name ? SearchSysCacheAttName(relid, cmd->name) : NULL;
+				bool		notnull = false;
+
+				if (HeapTupleIsValid(tp))
+				{
+					notnull = ((Form_pg_attribute) GETSTRUCT(tp))->attnotnull;
+					ReleaseSysCache(tp);
+				}
+				return notnull;
+			}
+#endif
+		default:
+			return false;
+	}
+}
+
+/*
+ * ALTER TABLE relid whose own operations are m->ops[first_op
  * ..]: each table below it is added to the model with the parent's lock and
  * what the statement does to it.  cmd_first_op[i] is the first operation
- * made for the i-th subcommand (-1: none), for NO INHERIT.
+ * made for the i-th subcommand; only: the statement said ONLY (plain
+ * inheritance: what still reaches the children).
  */
 void
 model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *cmds,
-					  const int *cmd_first_op)
+					  const int *cmd_first_op, bool only)
 {
 	bool		partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
 	int			nops = m->nops;
@@ -197,41 +344,86 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 	bool	   *no_inherit;
 	int		   *each;
 	int			leaves = 0;
+	LOCKMODE   *op_lock;		/* the lock each operation takes on a child */
+	LOCKMODE	cmd_lock = NoLock;	/* ... and the subcommands without one */
+	LOCKMODE	child_lock;
 
 	if (!partitioned && (get_rel_relkind(relid) != RELKIND_RELATION || !has_subclass(relid)))
 		return;
+	if (only && partitioned)
+		return;
 	/*
-	 * Attaching or detaching concerns the parent and the one partition only;
-	 * a NO INHERIT constraint and the subcommands that do not recurse, the
-	 * parent alone.
+	 * Which subcommands reach the children, and with which lock: attaching
+	 * or detaching concerns the parent and the one partition only; the
+	 * subcommands that do not recurse, or do nothing, the parent alone; a
+	 * PRIMARY KEY, UNIQUE or EXCLUDE constraint of a partitioned table builds
+	 * its index on each leaf under SHARE (DefineIndex), and is not inherited
+	 * by the children of plain inheritance; a NO INHERIT CHECK stays on the
+	 * parent, though PostgreSQL 18 locks the children for it.
 	 */
+	op_lock = (LOCKMODE *) palloc0(sizeof(LOCKMODE) * Max(1, nparent));
 	{
-		bool		all_stay = true;	/* every subcommand stays on the parent */
-		bool		all_no_inherit = true;	/* ... or is a NO INHERIT constraint */
+		int			ci = 0;
 
 		foreach(lc, cmds)
 		{
 			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-			bool		no_inherit = cmd->subtype == AT_AddConstraint && cmd->def &&
-				IsA(cmd->def, Constraint) && ((Constraint *) cmd->def)->is_no_inherit;
+			int			from = cmd_first_op[ci];
+			int			to = lnext(cmds, lc) ? cmd_first_op[ci + 1] : nops;
 
+			ci++;
 			if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
 				cmd->subtype == AT_DetachPartitionFinalize)
 				return;
-			if (!stays_on_parent(cmd->subtype))
-				all_stay = false;
-			if (!no_inherit && !stays_on_parent(cmd->subtype))
-				all_no_inherit = false;
-		}
-		if (all_stay)
-			return;
-#if PG_VERSION_NUM < 180000
-		/* PostgreSQL 18 locks the children for a NO INHERIT CHECK too (accuracy.sql). */
-		if (all_no_inherit)
-			return;
+			if (stays_on_parent(cmd->subtype) || does_nothing(relid, cmd))
+				continue;
+			if (only)
+			{
+				/*
+				 * ONLY: DROP COLUMN and DROP CONSTRAINT still update the
+				 * children's inheritance counts, under the statement's lock.
+				 */
+				if (cmd->subtype == AT_DropColumn || cmd->subtype == AT_DropConstraint)
+					cmd_lock = Max(cmd_lock, lock);
+				continue;
+			}
+			if (from >= to)
+			{
+				/* No operation (SET DEFAULT, DROP COLUMN...): the lock only. */
+				cmd_lock = Max(cmd_lock, lock);
+				continue;
+			}
+			for (int i = from; i < to; i++)
+			{
+				const MgOperation *op = &m->ops[i];
+				bool		index_con = op->kind == MG_OP_ADD_CONSTRAINT &&
+					(op->contype == 'p' || op->contype == 'u' || op->contype == 'x');
+
+				if (index_con)
+				{
+					Constraint *con = cmd->def && IsA(cmd->def, Constraint) ? (Constraint *) cmd->def : NULL;
+
+					/*
+					 * DefineIndex locks each leaf SHARE; a DEFERRABLE one
+					 * also creates triggers there (SHARE ROW EXCLUSIVE); a
+					 * PRIMARY KEY also sets its columns NOT NULL on each
+					 * leaf (the statement's lock).
+					 */
+					op_lock[i - first_op] = !partitioned ? NoLock
+						: op->contype == 'p' ? lock
+						: con && con->deferrable ? ShareRowExclusiveLock : ShareLock;
+				}
+				else if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
+						 ((Constraint *) cmd->def)->is_no_inherit)
+#if PG_VERSION_NUM >= 180000
+					cmd_lock = Max(cmd_lock, lock);
 #else
-		(void) all_no_inherit;
+					op_lock[i - first_op] = NoLock;
 #endif
+				else
+					op_lock[i - first_op] = lock;
+			}
+		}
 	}
 	tree = partitioned ? mg_partition_tree(relid, m->use_overrides)
 		: find_all_inheritors(relid, NoLock, NULL);
@@ -258,23 +450,34 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 			known_new = m->relids[i] != child;
 		if (partitioned && get_rel_relkind(child) == RELKIND_PARTITIONED_TABLE)
 		{
-			add_rel_ex(m, child, lock, EFFECT_METADATA, NULL, known_new);
+			LOCKMODE	level_lock = cmd_lock;
+
+			for (int i = 0; i < nparent; i++)
+				level_lock = Max(level_lock, op_lock[i]);
+			if (level_lock != NoLock)
+				add_rel_ex(m, child, level_lock, EFFECT_METADATA, NULL, known_new);
 			continue;
 		}
 		leaves++;
+		child_lock = cmd_lock;
 		for (int i = 0; i < nparent; i++)
 		{
-			int			e = m->op_relids[first_op + i] != relid ? EFFECT_NONE
+			int			e = m->op_relids[first_op + i] != relid || op_lock[i] == NoLock ? EFFECT_NONE
 				: child_effect(m, &m->ops[first_op + i], child, partitioned, no_inherit[i]);
 
 			each[i] = e;
+			if (e == EFFECT_NONE)
+				continue;
+			child_lock = Max(child_lock, op_lock[i]);
 			if (e > effect)
 			{
 				effect = e;
 				cause = child_cause(&m->ops[first_op + i], e);
 			}
 		}
-		r = add_rel_ex(m, child, lock, effect, cause, known_new);
+		if (child_lock == NoLock)
+			continue;			/* nothing reaches it */
+		r = add_rel_ex(m, child, child_lock, effect, cause, known_new);
 		if (r == NULL)
 			continue;
 		for (int i = 0; i < nparent; i++)
