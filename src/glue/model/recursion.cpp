@@ -226,7 +226,9 @@ stays_on_parent(AlterTableType t)
 		case AT_SetOptions:		/* ALTER COLUMN ... SET (n_distinct = ...) */
 		case AT_ResetOptions:
 		case AT_SetCompression:
-		case AT_AddIdentity:
+#if PG_VERSION_NUM < 170000
+		case AT_AddIdentity:	/* 17+: a partitioned table's identity reaches its partitions */
+#endif
 		case AT_EnableRule:
 		case AT_EnableAlwaysRule:
 		case AT_EnableReplicaRule:
@@ -243,9 +245,7 @@ stays_on_parent(AlterTableType t)
 /*
  * A subcommand that changes nothing, so that nothing recurses: ADD COLUMN IF
  * NOT EXISTS of a column that exists, DROP COLUMN IF EXISTS of one that does
- * not, and (PostgreSQL 15) SET NOT NULL of a partitioned table's column
- * already NOT NULL (ATPrepSetNotNull does not recurse then; checked by the
- * differential test).
+ * not, and SET NOT NULL of a column already NOT NULL (see below).
  */
 static bool
 does_nothing(Oid relid, AlterTableCmd *cmd)
@@ -299,10 +299,19 @@ does_nothing(Oid relid, AlterTableCmd *cmd)
 				get_attnum(relid, ((ColumnDef *) cmd->def)->colname) != InvalidAttrNumber;
 		case AT_DropColumn:
 			return cmd->missing_ok && cmd->name && get_attnum(relid, cmd->name) == InvalidAttrNumber;
-#if PG_VERSION_NUM < 180000
 		case AT_SetNotNull:
+			/*
+			 * A column already NOT NULL: 15 does not recurse into the
+			 * partitions of a partitioned table, 18 not into the children
+			 * of plain inheritance (the differential test, on both).
+			 */
+#if PG_VERSION_NUM < 180000
 			if (!partitioned)
 				return false;
+#else
+			if (partitioned)
+				return false;
+#endif
 			{
 				HeapTuple	tp = cmd->name ? SearchSysCacheAttName(relid, cmd->name) : NULL;
 				bool		notnull = false;
@@ -314,7 +323,6 @@ does_nothing(Oid relid, AlterTableCmd *cmd)
 				}
 				return notnull;
 			}
-#endif
 		default:
 			return false;
 	}
@@ -409,9 +417,15 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 					 * PRIMARY KEY also sets its columns NOT NULL on each
 					 * leaf (the statement's lock).
 					 */
+#if PG_VERSION_NUM >= 180000
+					/* 18 opens each leaf in the statement's lock (the differential test). */
+					(void) con;
+					op_lock[i - first_op] = !partitioned ? NoLock : lock;
+#else
 					op_lock[i - first_op] = !partitioned ? NoLock
 						: op->contype == 'p' ? lock
 						: con && con->deferrable ? ShareRowExclusiveLock : ShareLock;
+#endif
 				}
 				else if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
 						 ((Constraint *) cmd->def)->is_no_inherit)
