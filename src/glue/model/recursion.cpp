@@ -226,9 +226,6 @@ stays_on_parent(AlterTableType t)
 		case AT_SetOptions:		/* ALTER COLUMN ... SET (n_distinct = ...) */
 		case AT_ResetOptions:
 		case AT_SetCompression:
-#if PG_VERSION_NUM < 170000
-		case AT_AddIdentity:	/* 17+: a partitioned table's identity reaches its partitions */
-#endif
 		case AT_EnableRule:
 		case AT_EnableAlwaysRule:
 		case AT_EnableReplicaRule:
@@ -284,6 +281,13 @@ does_nothing(Oid relid, AlterTableCmd *cmd)
 				}
 				return result;
 			}
+		case AT_AddIdentity:
+			/* 17+: a partitioned table's identity reaches its partitions; never children. */
+#if PG_VERSION_NUM >= 170000
+			return !partitioned;
+#else
+			return true;
+#endif
 		case AT_EnableTrig:
 		case AT_EnableAlwaysTrig:
 		case AT_EnableReplicaTrig:
