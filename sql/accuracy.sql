@@ -53,6 +53,34 @@ CREATE MATERIALIZED VIEW acc_mv2 AS SELECT * FROM acc_vv;
 CREATE UNIQUE INDEX acc_mv2_id ON acc_mv2 (id);
 CREATE TEMP TABLE acc_pred (relid oid, relation text, lock_mode text, effect text);
 CREATE SCHEMA acc_other;
+-- A tablespace of its own for SET TABLESPACE (issue 14.4).
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE acc_ts LOCATION '';
+-- Partitioned and inheritance trees (issue 14.3): a nested level, a default
+-- partition, an index; a leaf whose own CHECK proves v NOT NULL.
+CREATE TABLE acc_tree (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE acc_tree_1 PARTITION OF acc_tree FOR VALUES FROM (0) TO (100);
+CREATE TABLE acc_tree_2 PARTITION OF acc_tree FOR VALUES FROM (100) TO (200) PARTITION BY RANGE (id);
+CREATE TABLE acc_tree_2a PARTITION OF acc_tree_2 FOR VALUES FROM (100) TO (150);
+CREATE TABLE acc_tree_2b PARTITION OF acc_tree_2 FOR VALUES FROM (150) TO (200);
+CREATE TABLE acc_tree_def PARTITION OF acc_tree DEFAULT;
+CREATE INDEX acc_tree_v_idx ON acc_tree (v);
+INSERT INTO acc_tree SELECT g, g FROM generate_series(0, 199) g;
+INSERT INTO acc_tree SELECT g, g FROM generate_series(500, 520) g;
+ALTER TABLE acc_tree_1 ADD CONSTRAINT acc_tree_1_v_nn CHECK (v IS NOT NULL);
+CREATE TABLE acc_tree_new (id int, v int);
+INSERT INTO acc_tree_new SELECT g, g FROM generate_series(300, 399) g;
+CREATE TABLE acc_tree_proven (id int, v int, CHECK (id IS NOT NULL AND id >= 400 AND id < 500));
+INSERT INTO acc_tree_proven SELECT g, g FROM generate_series(400, 450) g;
+CREATE TABLE acc_tree_indexed (id int, v int, CHECK (id IS NOT NULL AND id >= 400 AND id < 500));
+INSERT INTO acc_tree_indexed SELECT g, g FROM generate_series(400, 450) g;
+CREATE INDEX acc_tree_indexed_v ON acc_tree_indexed (v);
+CREATE TABLE acc_inh (id int, v int);
+CREATE TABLE acc_inh_1 () INHERITS (acc_inh);
+CREATE TABLE acc_inh_2 () INHERITS (acc_inh);
+INSERT INTO acc_inh_1 SELECT g, g FROM generate_series(1, 100) g;
+INSERT INTO acc_inh_2 SELECT g, g FROM generate_series(1, 100) g;
+ALTER TABLE acc_inh_2 ADD CONSTRAINT acc_inh_2_v_nn CHECK (v IS NOT NULL);
 -- PostgreSQL 18 only (expected/accuracy_1.out): a NOT NULL constraint added
 -- NOT VALID, virtual and stored generated columns.
 SELECT current_setting('server_version_num')::int >= 180000 AS pg18 \gset
@@ -274,7 +302,35 @@ INSERT INTO acc_statements (stmt) VALUES
   ('CREATE TABLE acc_nt AS SELECT * FROM acc_vv FOR UPDATE'),
   ('REFRESH MATERIALIZED VIEW acc_mv2'),
   ('REFRESH MATERIALIZED VIEW CONCURRENTLY acc_mv2'),
-  ('REFRESH MATERIALIZED VIEW acc_mv2 WITH NO DATA');
+  ('REFRESH MATERIALIZED VIEW acc_mv2 WITH NO DATA'),
+  -- Partitioned tables and inheritance parents (issue 14.3): what each leaf
+  -- and child gets.
+  ('ALTER TABLE acc_tree ALTER COLUMN v TYPE bigint'),
+  ('ALTER TABLE acc_tree ALTER COLUMN v SET NOT NULL'),
+  ('ALTER TABLE acc_tree ADD CONSTRAINT acc_tree_ck CHECK (v > -1)'),
+  ('ALTER TABLE acc_tree ADD CONSTRAINT acc_tree_ck CHECK (v > -1) NOT VALID'),
+  ('ALTER TABLE acc_tree ADD COLUMN r float8 DEFAULT random()'),
+  ('ALTER TABLE acc_tree ADD COLUMN n int DEFAULT 0'),
+  ('ALTER TABLE acc_tree ADD PRIMARY KEY (id)'),
+  ('ALTER TABLE acc_tree ATTACH PARTITION acc_tree_new FOR VALUES FROM (300) TO (400)'),
+  ('ALTER TABLE acc_tree ATTACH PARTITION acc_tree_proven FOR VALUES FROM (400) TO (500)'),
+  ('ALTER TABLE acc_tree ATTACH PARTITION acc_tree_indexed FOR VALUES FROM (400) TO (500)'),
+  ('CREATE TABLE acc_tree_3 PARTITION OF acc_tree FOR VALUES FROM (600) TO (700)'),
+  ('ALTER TABLE acc_tree DETACH PARTITION acc_tree_1'),
+  ('ALTER TABLE acc_inh ALTER COLUMN v TYPE bigint'),
+  ('ALTER TABLE acc_inh ADD COLUMN r float8 DEFAULT random()'),
+  ('ALTER TABLE acc_inh ALTER COLUMN v SET NOT NULL'),
+  ('ALTER TABLE acc_inh ADD CONSTRAINT acc_inh_ck CHECK (v > -1)'),
+  ('ALTER TABLE acc_inh ADD CONSTRAINT acc_inh_ck CHECK (v > -1) NO INHERIT'),
+  -- SET TABLESPACE to another one copies the files (issue 14.4); a
+  -- partitioned table's only sets the default of its future partitions.
+  ('ALTER TABLE acc_orders SET TABLESPACE acc_ts'),
+  ('ALTER TABLE acc_tree SET TABLESPACE acc_ts'),
+  ('ALTER TABLE acc_tree REPLICA IDENTITY FULL'),
+  ('ALTER TABLE acc_tree OWNER TO CURRENT_USER'),
+  ('ALTER TABLE acc_tree ALTER COLUMN v SET STATISTICS 100'),
+  ('ALTER TABLE acc_inh OWNER TO CURRENT_USER'),
+  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)
@@ -307,6 +363,8 @@ DROP FUNCTION acc_check(text);
 DROP MATERIALIZED VIEW acc_mv;
 DROP TABLE acc_vsrc, acc_vsrc2, acc_vparts CASCADE;
 DROP TABLE acc_empty, acc_child, acc_child2, acc_orders, acc_customers, acc_parts, acc_new_part, acc_proven_part;
+DROP TABLE acc_tree, acc_tree_new, acc_tree_proven, acc_tree_indexed, acc_inh CASCADE;
+DROP TABLESPACE acc_ts;
 DROP SCHEMA acc_doomed CASCADE;
 DROP TYPE acc_mood;
 DROP DOMAIN acc_posint;

@@ -20,5 +20,25 @@ ALTER TABLE events_2 ADD CONSTRAINT events_2_bound
 ALTER TABLE events_2 VALIDATE CONSTRAINT events_2_bound;
 ALTER TABLE events ATTACH PARTITION events_2 FOR VALUES FROM (10000) TO (20000);
 
+
+-- The partitioned table's index with no match on the partition is built on
+-- it under its ACCESS EXCLUSIVE lock (issue 14.3), even when the bound is
+-- proven: flagged.
+SET migration_guard.mode = off;
+CREATE INDEX events_kind_idx ON events (kind);
+CREATE TABLE events_4 (id int, kind text,
+  CONSTRAINT events_4_bound CHECK (id IS NOT NULL AND id >= 30000 AND id < 40000));
+INSERT INTO events_4 SELECT g, 'k' FROM generate_series(30000, 35000) g;
+ANALYZE events_4;
+SELECT relation, lock_mode, effect, cause FROM migration_guard.plan_locks(
+  'ALTER TABLE events ATTACH PARTITION events_4 FOR VALUES FROM (30000) TO (40000)') ORDER BY 1;
+SET migration_guard.mode = enforce;
+ALTER TABLE events ATTACH PARTITION events_4 FOR VALUES FROM (30000) TO (40000);
+-- the recipe: the matching index, built CONCURRENTLY first, is attached instead: silent
+CREATE INDEX CONCURRENTLY ON events_4 USING btree (kind);
+SELECT relation, lock_mode, effect FROM migration_guard.plan_locks(
+  'ALTER TABLE events ATTACH PARTITION events_4 FOR VALUES FROM (30000) TO (40000)') ORDER BY 1;
+ALTER TABLE events ATTACH PARTITION events_4 FOR VALUES FROM (30000) TO (40000);
+
 CALL quietly('DROP TABLE events');
 RESET ALL;

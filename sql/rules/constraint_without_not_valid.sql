@@ -32,5 +32,20 @@ SELECT relation, lock_mode, effect FROM migration_guard.plan_locks('ALTER TABLE 
 ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES customers (id);
 ALTER TABLE orders ADD COLUMN seller_id int DEFAULT 1 REFERENCES customers (id);
 
+
+-- A partitioned table (issue 14.3): the CHECK is validated on every leaf,
+-- 600 rows each, 1 200 in all: flagged; NOT VALID: silent.
+SET migration_guard.mode = off;
+CREATE TABLE cv_parts (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE cv_parts_1 PARTITION OF cv_parts FOR VALUES FROM (0) TO (600);
+CREATE TABLE cv_parts_2 PARTITION OF cv_parts FOR VALUES FROM (600) TO (1200);
+INSERT INTO cv_parts SELECT g, g FROM generate_series(0, 1199) g;
+ANALYZE cv_parts;
+SELECT relation, effect, cause FROM migration_guard.plan_locks('ALTER TABLE cv_parts ADD CONSTRAINT cv_pos CHECK (v >= 0)') ORDER BY 1;
+SET migration_guard.mode = enforce;
+ALTER TABLE cv_parts ADD CONSTRAINT cv_pos CHECK (v >= 0);
+ALTER TABLE cv_parts ADD CONSTRAINT cv_pos CHECK (v >= 0) NOT VALID;
+CALL quietly('DROP TABLE cv_parts');
+
 CALL quietly('DROP TABLE orders, customers, small');
 RESET ALL;

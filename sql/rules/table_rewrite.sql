@@ -100,6 +100,42 @@ CREATE TABLE typed_orders OF order_row;
 INSERT INTO typed_orders SELECT g, g FROM generate_series(1, 5000) g;
 ALTER TYPE order_row ALTER ATTRIBUTE total TYPE bigint CASCADE;
 
+
+-- A partitioned table (issue 14.3): a rewrite of it is one of each leaf, its
+-- facts the sums; each leaf alone (600 rows) is under the threshold, the two
+-- together are not.
+SET migration_guard.mode = off;
+CREATE TABLE tr_parts (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE tr_parts_1 PARTITION OF tr_parts FOR VALUES FROM (0) TO (600);
+CREATE TABLE tr_parts_2 PARTITION OF tr_parts FOR VALUES FROM (600) TO (1200);
+INSERT INTO tr_parts SELECT g, g FROM generate_series(0, 1199) g;
+CREATE TABLE tr_small_parts (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE tr_small_parts_1 PARTITION OF tr_small_parts FOR VALUES FROM (0) TO (100);
+INSERT INTO tr_small_parts SELECT g, g FROM generate_series(0, 9) g;
+ANALYZE tr_parts, tr_small_parts;
+SELECT relation, effect, cause FROM migration_guard.plan_locks('ALTER TABLE tr_parts ALTER COLUMN v TYPE bigint') ORDER BY 1;
+SET migration_guard.mode = enforce;
+ALTER TABLE tr_parts ALTER COLUMN v TYPE bigint;
+ALTER TABLE tr_parts ADD COLUMN r float8 DEFAULT random();
+-- silent: a small tree
+ALTER TABLE tr_small_parts ALTER COLUMN v TYPE bigint;
+CALL quietly('DROP TABLE tr_parts, tr_small_parts');
+
+-- SET TABLESPACE to another tablespace copies the table's files under ACCESS
+-- EXCLUSIVE (issue 14.4): flagged on a large table, silent on a small one
+-- and to the tablespace it is in already.
+SET migration_guard.mode = off;
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE tr_ts LOCATION '';
+SET migration_guard.mode = enforce;
+ALTER TABLE orders SET TABLESPACE tr_ts;
+ALTER TABLE small SET TABLESPACE tr_ts;
+ALTER TABLE orders SET TABLESPACE pg_default;
+ALTER TABLE small SET TABLESPACE pg_default;
+SET migration_guard.mode = off;
+DROP TABLESPACE tr_ts;
+RESET allow_in_place_tablespaces;
+
 CALL quietly('DROP TABLE customers, orders, small, typed_orders');
 CALL quietly('DROP TYPE order_row');
 RESET ALL;

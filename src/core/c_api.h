@@ -98,6 +98,11 @@ typedef struct MgTable {
   const MgName *partitions; /* a prefix of the direct partitions */
   int npartitions;
   int64_t partition_count;
+  /* Partitioned table, for one operation: its leaf partitions, and how many
+   * of them the operation scans or rewrites when not all (rows and bytes are
+   * then the sums over those only); -1: all of them, or not known. */
+  int64_t leaf_count;
+  int64_t leaves_affected;
   const char *const *invalid_indexes;
   int ninvalid_indexes;
 } MgTable;
@@ -126,6 +131,7 @@ typedef enum MgOpKind {
   MG_OP_SET_ACCESS_METHOD,
   MG_OP_LOCK_REQUEST,
   MG_OP_HELD_LOCK,
+  MG_OP_SET_TABLESPACE, /* to another tablespace; object_name: the tablespace */
 } MgOpKind;
 
 typedef struct MgOperation {
@@ -185,6 +191,13 @@ typedef struct MgOperation {
   MgTable partition;
   bool scan_needed;
   const char *default_partition;
+  /* ATTACH PARTITION: the partitioned table's indexes that no index of the
+   * partition matches, built on it under its ACCESS EXCLUSIVE lock: their
+   * number, names ("a, b") and the CREATE INDEX CONCURRENTLY statements that
+   * would make them attach instead (one a line; NULL when none can). */
+  int built_indexes;
+  const char *built_index_names;
+  const char *built_index_sql;
   const char *bound;
   /* columns */
   const char *new_name;

@@ -67,6 +67,8 @@ TableFacts table_of(const MgTable& in) {
   t.temporary = in.temporary;
   for (int i = 0; i < in.npartitions; i++) t.partitions.push_back(name_of(in.partitions[i]));
   t.partition_count = in.partition_count;
+  t.leaf_count = in.leaf_count;
+  t.leaves_affected = in.leaves_affected;
   for (int i = 0; i < in.ninvalid_indexes; i++) t.invalid_indexes.push_back(str(in.invalid_indexes[i]));
   return t;
 }
@@ -106,6 +108,7 @@ OpKind kind_of(MgOpKind k) {
     case MG_OP_CLUSTER: return OpKind::Cluster;
     case MG_OP_SET_PERSISTENCE: return OpKind::SetPersistence;
     case MG_OP_SET_ACCESS_METHOD: return OpKind::SetAccessMethod;
+    case MG_OP_SET_TABLESPACE: return OpKind::SetTablespace;
     case MG_OP_LOCK_REQUEST: return OpKind::LockRequest;
     case MG_OP_HELD_LOCK: return OpKind::HeldLock;
   }
@@ -198,6 +201,9 @@ Operation operation_of(const MgOperation& in) {
   op.partition.concurrently = in.concurrently;
   op.partition.scan_needed = in.scan_needed;
   op.partition.default_partition = str(in.default_partition);
+  op.partition.built_indexes = in.built_indexes;
+  op.partition.built_index_names = str(in.built_index_names);
+  op.partition.built_index_sql = str(in.built_index_sql);
   op.partition.bound = str(in.bound);
 
   op.column.column = str(in.column);

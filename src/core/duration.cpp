@@ -61,6 +61,7 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
       break;
     case OpKind::SetPersistence:
     case OpKind::SetAccessMethod:
+    case OpKind::SetTablespace:
     case OpKind::VacuumFull:
     case OpKind::Cluster:
       return on_table(Work::Rewrite, t, s);
@@ -88,6 +89,8 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
                      s);
     case OpKind::AttachPartition:
       if (op.partition.scan_needed) return on_table(Work::Scan, op.partition.partition, s);
+      if (op.partition.built_indexes > 0)
+        return on_table(Work::IndexBuild, op.partition.partition, s);
       break;
     case OpKind::HeldLock:
       // An UPDATE or DELETE of every row writes every row again (a new

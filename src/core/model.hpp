@@ -36,6 +36,12 @@ struct TableFacts {
   // real number.
   std::vector<QualifiedName> partitions;
   int64_t partition_count = 0;
+  // For one operation on a partitioned table that scans or rewrites only
+  // some of its leaf partitions (the others are proven, or have nothing to
+  // do): the number of leaves, and of those it works on; rows and bytes are
+  // then the sums over the leaves it works on.  -1 when it works on all.
+  int64_t leaf_count = -1;
+  int64_t leaves_affected = -1;
   // INVALID indexes left on the table by failed CREATE INDEX CONCURRENTLY.
   std::vector<std::string> invalid_indexes;
 };
@@ -92,6 +98,10 @@ enum class OpKind {
   // taken by earlier DDL, a statement that touches many rows runs: table is
   // the relation still locked, held_lock.target what the statement works on.
   HeldLock,
+  // ALTER TABLE ... SET TABLESPACE to another tablespace (object_name): the
+  // table's files (and its TOAST table's) are copied block by block under
+  // ACCESS EXCLUSIVE; its indexes stay where they are.
+  SetTablespace,
 };
 
 struct CreateIndexOp {
@@ -184,6 +194,13 @@ struct PartitionOp {
   bool concurrently = false;
   bool scan_needed = false;      // ATTACH: the partition's constraints do not imply the bound
   std::string default_partition;  // ATTACH: a default partition that will be scanned too
+  // ATTACH: the partitioned table's indexes that no index of the partition
+  // matches, built on it (AttachPartitionEnsureIndexes): how many, their
+  // names ("a, b"), and CREATE INDEX CONCURRENTLY statements on the
+  // partition that would be attached instead (one a line; may be empty).
+  int built_indexes = 0;
+  std::string built_index_names;
+  std::string built_index_sql;
   std::string bound;              // "FOR VALUES FROM (1) TO (10)", as written
 };
 

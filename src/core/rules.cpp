@@ -82,6 +82,21 @@ std::string sql_name(const QualifiedName& n, const Settings& s) {
 
 std::string table_facts_sentence(const TableFacts& t) {
   std::string size = pretty_bytes(t.bytes);
+  if (t.kind == 'p' && t.leaves_affected >= 0 && t.leaves_affected < t.leaf_count)
+    return fmt::format(
+        "Partitioned table \"{}\": the {} of its {} leaf partitions that the statement works on "
+        "hold about {} row{} ({}).",
+        display_name(t.name), t.leaves_affected, t.leaf_count, pretty_count(t.rows),
+        t.rows == 1 ? "" : "s", size);
+  // Plain inheritance: the statement recurses to the tables that inherit.
+  if (t.kind == 'r' && t.leaf_count > 0 && t.leaves_affected > 0)
+    return fmt::format(
+        "Table \"{}\" and {} table{} that inherit from it hold about {} row{} ({}).",
+        display_name(t.name),
+        t.leaves_affected == t.leaf_count
+            ? fmt::format("the {}", t.leaf_count)
+            : fmt::format("{} of the {}", t.leaves_affected, t.leaf_count),
+        t.leaf_count == 1 ? "" : "s", pretty_count(t.rows), t.rows == 1 ? "" : "s", size);
   if (t.kind == 'p')
     return fmt::format(
         "Partitioned table \"{}\" holds about {} row{} ({}) in {} partition{}.",

@@ -225,6 +225,8 @@ std::vector<ModelledEffect> modelled_effects() {
       [](Operation& op) { op.object_name = "LOGGED"; });
   add("SET ACCESS METHOD", OpKind::SetAccessMethod, Effect::Rewrite,
       [](Operation& op) { op.object_name = "heap"; });
+  add("SET TABLESPACE", OpKind::SetTablespace, Effect::Rewrite,
+      [](Operation& op) { op.object_name = "archive"; });
   add("VACUUM FULL", OpKind::VacuumFull, Effect::Rewrite, nothing);
   add("CLUSTER", OpKind::Cluster, Effect::Rewrite, nothing);
   add("ATTACH PARTITION", OpKind::AttachPartition, Effect::Scan, [](Operation& op) {
@@ -233,6 +235,14 @@ std::vector<ModelledEffect> modelled_effects() {
     op.partition.scan_needed = true;
     op.partition.bound = "FOR VALUES FROM (1) TO (10)";
   });
+  add("ATTACH PARTITION building an index", OpKind::AttachPartition, Effect::IndexBuild,
+      [](Operation& op) {
+        op.table.kind = 'p';
+        op.partition.partition = large("orders_2024");
+        op.partition.bound = "FOR VALUES FROM (1) TO (10)";
+        op.partition.built_indexes = 1;
+        op.partition.built_index_names = "orders_a_idx";
+      });
   add("REFRESH MATERIALIZED VIEW", OpKind::RefreshMatview, Effect::Rewrite,
       [](Operation& op) { op.table.kind = 'm'; });
   add("REINDEX", OpKind::Reindex, Effect::IndexBuild, nothing);
@@ -317,5 +327,30 @@ TEST(RuleHelpers, ColumnLists) {
   EXPECT_EQ(trim_sentence(" it is shorter. "), "it is shorter");
 }
 
+// The facts sentence of an operation on a partitioned table that works on
+// some of its leaves only, and on an inheritance parent with its children
+// (issue 14.3): the sums the glue computed, and over what.
+TEST(RuleCatalog, FactsSentenceOfTrees) {
+  TableFacts t = mg::test::table("public", "events", 3000, 72 * 1024);
+  t.kind = 'p';
+  t.partition_count = 3;
+  EXPECT_EQ(table_facts_sentence(t),
+            "Partitioned table \"public.events\" holds about 3000 rows (72 kB) in 3 partitions.");
+  t.leaf_count = 4;
+  t.leaves_affected = 3;
+  EXPECT_EQ(table_facts_sentence(t),
+            "Partitioned table \"public.events\": the 3 of its 4 leaf partitions that the "
+            "statement works on hold about 3000 rows (72 kB).");
+  TableFacts i = mg::test::table("public", "log", 600, 24 * 1024);
+  i.leaf_count = 2;
+  i.leaves_affected = 2;
+  EXPECT_EQ(table_facts_sentence(i),
+            "Table \"public.log\" and the 2 tables that inherit from it hold about 600 rows "
+            "(24 kB).");
+  i.leaves_affected = 1;
+  EXPECT_EQ(table_facts_sentence(i),
+            "Table \"public.log\" and 1 of the 2 tables that inherit from it hold about 600 rows "
+            "(24 kB).");
+}
 }  // namespace
 }  // namespace mg

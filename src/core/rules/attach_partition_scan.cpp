@@ -106,12 +106,54 @@ std::string bound_condition(std::string_view bound) {
   return placeholder;
 }
 
+// "It also builds the partitioned table's index "a" on it ..." (empty when none).
+std::string built_sentence(const PartitionOp& p) {
+  if (p.built_indexes == 0) return "";
+  return fmt::format(
+      " No valid index of the partition matches the partitioned table's {} {}, so ATTACH "
+      "PARTITION also builds {} on the partition under the same lock.",
+      p.built_indexes == 1 ? "index" : "indexes", p.built_index_names,
+      p.built_indexes == 1 ? "a copy of it" : "a copy of each");
+}
+
+// The partition's rows fit its bound, but the parent's indexes are built on it.
+void index_finding(const Operation& op, std::vector<Finding>& out) {
+  const PartitionOp& p = op.partition;
+  const TableFacts& part = p.partition;
+  Finding f = make_finding(attach_partition_scan, part.name);
+  f.message = fmt::format(
+      "attaching large partition \"{}\" to \"{}\" builds {} under an ACCESS EXCLUSIVE lock",
+      f.relation, display_name(op.table.name),
+      p.built_indexes == 1 ? "an index" : fmt::format("{} indexes", p.built_indexes));
+  f.detail = fmt::format(
+      "{} No valid index of the partition matches the partitioned table's {} {}, so ATTACH "
+      "PARTITION builds {} on the partition, reading every row while holding an {} lock on the partition, "
+      "which blocks {}.",
+      table_facts_sentence(part), p.built_indexes == 1 ? "index" : "indexes",
+      p.built_index_names, p.built_indexes == 1 ? "a copy of it" : "a copy of each",
+      lock_sql_name(LockMode::AccessExclusive), lock_blocks(LockMode::AccessExclusive));
+  f.safe_sql = p.built_index_sql;
+  f.hint = fmt::format(
+      "Build the matching indexes on the table first without blocking writes, with CREATE INDEX "
+      "CONCURRENTLY (for an index that backs a PRIMARY KEY or UNIQUE constraint, add the "
+      "constraint on the table too, with ADD CONSTRAINT ... USING INDEX); ATTACH PARTITION then "
+      "attaches them instead of building them{}",
+      p.built_index_sql.empty() ? "." : ":\n" + p.built_index_sql);
+  // The statement stays: the indexes built before it make it attach them.
+  f.safe_sql_before = !f.safe_sql.empty();
+  out.push_back(std::move(f));
+}
+
 void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
-  if (op.kind != OpKind::AttachPartition || !op.partition.scan_needed) return;
+  if (op.kind != OpKind::AttachPartition) return;
   const PartitionOp& p = op.partition;
   const TableFacts& part = p.partition;
   if (!visible_to_others(part)) return;
   if (!is_large(part.rows, part.bytes, s)) return;
+  if (!p.scan_needed) {
+    if (p.built_indexes > 0) index_finding(op, out);
+    return;
+  }
 
   Finding f = make_finding(attach_partition_scan, part.name);
   f.message = fmt::format(
@@ -130,6 +172,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
         " The default partition \"{}\" is locked {} and scanned too, for rows that belong in "
         "the new partition.",
         p.default_partition, lock_sql_name(LockMode::AccessExclusive));
+  f.detail += built_sentence(p);
 
   const std::string part_sql = sql_name(part.name, s);
   const std::string check =
@@ -161,7 +204,7 @@ const Rule attach_partition_scan = {
     "attach_partition_scan",
     Severity::Error,
     kReportsDuration,
-    effect_bit(Effect::Scan),
+    effect_bit(Effect::Scan) | effect_bit(Effect::IndexBuild),
     // summary
     "ATTACH PARTITION scans a large partition under ACCESS EXCLUSIVE when no constraint "
     "implies its bound",
@@ -170,8 +213,10 @@ const Rule attach_partition_scan = {
     "whole partition under an ACCESS EXCLUSIVE lock on it (the parent only gets SHARE UPDATE "
     "EXCLUSIVE since PostgreSQL 12), unless a valid CHECK constraint of the partition implies "
     "the bound. A default partition is scanned too, under ACCESS EXCLUSIVE, for rows that "
-    "belong in the new partition. A CHECK constraint added NOT VALID and validated under "
-    "SHARE UPDATE EXCLUSIVE beforehand makes the attachment instant.",
+    "belong in the new partition. Each index of the partitioned table that no valid index of "
+    "the partition matches is built on the partition under the same lock. A CHECK constraint "
+    "added NOT VALID and validated under SHARE UPDATE EXCLUSIVE beforehand, and the matching "
+    "indexes built CONCURRENTLY beforehand, make the attachment instant.",
     // recipe
     "ALTER TABLE <partition> ADD CONSTRAINT <partition>_bound CHECK (<condition implying the "
     "bound>) NOT VALID;\n"

@@ -266,6 +266,38 @@ void access_method_finding(const Operation& op, const Settings& s, Finding& f) {
            f.safe_sql;
 }
 
+// SET TABLESPACE to another tablespace: no rewrite in the server's sense
+// (no table_rewrite event, the rows are not read one by one), but the same
+// downtime: ATExecSetTableSpace copies every block of the table, of its free
+// space and visibility maps and of its TOAST table to new files under ACCESS
+// EXCLUSIVE (PostgreSQL 15 and 18); the table's indexes stay where they are.
+void tablespace_finding(const Operation& op, const Settings& s, Finding& f) {
+  const std::string table = sql_name(op.table.name, s);
+  const std::string ts = ident(op.object_name, s);
+  f.message = fmt::format("SET TABLESPACE copies large table \"{}\"", f.relation);
+  f.detail = fmt::format(
+      "{} SET TABLESPACE {} copies every block of the table and of its TOAST table to new files "
+      "in the new tablespace (its indexes stay where they are, each moved by its own ALTER "
+      "INDEX ... SET TABLESPACE) under an {} lock, which blocks {}, until the end of the "
+      "transaction; the copy is written to the WAL too.",
+      table_facts_sentence(op.table), ts, lock_sql_name(LockMode::AccessExclusive),
+      lock_blocks(LockMode::AccessExclusive));
+  f.hint = fmt::format(
+      "Move it online with the pg_repack extension, which copies the table into the new "
+      "tablespace while reads and writes go on and needs ACCESS EXCLUSIVE only for a moment at "
+      "the end (the table needs a primary key or a unique index on NOT NULL columns; --moveidx "
+      "moves its indexes too); from a shell:\n"
+      "pg_repack --no-order --tablespace={0} --moveidx --table={1} --dbname=<database>\n"
+      "or run the statement in a maintenance window, with a lock timeout so that it does not "
+      "queue in front of the application:\n{2}",
+      shell_word(op.object_name), shell_table(op.table.name, s),
+      lock_timeout_sql(fmt::format("ALTER TABLE {} SET TABLESPACE {};", table, ts)));
+  f.safe_sql = sql_comment(fmt::format(
+      "from a shell, instead of SET TABLESPACE: pg_repack --no-order --tablespace={} --moveidx "
+      "--table={} --dbname=<database>",
+      shell_word(op.object_name), shell_table(op.table.name, s)));
+}
+
 void vacuum_full_finding(const Operation& op, const Settings& s, Finding& f) {
   const std::string table = sql_name(op.table.name, s);
   f.message = fmt::format("VACUUM FULL rewrites large table \"{}\"", f.relation);
@@ -337,6 +369,9 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
     case OpKind::Cluster:
       predicted = cluster_finding;
       break;
+    case OpKind::SetTablespace:
+      predicted = tablespace_finding;
+      break;
     default:
       return;
   }
@@ -366,7 +401,8 @@ const Rule table_rewrite = {
     "Some statements write a whole new copy of the table and rebuild every index on it: a "
     "column type change that is not binary coercible (or has USING), a column added with a "
     "volatile default, an identity, serial, GENERATED ... STORED or constrained-domain column, "
-    "SET LOGGED or SET UNLOGGED, SET ACCESS METHOD, VACUUM FULL and CLUSTER. The copy is made under an ACCESS EXCLUSIVE lock, which blocks every read and "
+    "SET LOGGED or SET UNLOGGED, SET ACCESS METHOD, VACUUM FULL and CLUSTER; SET TABLESPACE to "
+    "another tablespace copies the table's files block by block, with the same lock. The copy is made under an ACCESS EXCLUSIVE lock, which blocks every read and "
     "write of the table until the end of the transaction, and needs free disk space for the "
     "new copy and its WAL. The rule fires both on the prediction made from the statement and "
     "on the server's own table_rewrite event.",
@@ -388,7 +424,7 @@ const Rule table_rewrite = {
     kind_bit(OpKind::AddColumn) | kind_bit(OpKind::AlterColumnType) |
         kind_bit(OpKind::TableRewrite) | kind_bit(OpKind::SetPersistence) |
         kind_bit(OpKind::SetAccessMethod) | kind_bit(OpKind::VacuumFull) |
-        kind_bit(OpKind::Cluster),
+        kind_bit(OpKind::Cluster) | kind_bit(OpKind::SetTablespace),
 };
 
 }  // namespace mg::rules

@@ -776,6 +776,14 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		}
 		end_as_owner(&as_owner);
 		free_parsestate(pstate);
+		/* The parent's indexes that the partition has no match for are built on it. */
+		if (attach_partition_indexes(parent, part, op) > 0)
+		{
+			r = add_rel(m, partid, AccessExclusiveLock, EFFECT_INDEX_BUILD,
+						"index build for the partitioned table's indexes");
+			if (op->effect < EFFECT_INDEX_BUILD)
+				op->effect = EFFECT_INDEX_BUILD;
+		}
 	}
 	if (part)
 		release_peek(part);
@@ -790,7 +798,11 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 									  "default partition check");
 
-		op->effect = EFFECT_SCAN;
+		/* A partitioned default partition: each of its leaves is scanned. */
+		add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
+
+		if (op->effect < EFFECT_SCAN)
+			op->effect = EFFECT_SCAN;
 		if (d)
 			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
 	}
@@ -854,10 +866,10 @@ fk_validates(List *cmds)
  * (ATPrepCmd: "This command never recurses"), or that has nothing to do
  * (IF [NOT] EXISTS that finds what it looks for, a constraint already
  * validated, a column already NOT NULL, the current access method): the
- * partitions are not locked.
+ * partitions are not locked.  Used by recursion.cpp with its own lists.
  */
-static bool
-stays_on_parent(MgModel *m, Oid relid, AlterTableCmd *cmd)
+bool
+partitions_untouched(MgModel *m, Oid relid, AlterTableCmd *cmd)
 {
 	switch (cmd->subtype)
 	{
@@ -960,6 +972,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 	LOCKMODE	lock;
 	ListCell   *lc;
 	bool		partitioned;
+	int			first_op;
+	int		   *cmd_first_op;
 
 	if (!OidIsValid(relid))
 		return;
@@ -969,6 +983,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 	if (!add_rel(m, relid, lock, EFFECT_METADATA, NULL))
 		return;
 	partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+	first_op = m->nops;
+	cmd_first_op = (int *) palloc(sizeof(int) * Max(1, list_length(stmt->cmds)));
 
 	foreach(lc, stmt->cmds)
 	{
@@ -976,6 +992,8 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		MgOperation *op;
 		int			effect;
 		const char *cause = NULL;
+
+		cmd_first_op[foreach_current_index(lc)] = m->nops;
 
 		switch (cmd->subtype)
 		{
@@ -1103,6 +1121,14 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 					r = add_rel(m, partid,
 								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
 								EFFECT_METADATA, NULL);
+					/* ATExecDetachPartition locks the default partition too (no scan). */
+					if (!pc->concurrent)
+					{
+						Oid			defaultid = get_default_partition_oid(relid);
+
+						if (OidIsValid(defaultid) && defaultid != partid)
+							add_rel(m, defaultid, AccessExclusiveLock, EFFECT_METADATA, NULL);
+					}
 					op = add_op(m, MG_OP_DETACH_PARTITION, relid);
 					op->concurrently = pc->concurrent;
 					if (r)
@@ -1251,6 +1277,17 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						(ts == cur || (cur == InvalidOid && ts == MyDatabaseTableSpace)))
 						break;
 					add_rel(m, relid, NoLock, EFFECT_REWRITE, "SET TABLESPACE copies the files");
+					/* A table or materialized view with storage: judged (table_rewrite). */
+					if (get_rel_relkind(relid) == RELKIND_RELATION ||
+						get_rel_relkind(relid) == RELKIND_MATVIEW)
+					{
+						op = add_op(m, MG_OP_SET_TABLESPACE, relid);
+						if (op)
+						{
+							op->object_name = cmd->name;
+							op->effect = EFFECT_REWRITE;
+						}
+					}
 				}
 				break;
 #if PG_VERSION_NUM >= 170000
@@ -1276,55 +1313,7 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 		}
 	}
 
-	/* ... and on an inheritance parent, to each child's rows (unless ONLY). */
-	if (!partitioned && stmt->relation->inh)
-	{
-		bool		no_inherit = false;
-
-		foreach(lc, stmt->cmds)
-		{
-			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-
-			if (cmd->subtype == AT_AddConstraint && cmd->def && IsA(cmd->def, Constraint) &&
-				((Constraint *) cmd->def)->is_no_inherit)
-				no_inherit = true;
-		}
-		repeat_on_inheritance_children(m, relid, 0, lock, !no_inherit);
-	}
-
-	/* ALTER TABLE on a partitioned table recurses with the same lock, unless ONLY. */
-	if (partitioned && stmt->relation->inh)
-	{
-		for (int i = 0; i < m->nrels; i++)
-		{
-			if (m->relids[i] != relid)
-				continue;
-			{
-				int			effect = m->rels[i].effect;
-				const char *cause = m->rels[i].cause;
-				bool		recurses = true;
-
-				/* Attaching or detaching concerns the parent and the one partition only. */
-				foreach(lc, stmt->cmds)
-				{
-					AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
-
-					if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition ||
-						cmd->subtype == AT_DetachPartitionFinalize)
-						recurses = false;
-				}
-				/* Nor does a statement whose every subcommand stays on the parent. */
-				if (recurses)
-				{
-					recurses = false;
-					foreach(lc, stmt->cmds)
-						if (!stays_on_parent(m, relid, (AlterTableCmd *) lfirst(lc)))
-							recurses = true;
-				}
-				if (recurses)
-					add_partitions(m, relid, lock, effect, cause);
-			}
-			break;
-		}
-	}
+	/* To each table below it (recursion.cpp); with ONLY, what still reaches them. */
+	model_alter_recursion(m, relid, lock, first_op, stmt->cmds, cmd_first_op,
+						  !stmt->relation->inh);
 }

@@ -592,8 +592,47 @@ mg_note_predicted_rewrites(MgStatementState *st, const MgModel *m)
 }
 
 /*
+ * The tables relid inherits from, at every level (plain inheritance: a
+ * statement on any of them that recurses rewrites relid too).
+ */
+static List *
+inheritance_ancestors(Oid relid)
+{
+	List	   *todo = list_make1_oid(relid);
+	List	   *result = NIL;
+	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
+
+	while (todo != NIL && list_length(result) < 100)
+	{
+		Oid			child = linitial_oid(todo);
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		todo = list_delete_first(todo);
+		ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(child));
+		scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Oid			parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+
+			if (!list_member_oid(result, parent))
+			{
+				result = lappend_oid(result, parent);
+				todo = lappend_oid(todo, parent);
+			}
+		}
+		systable_endscan(scan);
+	}
+	table_close(inh, AccessShareLock);
+	return result;
+}
+
+/*
  * Whether the table_rewrite event for relid was foreseen by the hook for the
- * statement now running (a partition counts when its partitioned table was).
+ * statement now running (a partition counts when its partitioned table was,
+ * an inheritance child when a table it inherits from was).
  */
 bool
 mg_rewrite_was_predicted(Oid relid)
@@ -607,9 +646,14 @@ mg_rewrite_was_predicted(Oid relid)
 	for (int i = 0; i < st->npredicted; i++)
 		if (st->predicted[i] == relid)
 			return true;
-	if (st->npredicted == 0 || !get_rel_relispartition(relid))
+	if (st->npredicted == 0)
 		return false;
-	ancestors = get_partition_ancestors(relid);
+	if (get_rel_relispartition(relid))
+		ancestors = get_partition_ancestors(relid);
+	else if (has_superclass(relid))
+		ancestors = inheritance_ancestors(relid);
+	else
+		return false;
 	foreach(lc, ancestors)
 		for (int i = 0; i < st->npredicted; i++)
 			if (st->predicted[i] == lfirst_oid(lc))

@@ -123,7 +123,12 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 
 			add_rel(m, parentid, AccessExclusiveLock, EFFECT_METADATA, NULL);
 			if (OidIsValid(defaultid))
+			{
+				/* check_default_partition_contents: each leaf of a partitioned default too */
 				add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
+				add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
+							   "default partition check");
+			}
 			/* The parent's foreign keys, and those to it, extend to the new partition. */
 			if (get_rel_relkind(parentid) == RELKIND_PARTITIONED_TABLE)
 				model_partition_fks(m, parentid, InvalidOid, false);

@@ -55,6 +55,38 @@ TEST(AttachPartitionScan, OtherBoundsAndDefaultPartition) {
   EXPECT_CONTAINS(f[0].hint, ("CHECK (<condition implying the bound>) NOT VALID"));
 }
 
+// The bound is proven, but the parent's index has no match on the partition:
+// ATTACH PARTITION builds it there (AttachPartitionEnsureIndexes).
+TEST(AttachPartitionScan, IndexBuilds) {
+  Operation op = attach(large("events_2024"), "FOR VALUES FROM (1) TO (1000)");
+  op.partition.scan_needed = false;
+  op.effect = Effect::IndexBuild;
+  op.partition.built_indexes = 1;
+  op.partition.built_index_names = "events_at_idx";
+  op.partition.built_index_sql = "CREATE INDEX CONCURRENTLY ON public.events_2024 USING btree (at);";
+  auto f = run(op, "attach_partition_scan");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("builds an index under an ACCESS EXCLUSIVE lock"));
+  EXPECT_CONTAINS(f[0].detail, ("index events_at_idx"));
+  EXPECT_EQ(f[0].safe_sql, op.partition.built_index_sql);
+  EXPECT_TRUE(f[0].safe_sql_before);
+  expect_well_formed(f[0], op.partition.partition);
+
+  // With the scan, one finding that says both.
+  op.partition.scan_needed = true;
+  op.partition.built_indexes = 2;
+  op.partition.built_index_names = "a, b";
+  f = run(op, "attach_partition_scan");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].detail, ("indexes a, b, so ATTACH PARTITION also builds a copy of each"));
+
+  // Small: silent.
+  op = attach(small("p"), "FOR VALUES FROM (1) TO (2)");
+  op.partition.scan_needed = false;
+  op.partition.built_indexes = 1;
+  EXPECT_TRUE(run(op, "attach_partition_scan").empty());
+}
+
 TEST(AttachPartitionScan, Silent) {
   Operation op = attach(large("p"), "FOR VALUES FROM (1) TO (2)");
   op.partition.scan_needed = false;

@@ -305,8 +305,19 @@ TEST(TableRewrite, OtherPredictedCauses) {
   EXPECT_CONTAINS(f[0].hint, ("pg_repack --table=public.orders"));
   EXPECT_CONTAINS(f[0].hint, ("CLUSTER public.orders;"));
 
+  Operation ts = op_of(OpKind::SetTablespace, large());
+  ts.object_name = "archive";
+  f = run(ts, "table_rewrite");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].message, ("SET TABLESPACE copies large table \"public.orders\""));
+  EXPECT_CONTAINS(f[0].detail, ("its indexes stay where they are"));
+  EXPECT_CONTAINS(f[0].hint,
+                  ("pg_repack --no-order --tablespace=archive --moveidx --table=public.orders"));
+  EXPECT_CONTAINS(f[0].hint, ("ALTER TABLE public.orders SET TABLESPACE archive;"));
+  expect_well_formed(f[0], ts.table);
+
   for (OpKind k : {OpKind::SetPersistence, OpKind::SetAccessMethod, OpKind::VacuumFull,
-                   OpKind::Cluster}) {
+                   OpKind::Cluster, OpKind::SetTablespace}) {
     EXPECT_TRUE(run(op_of(k, small()), "table_rewrite").empty());
     TableFacts t = large();
     t.temporary = true;
