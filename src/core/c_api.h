@@ -132,6 +132,7 @@ typedef enum MgOpKind {
   MG_OP_LOCK_REQUEST,
   MG_OP_HELD_LOCK,
   MG_OP_SET_TABLESPACE, /* to another tablespace; object_name: the tablespace */
+  MG_OP_DEFAULT_PARTITION_SCAN, /* table: the default partition; partition: the new one; bound */
 } MgOpKind;
 
 typedef struct MgOperation {

@@ -109,6 +109,7 @@ OpKind kind_of(MgOpKind k) {
     case MG_OP_SET_PERSISTENCE: return OpKind::SetPersistence;
     case MG_OP_SET_ACCESS_METHOD: return OpKind::SetAccessMethod;
     case MG_OP_SET_TABLESPACE: return OpKind::SetTablespace;
+    case MG_OP_DEFAULT_PARTITION_SCAN: return OpKind::DefaultPartitionScan;
     case MG_OP_LOCK_REQUEST: return OpKind::LockRequest;
     case MG_OP_HELD_LOCK: return OpKind::HeldLock;
   }

@@ -87,6 +87,8 @@ DurationEstimate estimate(const Operation& op, const Settings& s) {
                      known(t.bytes) +
                          (op.constraint.type == 'f' ? known(op.constraint.referenced.bytes) : 0),
                      s);
+    case OpKind::DefaultPartitionScan:
+      return on_table(Work::Scan, t, s);
     case OpKind::AttachPartition:
       if (op.partition.scan_needed) return on_table(Work::Scan, op.partition.partition, s);
       if (op.partition.built_indexes > 0)

@@ -102,6 +102,12 @@ enum class OpKind {
   // table's files (and its TOAST table's) are copied block by block under
   // ACCESS EXCLUSIVE; its indexes stay where they are.
   SetTablespace,
+  // CREATE TABLE ... PARTITION OF, or ATTACH PARTITION, when the parent has a
+  // default partition (table): check_default_partition_contents() reads it
+  // under ACCESS EXCLUSIVE for rows that belong in the new partition
+  // (partition.partition: its name; partition.bound), unless the default's
+  // own constraints prove there are none.
+  DefaultPartitionScan,
 };
 
 struct CreateIndexOp {

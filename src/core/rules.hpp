@@ -96,6 +96,9 @@ struct Rule {
 
 // The descriptors, one per line of list.def, each defined in its own file.
 namespace rules {
+// A partition bound as written ("FOR VALUES FROM (1) TO (10)") as a SQL
+// condition on "<key>", the partition key column (attach_partition_scan.cpp).
+std::string partition_bound_condition(std::string_view bound);
 #define MG_RULE(id) extern const Rule id;
 #include "core/rules/list.def"
 #undef MG_RULE

@@ -166,6 +166,7 @@ UndoStep undo_operation(const Operation& op, std::string_view command, int stmt_
     case OpKind::TableRewrite:
     case OpKind::LockRequest:
     case OpKind::HeldLock:
+    case OpKind::DefaultPartitionScan:
       return UndoStep{};
     default:
       break;

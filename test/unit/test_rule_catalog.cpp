@@ -96,7 +96,7 @@ TEST(RuleCatalog, Flags) {
     if (r->script_check) script.insert(r->id);
   }
   EXPECT_EQ(duration, (std::set<std::string>{
-                          "index_not_concurrent", "reindex_not_concurrent", "table_rewrite",
+                          "index_not_concurrent", "reindex_not_concurrent", "table_rewrite", "default_partition_scan",
                           "set_not_null_scan", "constraint_without_not_valid",
                           "unique_constraint_builds_index", "attach_partition_scan",
                           "refresh_matview_blocking", "type_change_scan"}));
@@ -242,6 +242,11 @@ std::vector<ModelledEffect> modelled_effects() {
         op.partition.bound = "FOR VALUES FROM (1) TO (10)";
         op.partition.built_indexes = 1;
         op.partition.built_index_names = "orders_a_idx";
+      });
+  add("a new partition checked against the default partition", OpKind::DefaultPartitionScan,
+      Effect::Scan, [](Operation& op) {
+        op.partition.partition = large("orders_2024");
+        op.partition.bound = "FOR VALUES FROM (1) TO (10)";
       });
   add("REFRESH MATERIALIZED VIEW", OpKind::RefreshMatview, Effect::Rewrite,
       [](Operation& op) { op.table.kind = 'm'; });

@@ -200,6 +200,8 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
 
 }  // namespace
 
+std::string partition_bound_condition(std::string_view bound) { return bound_condition(bound); }
+
 const Rule attach_partition_scan = {
     "attach_partition_scan",
     Severity::Error,

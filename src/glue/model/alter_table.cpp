@@ -394,6 +394,14 @@ model_partition_fks(MgModel *m, Oid parentid, Oid partid, bool detach)
 
 			add_rel(m, fkrel, AccessExclusiveLock, reads ? EFFECT_SCAN : EFFECT_METADATA,
 					reads ? "FOREIGN KEY check of the detached partition" : NULL);
+			/*
+			 * RI_PartitionRemove_Check joins the referencing rows with the
+			 * partition's: the partition is read too (in full, or through an
+			 * index the plan picks).
+			 */
+			if (reads)
+				add_rel(m, partid, AccessExclusiveLock, EFFECT_SCAN,
+						"FOREIGN KEY check of the detached partition");
 		}
 		else
 			add_rel(m, fkrel, ShareRowExclusiveLock, EFFECT_METADATA, NULL);
@@ -706,6 +714,7 @@ attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
 void
 model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 {
+	bool		attach_ok = false;
 	Oid			partid = mg_script_relid(m->script, pc->name);
 	Oid			defaultid;
 	MgLockedRelation *r;
@@ -742,7 +751,8 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	 */
 	parent = peek_relation(parentid);
 	part = parent ? peek_relation(partid) : NULL;
-	if (parent && part && pc->bound && attachable(parent, part, pc->bound))
+	attach_ok = parent && part && pc->bound && attachable(parent, part, pc->bound);
+	if (attach_ok)
 	{
 		ParseState *pstate = make_parsestate(NULL);
 		OwnerContext as_owner;
@@ -793,7 +803,8 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 
 	/* A default partition is scanned for rows that now belong to the new one. */
 	defaultid = get_default_partition_oid(parentid);
-	if (OidIsValid(defaultid) && defaultid != partid)
+	if (OidIsValid(defaultid) && defaultid != partid &&
+		!(pc->bound && attach_ok && default_partition_proven(m, parentid, defaultid, pc->bound)))
 	{
 		MgLockedRelation *d = add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 									  "default partition check");
@@ -804,8 +815,69 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 		if (op->effect < EFFECT_SCAN)
 			op->effect = EFFECT_SCAN;
 		if (d)
+		{
 			op->default_partition = psprintf("%s.%s", d->table.name.schema, d->table.name.name);
+			model_default_partition_scan(m, defaultid, &op->partition, op->bound);
+		}
 	}
+}
+
+/*
+ * Whether the default partition's own constraints prove that it holds no row
+ * of the new bound, so that check_default_partition_contents() skips its
+ * scan: the server's own test (the bound evaluated as the parent's owner, in
+ * a security-restricted operation, as for ATTACH above).  Only for a bound of
+ * the parent's strategy on a default that is a plain table, so that the
+ * server's own error is the one a bad statement gets.
+ */
+bool
+default_partition_proven(MgModel *m, Oid parentid, Oid defaultid, PartitionBoundSpec *spec)
+{
+	Relation	parent = peek_relation(parentid);
+	Relation	def = parent ? peek_relation(defaultid) : NULL;
+	PartitionKey key = parent ? RelationGetPartitionKey(parent) : NULL;
+	bool		proven = false;
+
+	if (parent && def && key && spec && !spec->is_default && spec->strategy == key->strategy &&
+		def->rd_rel->relkind == RELKIND_RELATION)
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		OwnerContext as_owner;
+		PartitionBoundSpec *bound;
+		List	   *qual;
+
+		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
+		pstate->p_sourcetext = m->query;
+		bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
+		qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
+		qual = map_partition_varattnos(qual, 1, def, parent);
+		proven = PartConstraintImpliedByRelConstraint(def, qual);
+		end_as_owner(&as_owner);
+		free_parsestate(pstate);
+	}
+	if (def)
+		release_peek(def);
+	if (parent)
+		release_peek(parent);
+	return proven;
+}
+
+/*
+ * The default partition a new partition's bound is checked against
+ * (check_default_partition_contents): an operation of its own, judged by its
+ * own size.  partition: the new one (its name at least); bound as written.
+ */
+void
+model_default_partition_scan(MgModel *m, Oid defaultid, const MgTable *partition, const char *bound)
+{
+	MgTable		part = *partition;	/* add_op() may move the operation it came from */
+	MgOperation *op = add_op(m, MG_OP_DEFAULT_PARTITION_SCAN, defaultid);
+
+	if (op == NULL)
+		return;
+	op->effect = EFFECT_SCAN;
+	op->partition = part;
+	op->bound = bound;
 }
 
 /* pg_class.relam of relid (get_rel_relam() exists from PostgreSQL 18 on). */

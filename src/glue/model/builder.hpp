@@ -182,6 +182,8 @@ void model_create_table_as(MgModel *m, IntoClause *into, Node *query);
 void model_refresh(MgModel *m, RefreshMatViewStmt *stmt);
 void model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *cmds, const int *cmd_first_op, bool only);
 bool partitions_untouched(MgModel *m, Oid relid, AlterTableCmd *cmd);
+void model_default_partition_scan(MgModel *m, Oid defaultid, const MgTable *partition, const char *bound);
+bool default_partition_proven(MgModel *m, Oid parentid, Oid defaultid, PartitionBoundSpec *spec);
 void collect_referenced(HeapTuple tup, TupleDesc desc, void *arg);
 void add_drop_table(MgModel *m, Oid relid, bool cascade);
 void model_drop(MgModel *m, DropStmt *stmt);

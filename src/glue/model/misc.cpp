@@ -122,12 +122,37 @@ model_create_table(MgModel *m, CreateStmt *stmt)
 			Oid			defaultid = get_default_partition_oid(parentid);
 
 			add_rel(m, parentid, AccessExclusiveLock, EFFECT_METADATA, NULL);
-			if (OidIsValid(defaultid))
+			if (OidIsValid(defaultid) &&
+				!default_partition_proven(m, parentid, defaultid, stmt->partbound))
 			{
 				/* check_default_partition_contents: each leaf of a partitioned default too */
+				MgTable		part;
+				char	   *bound = NULL;
+
 				add_rel(m, defaultid, AccessExclusiveLock, EFFECT_SCAN, "default partition check");
 				add_partitions(m, defaultid, AccessExclusiveLock, EFFECT_SCAN,
 							   "default partition check");
+				/* The new partition by its name, and its bound as written. */
+				memset(&part, 0, sizeof(part));
+				part.name.schema = stmt->relation->schemaname;
+				if (part.name.schema == NULL)
+				{
+					/* Where CREATE puts it: the first schema of search_path. */
+					List	   *path = fetch_search_path(false);
+
+					if (path != NIL)
+						part.name.schema = get_namespace_name(linitial_oid(path));
+				}
+				part.name.name = stmt->relation->relname;
+				if (stmt->partbound->location >= 0 && m->query)
+				{
+					char	   *text = whole_tokens(m->query + stmt->partbound->location, false, m);
+
+					if (text)
+						bound = pg_strncasecmp(text, "DEFAULT", 7) == 0
+							? text : psprintf("FOR VALUES %s", text);
+				}
+				model_default_partition_scan(m, defaultid, &part, bound);
 			}
 			/* The parent's foreign keys, and those to it, extend to the new partition. */
 			if (get_rel_relkind(parentid) == RELKIND_PARTITIONED_TABLE)

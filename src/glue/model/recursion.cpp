@@ -363,7 +363,19 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 	if (!partitioned && (get_rel_relkind(relid) != RELKIND_RELATION || !has_subclass(relid)))
 		return;
 	if (only && partitioned)
+	{
+#if PG_VERSION_NUM >= 180000
+		/* 18: ONLY ... DROP CONSTRAINT still opens the leaves (the differential test). */
+		bool		drops = false;
+
+		foreach(lc, cmds)
+			drops = drops || ((AlterTableCmd *) lfirst(lc))->subtype == AT_DropConstraint;
+		if (!drops)
+			return;
+#else
 		return;
+#endif
+	}
 	/*
 	 * Which subcommands reach the children, and with which lock: attaching
 	 * or detaching concerns the parent and the one partition only; the
@@ -391,6 +403,16 @@ model_alter_recursion(MgModel *m, Oid relid, LOCKMODE lock, int first_op, List *
 				(get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE &&
 				 partitions_untouched(m, relid, cmd)))
 				continue;
+#if PG_VERSION_NUM >= 180000
+			/*
+			 * 18 opens every child of plain inheritance in the statement's
+			 * lock for any ADD CONSTRAINT, even the kinds children do not
+			 * inherit (UNIQUE, PRIMARY KEY, EXCLUDE, FOREIGN KEY).
+			 */
+			if (!partitioned && !only &&
+				(cmd->subtype == AT_AddConstraint || cmd->subtype == AT_AddIndexConstraint))
+				cmd_lock = Max(cmd_lock, lock);
+#endif
 			if (only)
 			{
 				/*
