@@ -96,8 +96,9 @@ TEST(RuleCatalog, Flags) {
     if (r->script_check) script.insert(r->id);
   }
   EXPECT_EQ(duration, (std::set<std::string>{
-                          "index_not_concurrent", "reindex_not_concurrent", "table_rewrite", "default_partition_scan",
-                          "set_not_null_scan", "constraint_without_not_valid",
+                          "index_not_concurrent", "reindex_not_concurrent", "table_rewrite",
+                          "default_partition_scan", "set_not_null_scan",
+                          "constraint_without_not_valid",
                           "unique_constraint_builds_index", "attach_partition_scan",
                           "refresh_matview_blocking", "type_change_scan"}));
   EXPECT_EQ(data_loss,
