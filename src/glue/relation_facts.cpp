@@ -13,14 +13,15 @@
  * Nothing here takes a lock or scans the table.  The statement we are judging
  * has not taken its lock yet, and taking a weaker one first, then upgrading
  * it, invites deadlocks.  pg_class comes from the syscache, and the current
- * size from stat() of the segment files, which tolerates a file that a
- * concurrent DROP or rewrite removed: the result is then merely stale.
+ * size from stat() of the segment files (relation_size.cpp), which tolerates
+ * a file that a concurrent DROP or rewrite removed: the result is then merely
+ * stale.
  */
 #include "glue/glue.hpp"
+#include "glue/relation_size.hpp"
 #include "glue/relation_tree.hpp"
 
 #include <math.h>
-#include <sys/stat.h>
 
 extern "C" {
 #include "access/genam.h"
@@ -29,7 +30,6 @@ extern "C" {
 #include "access/tableam.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
-#include "catalog/pg_tablespace_d.h"
 #include "pgstat.h"
 #include "storage/proc.h"
 #include "utils/fmgroids.h"
@@ -42,162 +42,6 @@ extern "C" {
 
 /* Leaf partitions listed by name in a recipe. */
 #define MG_MAX_LISTED_PARTITIONS 50
-
-/* Appends the decimal digits of v at *p; returns the end. */
-static char *
-append_uint(char *p, uint32 v)
-{
-	char		digits[10];
-	int			n = 0;
-
-	do
-	{
-		digits[n++] = (char) ('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = digits[--n];
-	return p;
-}
-
-/*
- * The directory of a database in a tablespace (GetDatabasePath()), kept for
- * the last pair asked: the leaves of a partition tree share it, and building
- * each leaf's path with psprintf() cost some 1 000 instructions a file
- * (issue 19).  The mapping never changes while the server runs.
- */
-static const char *
-database_dir(Oid db, Oid spc)
-{
-	static Oid	last_db = InvalidOid;
-	static Oid	last_spc = InvalidOid;
-	static char dir[MAXPGPATH];
-
-	if (dir[0] == '\0' || db != last_db || spc != last_spc)
-	{
-		char	   *path = GetDatabasePath(db, spc);
-
-		strlcpy(dir, path, sizeof(dir));
-		pfree(path);
-		last_db = db;
-		last_spc = spc;
-	}
-	return dir;
-}
-
-/* Size in bytes of the main fork of a relation, or -1 if it has no storage we can see. */
-static int64
-main_fork_bytes(Form_pg_class cls, Oid relid)
-{
-	Oid			spc = cls->reltablespace ? cls->reltablespace : MyDatabaseTableSpace;
-	Oid			db = (spc == GLOBALTABLESPACE_OID) ? InvalidOid : MyDatabaseId;
-	Oid			filenode = cls->relfilenode;
-	int			backend;
-	char		path[MAXPGPATH];
-	const char *dir;
-	size_t		dirlen;
-	char	   *end;
-	int64		total = 0;
-
-	if (!RELKIND_HAS_STORAGE(cls->relkind))
-		return -1;
-	if (filenode == InvalidOid)
-#if PG_VERSION_NUM >= 160000
-		filenode = RelationMapOidToFilenumber(relid, cls->relisshared);
-#else
-		filenode = RelationMapOidToFilenode(relid, cls->relisshared);
-#endif
-	if (filenode == InvalidOid)
-		return -1;
-
-	if (cls->relpersistence == RELPERSISTENCE_TEMP)
-	{
-		/* Another session's temporary table has files we cannot name. */
-		if (!isTempOrTempToastNamespace(cls->relnamespace))
-			return -1;
-#if PG_VERSION_NUM >= 170000
-		backend = ProcNumberForTempRelations();
-#else
-		backend = BackendIdForTempRelations();
-#endif
-	}
-	else
-		backend = -1;			/* InvalidBackendId / INVALID_PROC_NUMBER */
-
-	/*
-	 * The path GetRelationPath() gives for the main fork: the database's
-	 * directory, then the file number, "t<backend>_" before it for a
-	 * temporary relation; ".<segment>" after it for every segment but the
-	 * first.
-	 */
-	dir = database_dir(db, spc);
-	dirlen = strlen(dir);
-	if (dirlen + 40 > sizeof(path))
-		return -1;
-	memcpy(path, dir, dirlen);
-	end = path + dirlen;
-	*end++ = '/';
-	if (backend >= 0)
-	{
-		*end++ = 't';
-		end = append_uint(end, (uint32) backend);
-		*end++ = '_';
-	}
-	end = append_uint(end, filenode);
-	*end = '\0';
-
-	for (int segno = 0;; segno++)
-	{
-		struct stat st;
-
-		if (segno > 0)
-		{
-			char	   *p = end;
-
-			*p++ = '.';
-			p = append_uint(p, (uint32) segno);
-			*p = '\0';
-		}
-		if (stat(path, &st) != 0)
-			break;				/* no more segments, or the file is gone */
-		total += st.st_size;
-		if (st.st_size < (off_t) RELSEG_SIZE * BLCKSZ)
-			break;
-	}
-	return total;
-}
-
-/* Estimated width of a row on disk, as the planner computes it. */
-static int32
-row_width(Oid relid, int natts)
-{
-	int32		width = 0;
-
-	for (AttrNumber attnum = 1; attnum <= natts; attnum++)
-	{
-		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-		Form_pg_attribute att;
-		int32		w;
-
-		if (!HeapTupleIsValid(tp))
-			continue;
-		att = (Form_pg_attribute) GETSTRUCT(tp);
-		if (!att->attisdropped)
-		{
-			if (att->attlen > 0)
-				w = att->attlen;
-			else
-			{
-				w = get_attavgwidth(relid, attnum);
-				if (w <= 0)
-					w = get_typavgwidth(att->atttypid, att->atttypmod);
-			}
-			width += w;
-		}
-		ReleaseSysCache(tp);
-	}
-	return width + MAXALIGN(SizeofHeapTupleHeader) + sizeof(ItemIdData);
-}
 
 /* The rows of a large partition tree read in one pass (relation_tree.hpp). */
 HTAB	   *mg_batch_class = NULL;
@@ -253,7 +97,7 @@ estimate_leaf(Oid relid, Form_pg_class cls, int64 *rows, int64 *bytes, bool use_
 		return;
 	*rows = 0;
 	*bytes = 0;
-	main_bytes = main_fork_bytes(cls, relid);
+	main_bytes = mg_main_fork_bytes(cls, relid);
 	if (main_bytes < 0)
 	{
 		/* No storage we can see: fall back on the last statistics. */
@@ -268,7 +112,7 @@ estimate_leaf(Oid relid, Form_pg_class cls, int64 *rows, int64 *bytes, bool use_
 		density = 0;			/* no block, no row: the width does not matter */
 	else
 	{
-		int32		width = row_width(relid, cls->relnatts);
+		int32		width = mg_row_width(relid, cls->relnatts);
 		int			usable = BLCKSZ - SizeOfPageHeaderData;
 
 		density = (usable + width / 2) / width;
@@ -309,7 +153,7 @@ estimate_leaf(Oid relid, Form_pg_class cls, int64 *rows, int64 *bytes, bool use_
 
 		if (class_lookup(cls->reltoastrelid, &tl))
 		{
-			int64		toast = main_fork_bytes(tl.cls, cls->reltoastrelid);
+			int64		toast = mg_main_fork_bytes(tl.cls, cls->reltoastrelid);
 
 			if (toast > 0)
 				*bytes += toast;

@@ -7,9 +7,8 @@
  * do not know yet: the transactions it opens and closes, the tables it
  * creates (new and empty), the columns it adds, the CHECK constraints it adds
  * NOT VALID and later validates (so that the SET NOT NULL recipe comes out
- * clean).  The model of each statement (model/ files) consults it; the core
- * judges the statements, adds the script-level findings and renders the
- * report.
+ * clean).  Each statement's model (model/ files) consults it; the core judges
+ * the statements, adds the script-level findings and renders the report.
  */
 #include "glue/model.hpp"
 #include "glue/relation_facts.hpp"
@@ -27,7 +26,6 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mg_review_sql);
 PG_FUNCTION_INFO_V1(mg_report_sql);
 }
-
 
 /* The column a CHECK expression proves NOT NULL: "col IS NOT NULL", alone or in an AND. */
 static char *
