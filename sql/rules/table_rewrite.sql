@@ -132,6 +132,11 @@ ALTER TABLE orders SET TABLESPACE tr_ts;
 ALTER TABLE small SET TABLESPACE tr_ts;
 ALTER TABLE orders SET TABLESPACE pg_default;
 ALTER TABLE small SET TABLESPACE pg_default;
+-- Its undo moves the table back (the history's, and the report's rollback).
+SELECT rollback_sql FROM migration_guard.history
+ WHERE statement = 'ALTER TABLE small SET TABLESPACE tr_ts' ORDER BY id DESC LIMIT 1;
+SELECT (migration_guard.report('ALTER TABLE small SET TABLESPACE tr_ts', 'json')::jsonb)
+       -> 'rollback' -> 0 ->> 'sql' AS report_rollback;
 SET migration_guard.mode = off;
 DROP TABLESPACE tr_ts;
 RESET allow_in_place_tablespaces;

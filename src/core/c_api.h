@@ -224,7 +224,8 @@ typedef struct MgOperation {
    * (glue/undo_facts.cpp; core/undo.hpp): CREATE INDEX / ADD COLUMN: the
    * object was there already; SET NOT NULL: the column was NOT NULL already;
    * DROP INDEX: the index's definition as the server deparses it (NULL:
-   * unknown); DROP COLUMN: the average width of a value (0: unknown). */
+   * unknown), SET TABLESPACE: the tablespace before; DROP COLUMN: the
+   * average width of a value (0: unknown). */
   bool undo_existed;
   bool undo_was_not_null;
   const char *undo_old_definition;

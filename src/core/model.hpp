@@ -258,7 +258,8 @@ struct HeldLockOp {
 struct OpUndoFacts {
   bool existed = false;        // CREATE INDEX / ADD COLUMN: the object was there already
   bool was_not_null = false;   // SET NOT NULL: the column was NOT NULL already
-  std::string old_definition;  // DROP INDEX: the index's definition, as the server deparses it
+  std::string old_definition;  // DROP INDEX: the index's definition, as the server deparses it;
+                               // SET TABLESPACE: the tablespace before
   int column_width = 0;        // DROP COLUMN: average width of a value (statistics), 0: unknown
 };
 

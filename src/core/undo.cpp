@@ -150,6 +150,11 @@ UndoStep undo_operation(const Operation& op, std::string_view command, int stmt_
       // bound is the server's deparsed partition bound: SQL, not a name.
       return runnable(fmt::format("ALTER TABLE {} ATTACH PARTITION {} {};", table,
                                   sql_name(op.partition.partition.name, s), op.partition.bound));
+    case OpKind::SetTablespace:
+      if (op.undo.old_definition.empty()) break;
+      return runnable(fmt::format("ALTER {} {} SET TABLESPACE {};  -- copies the files back",
+                                  t.kind == 'm' ? "MATERIALIZED VIEW" : "TABLE", table,
+                                  ident(op.undo.old_definition, s)));
     case OpKind::SetPersistence: {
       std::string mode = upper(op.object_name);
       if (mode != "LOGGED" && mode != "UNLOGGED") break;

@@ -234,6 +234,17 @@ TEST(Undo, DroppedViewComesBackWithItsOptions) {
             "CREATE MATERIALIZED VIEW \"Reports\".daily AS\n SELECT 1 AS a;");
 }
 
+TEST(Undo, SetTablespaceMovesItBack) {
+  Operation op = test::operation(OpKind::SetTablespace, test::large_table());
+  op.object_name = "archive";
+  StatementUndo unknown = undo_statement({op}, {}, "ALTER TABLE", 1, Settings{});
+  EXPECT_EQ(run_sql(unknown), "");
+  EXPECT_NE(unknown.reasons, "");
+  op.undo.old_definition = "fast ssd";
+  EXPECT_EQ(run_sql(undo_statement({op}, {}, "ALTER TABLE", 1, Settings{})),
+            "ALTER TABLE public.orders SET TABLESPACE \"fast ssd\";  -- copies the files back");
+}
+
 TEST(Undo, ReportPlanIsTheHistoryUndo) {
   // The report's rollback plan runs the same SQL as the history's undo.
   Operation op = test::operation(OpKind::DropIndex, test::large_table());

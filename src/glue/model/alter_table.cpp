@@ -712,6 +712,9 @@ model_alter_table(MgModel *m, AlterTableStmt *stmt)
 						{
 							op->object_name = cmd->name;
 							op->effect = EFFECT_REWRITE;
+							/* The undo moves it back: where it is now (0: the database's). */
+							op->undo_old_definition =
+								get_tablespace_name(OidIsValid(cur) ? cur : MyDatabaseTableSpace);
 						}
 					}
 				}
