@@ -43,6 +43,23 @@ SELECT stmt_no, rule, relation
     DROP INDEX po_id_idx;
     DROP INDEX purchase_orders_id_idx;
   $$);
+-- A trigger (rule, policy, constraint comment) of a table renamed earlier is
+-- found on the table under its new name: its lock judged there.
+SET migration_guard.mode = off;
+CREATE FUNCTION po_trg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER po_audit BEFORE INSERT ON purchase_orders FOR EACH ROW EXECUTE FUNCTION po_trg();
+SET migration_guard.mode = warn;
+SET lock_timeout = 0;  -- so that lock_timeout_missing shows where the lock is
+SELECT stmt_no, rule, relation
+  FROM migration_guard.review($$
+    ALTER TABLE purchase_orders RENAME TO orders_v3;
+    DROP TRIGGER po_audit ON orders_v3;
+  $$);
+RESET lock_timeout;
+SET migration_guard.mode = off;
+DROP TRIGGER po_audit ON purchase_orders;
+DROP FUNCTION po_trg();
+SET migration_guard.mode = warn;
 -- A table the script created and renamed is still new (silent).
 SELECT stmt_no, rule
   FROM migration_guard.review($$

@@ -120,7 +120,7 @@ MgOperation *add_op(MgModel *m, MgOpKind kind, Oid relid);
 MgOperation *add_op_with_facts(MgModel *m, MgOpKind kind, Oid relid, const MgTable *t);
 void add_partitions(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
 void add_inheritors(MgModel *m, Oid relid, LOCKMODE lock, int effect, const char *cause);
-Oid relation_of_object(List *names);
+Oid relation_of_object(MgModel *m, List *names);
 Oid get_rewrite_relation(Oid ruleid);
 void repeat_on_inheritance_children(MgModel *m, Oid parent, int first_op, LOCKMODE lock, bool with_checks);
 void begin_as_owner(Oid owner, OwnerContext *c);

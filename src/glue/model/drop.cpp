@@ -211,13 +211,14 @@ drop_dependent_views(MgModel *m, Oid relid, int depth)
  * (the table's qualified name, then the object's), or InvalidOid.
  */
 Oid
-relation_of_object(List *names)
+relation_of_object(MgModel *m, List *names)
 {
 	if (list_length(names) < 2)
 		return InvalidOid;
-	return RangeVarGetRelid(makeRangeVarFromNameList(list_truncate(list_copy(names),
-																	  list_length(names) - 1)),
-							NoLock, true);
+	/* Through the script state: a table renamed earlier in a reviewed script. */
+	return mg_script_relid(m->script,
+						   makeRangeVarFromNameList(list_truncate(list_copy(names),
+																  list_length(names) - 1)));
 }
 
 /* Whether relid has a row-level trigger named name (cloned onto partitions). */
@@ -257,7 +258,7 @@ model_drop_table_object(MgModel *m, DropStmt *stmt)
 	foreach(lc, stmt->objects)
 	{
 		List	   *names = (List *) lfirst(lc);
-		Oid			relid = relation_of_object(names);
+		Oid			relid = relation_of_object(m, names);
 
 		if (!OidIsValid(relid) || !add_rel(m, relid, AccessExclusiveLock, EFFECT_METADATA, NULL))
 			continue;

@@ -236,7 +236,7 @@ model_comment(MgModel *m, CommentStmt *stmt)
 		 * get_object_address_relobject opens the table in ACCESS SHARE mode;
 		 * COMMENT's own lock is on the object, not the table.
 		 */
-		Oid			relid = relation_of_object(castNode(List, stmt->object));
+		Oid			relid = relation_of_object(m, castNode(List, stmt->object));
 
 		if (OidIsValid(relid))
 			add_rel(m, relid, AccessShareLock, EFFECT_METADATA, NULL);
