@@ -75,6 +75,11 @@ INSERT INTO acc_tree_proven SELECT g, g FROM generate_series(400, 450) g;
 CREATE TABLE acc_tree_indexed (id int, v int, CHECK (id IS NOT NULL AND id >= 400 AND id < 500));
 INSERT INTO acc_tree_indexed SELECT g, g FROM generate_series(400, 450) g;
 CREATE INDEX acc_tree_indexed_v ON acc_tree_indexed (v);
+-- A partitioned table to attach as a partition: its leaves are read.
+CREATE TABLE acc_tree_sub (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE acc_tree_sub_a PARTITION OF acc_tree_sub FOR VALUES FROM (800) TO (850);
+CREATE TABLE acc_tree_sub_b PARTITION OF acc_tree_sub FOR VALUES FROM (850) TO (900);
+INSERT INTO acc_tree_sub SELECT g, g FROM generate_series(800, 899) g;
 CREATE TABLE acc_inh (id int, v int);
 CREATE TABLE acc_inh_1 () INHERITS (acc_inh);
 CREATE TABLE acc_inh_2 () INHERITS (acc_inh);
@@ -330,7 +335,8 @@ INSERT INTO acc_statements (stmt) VALUES
   ('ALTER TABLE acc_tree OWNER TO CURRENT_USER'),
   ('ALTER TABLE acc_tree ALTER COLUMN v SET STATISTICS 100'),
   ('ALTER TABLE acc_inh OWNER TO CURRENT_USER'),
-  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1');
+  ('ALTER TABLE acc_inh ALTER COLUMN v SET DEFAULT 1'),
+  ('ALTER TABLE acc_tree ATTACH PARTITION acc_tree_sub FOR VALUES FROM (800) TO (900)');
 -- What only PostgreSQL 18 has (expected/accuracy_1.out); GRANT above takes
 -- ACCESS SHARE there.
 INSERT INTO acc_statements (stmt)
@@ -363,7 +369,7 @@ DROP FUNCTION acc_check(text);
 DROP MATERIALIZED VIEW acc_mv;
 DROP TABLE acc_vsrc, acc_vsrc2, acc_vparts CASCADE;
 DROP TABLE acc_empty, acc_child, acc_child2, acc_orders, acc_customers, acc_parts, acc_new_part, acc_proven_part;
-DROP TABLE acc_tree, acc_tree_new, acc_tree_proven, acc_tree_indexed, acc_inh CASCADE;
+DROP TABLE acc_tree, acc_tree_new, acc_tree_proven, acc_tree_indexed, acc_tree_sub, acc_inh CASCADE;
 DROP TABLESPACE acc_ts;
 DROP SCHEMA acc_doomed CASCADE;
 DROP TYPE acc_mood;

@@ -159,6 +159,14 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	r = add_rel(m, partid, AccessExclusiveLock, EFFECT_SCAN, "partition constraint check");
 	if (r == NULL)
 		return;
+	/*
+	 * A partitioned table attached: ATExecAttachPartition locks every table
+	 * below it ACCESS EXCLUSIVE, and the constraint check reads each leaf
+	 * (QueuePartitionConstraintValidation recurses); the operation carries
+	 * the leaves' sums (mg_table_facts of a partitioned table).
+	 */
+	if (get_rel_relkind(partid) == RELKIND_PARTITIONED_TABLE)
+		add_partitions(m, partid, AccessExclusiveLock, EFFECT_SCAN, "partition constraint check");
 	op = add_op(m, MG_OP_ATTACH_PARTITION, parentid);
 	op->partition = r->table;
 	op->scan_needed = true;
