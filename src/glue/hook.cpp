@@ -359,6 +359,31 @@ named_relations_judged(Node *parsetree, const MgModel *model, const MgModel *fre
 	return true;
 }
 
+/*
+ * Whether the fresh model (built with the locks held) asks for nothing the
+ * judged one did not: no relation, lock, effect, size or operation more.  A
+ * change made while the lock was awaited that is not a rename (a default
+ * partition's or a partition's CHECK constraint dropped, so that the server
+ * now scans it; rows added and analyzed) is judged again too.
+ */
+static bool
+fresh_model_judged(const MgModel *model, const MgModel *fresh)
+{
+	if (fresh->nops > model->nops)
+		return false;
+	for (int i = 0; i < fresh->nrels; i++)
+	{
+		const MgLockedRelation *f = &fresh->rels[i];
+		int			j = model_index(model, fresh->relids[i]);
+		const MgLockedRelation *o = j >= 0 ? &model->rels[j] : NULL;
+
+		if (o == NULL || f->lock > o->lock || f->effect > o->effect ||
+			f->table.rows > o->table.rows || f->table.bytes > o->table.bytes)
+			return false;
+	}
+	return true;
+}
+
 static MgModel *
 lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *queryString,
 						MgModel *model, int timeout_nestlevel)
@@ -405,7 +430,8 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 				fresh->nrels == 0)
 				return model;
 			if (fresh->relids[0] == relid &&
-				named_relations_judged(pstmt->utilityStmt, model, fresh))
+				named_relations_judged(pstmt->utilityStmt, model, fresh) &&
+				fresh_model_judged(model, fresh))
 				return model;
 		}
 
