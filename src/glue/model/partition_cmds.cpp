@@ -5,6 +5,7 @@
  * partitioned table that leave its partitions alone.
  */
 #include "glue/model/builder.hpp"
+#include "glue/subxact.hpp"
 
 /* table_is_empty() for a relation that may not be in the model yet. */
 static bool
@@ -268,24 +269,58 @@ default_partition_proven(MgModel *m, Oid parentid, Oid defaultid, PartitionBound
 	Relation	parent = peek_relation(parentid);
 	Relation	def = parent ? peek_relation(defaultid) : NULL;
 	PartitionKey key = parent ? RelationGetPartitionKey(parent) : NULL;
-	bool		proven = false;
+	volatile bool proven = false;
 
 	if (parent && def && key && spec && !spec->is_default && spec->strategy == key->strategy &&
 		def->rd_rel->relkind == RELKIND_RELATION)
 	{
-		ParseState *pstate = make_parsestate(NULL);
-		OwnerContext as_owner;
-		PartitionBoundSpec *bound;
-		List	   *qual;
+		/*
+		 * In an internal subtransaction: a bound the owner may not evaluate
+		 * (a function only the role running the statement may call, or that
+		 * the restricted search_path of 17+ does not find) is not proven,
+		 * and fails neither plan() nor a statement the server accepts.  A
+		 * cancel is raised again.
+		 */
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
 
-		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
-		pstate->p_sourcetext = m->query;
-		bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
-		qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
-		qual = map_partition_varattnos(qual, 1, def, parent);
-		proven = PartConstraintImpliedByRelConstraint(def, qual);
-		end_as_owner(&as_owner);
-		free_parsestate(pstate);
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			ParseState *pstate = make_parsestate(NULL);
+			OwnerContext as_owner;
+			PartitionBoundSpec *bound;
+			List	   *qual;
+
+			begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
+			pstate->p_sourcetext = m->query;
+			bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
+			qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
+			qual = map_partition_varattnos(qual, 1, def, parent);
+			proven = PartConstraintImpliedByRelConstraint(def, qual);
+			end_as_owner(&as_owner);
+			free_parsestate(pstate);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			if (mg_error_must_propagate(edata->sqlerrcode))
+				ReThrowError(edata);
+			FreeErrorData(edata);
+			proven = false;
+		}
+		PG_END_TRY();
 	}
 	if (def)
 		release_peek(def);
