@@ -56,6 +56,12 @@ SELECT relation, lock_mode, effect
   FROM migration_guard.plan_locks('CREATE TABLE dps_42 PARTITION OF dps FOR VALUES IN (dps_admin_bound())')
  ORDER BY relation;
 CREATE TABLE dps_42 PARTITION OF dps FOR VALUES IN (dps_admin_bound());
+-- ATTACH evaluates it for the partition's own check too.
+CREATE TABLE dps_43 (id int CHECK (id = 43));
+SELECT relation, lock_mode, effect
+  FROM migration_guard.plan_locks('ALTER TABLE dps ATTACH PARTITION dps_43 FOR VALUES IN (dps_admin_bound() + 1)')
+ ORDER BY relation;
+ALTER TABLE dps ATTACH PARTITION dps_43 FOR VALUES IN (dps_admin_bound() + 1);
 SET migration_guard.mode = off;
 DROP TABLE dps;
 DROP FUNCTION dps_admin_bound();
