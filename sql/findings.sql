@@ -185,6 +185,16 @@ DROP FUNCTION tool_registry.registered();
 SET search_path = public, tool_registry;
 DROP TYPE pair;
 RESET search_path;
+-- recorded: a new relation in public, whatever an excluded one of its name
+-- further down search_path
+CREATE SEQUENCE tool_registry.recorded_ids;
+CREATE VIEW tool_registry.recorded_v AS SELECT 1 AS id;
+CREATE TABLE tool_registry.recorded_snap (id int);
+SET search_path = public, tool_registry;
+CREATE SEQUENCE recorded_ids;
+CREATE VIEW recorded_v AS SELECT 2 AS id;
+CREATE TABLE recorded_snap AS SELECT 3 AS id;
+RESET search_path;
 DROP VIEW tool_registry.latest;
 -- recorded: another table, and a name that differs only in case
 CREATE TABLE bookkeeping (id int);
@@ -203,9 +213,10 @@ RESET ALL;
 
 DROP SCHEMA tool_registry CASCADE;
 DROP FUNCTION recorded_fn();
-DROP SEQUENCE recorded_seq;
+DROP SEQUENCE recorded_seq, public.recorded_ids;
+DROP VIEW public.recorded_v;
 SET migration_guard.mode = off;
-DROP TABLE orders, tiny, made_before, "BookKeeping", bookkeeping;
+DROP TABLE orders, tiny, made_before, "BookKeeping", bookkeeping, public.recorded_snap;
 REVOKE CREATE ON SCHEMA public FROM regress_mg_alice, regress_mg_bob;
 DROP ROLE regress_mg_alice, regress_mg_bob, regress_mg_auditor;
 RESET ALL;

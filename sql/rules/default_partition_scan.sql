@@ -40,6 +40,33 @@ SELECT stmt_no, rule, relation FROM migration_guard.review($$
   CREATE TABLE few_4 PARTITION OF few FOR VALUES IN (4);
 $$);
 
+-- The bound is evaluated as the parent's owner, in a security-restricted
+-- operation: a function the owner may not call (but the superuser running
+-- the statement may) leaves the default partition unproven, and neither
+-- plan() nor the statement, which the server accepts, fails.
+SET migration_guard.mode = off;
+CREATE ROLE regress_mg_dps_owner;
+CREATE FUNCTION dps_admin_bound() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 42';
+REVOKE EXECUTE ON FUNCTION dps_admin_bound() FROM PUBLIC;
+CREATE TABLE dps (id int) PARTITION BY LIST (id);
+CREATE TABLE dps_default PARTITION OF dps DEFAULT;
+ALTER TABLE dps OWNER TO regress_mg_dps_owner;
+SET migration_guard.mode = enforce;
+SELECT relation, lock_mode, effect
+  FROM migration_guard.plan_locks('CREATE TABLE dps_42 PARTITION OF dps FOR VALUES IN (dps_admin_bound())')
+ ORDER BY relation;
+CREATE TABLE dps_42 PARTITION OF dps FOR VALUES IN (dps_admin_bound());
+-- ATTACH evaluates it for the partition's own check too.
+CREATE TABLE dps_43 (id int CHECK (id = 43));
+SELECT relation, lock_mode, effect
+  FROM migration_guard.plan_locks('ALTER TABLE dps ATTACH PARTITION dps_43 FOR VALUES IN (dps_admin_bound() + 1)')
+ ORDER BY relation;
+ALTER TABLE dps ATTACH PARTITION dps_43 FOR VALUES IN (dps_admin_bound() + 1);
+SET migration_guard.mode = off;
+DROP TABLE dps;
+DROP FUNCTION dps_admin_bound();
+DROP ROLE regress_mg_dps_owner;
+
 SET migration_guard.mode = off;
 CALL quietly('DROP TABLE events, events_new, few');
 RESET ALL;

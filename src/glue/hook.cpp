@@ -27,7 +27,9 @@
 
 extern "C" {
 #include "storage/proc.h"
+#include "catalog/pg_namespace.h"
 #include "utils/acl.h"
+#include "utils/lsyscache.h"
 }
 
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
@@ -286,17 +288,28 @@ named_relations(Node *parsetree)
 	return out;
 }
 
-/* Whether the role may act on relid at all (owner, or any privilege on it). */
+/*
+ * Whether the role may act on relid at all (owner, or any privilege on it).
+ * TRUNCATE and DROP check their privilege (TRUNCATE; owning the table or its
+ * schema) before they lock a table: a role without it must not get the
+ * hook to queue ACCESS EXCLUSIVE on a table it may only read.
+ */
 static bool
-may_lock(Oid relid)
+may_lock(Oid relid, Node *parsetree)
 {
 #if PG_VERSION_NUM >= 160000
 	if (object_ownercheck(RelationRelationId, relid, GetUserId()))
 		return true;
+	if (IsA(parsetree, DropStmt))
+		return object_ownercheck(NamespaceRelationId, get_rel_namespace(relid), GetUserId());
 #else
 	if (pg_class_ownercheck(relid, GetUserId()))
 		return true;
+	if (IsA(parsetree, DropStmt))
+		return pg_namespace_ownercheck(get_rel_namespace(relid), GetUserId());
 #endif
+	if (IsA(parsetree, TruncateStmt))
+		return pg_class_aclcheck(relid, GetUserId(), ACL_TRUNCATE) == ACLCHECK_OK;
 	return pg_class_aclmask(relid, GetUserId(),
 							ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE |
 							ACL_REFERENCES | ACL_TRIGGER, ACLMASK_ANY) != 0;
@@ -330,7 +343,7 @@ lock_named_relations(Node *parsetree, const MgModel *model, int timeout_nestleve
 		/* Missing (the server reports it, or a CREATE makes it), or not judged (below). */
 		if (i < 0)
 			continue;
-		if ((LOCKMODE) model->rels[i].lock == NoLock || !may_lock(other))
+		if ((LOCKMODE) model->rels[i].lock == NoLock || !may_lock(other, parsetree))
 			continue;
 		lock_or_explain(model, other, (LOCKMODE) model->rels[i].lock, timeout_nestlevel);
 		if (RangeVarGetRelid(rv, NoLock, true) != other)
@@ -354,6 +367,31 @@ named_relations_judged(Node *parsetree, const MgModel *model, const MgModel *fre
 		Oid			other = RangeVarGetRelid((RangeVar *) lfirst(lc), NoLock, true);
 
 		if (OidIsValid(other) && model_index(model, other) < 0 && model_index(fresh, other) >= 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the fresh model (built with the locks held) asks for nothing the
+ * judged one did not: no relation, lock, effect, size or operation more.  A
+ * change made while the lock was awaited that is not a rename (a default
+ * partition's or a partition's CHECK constraint dropped, so that the server
+ * now scans it; rows added and analyzed) is judged again too.
+ */
+static bool
+fresh_model_judged(const MgModel *model, const MgModel *fresh)
+{
+	if (fresh->nops > model->nops)
+		return false;
+	for (int i = 0; i < fresh->nrels; i++)
+	{
+		const MgLockedRelation *f = &fresh->rels[i];
+		int			j = model_index(model, fresh->relids[i]);
+		const MgLockedRelation *o = j >= 0 ? &model->rels[j] : NULL;
+
+		if (o == NULL || f->lock > o->lock || f->effect > o->effect ||
+			f->table.rows > o->table.rows || f->table.bytes > o->table.bytes)
 			return false;
 	}
 	return true;
@@ -405,7 +443,8 @@ lock_target_and_rejudge(MgStatementState *st, PlannedStmt *pstmt, const char *qu
 				fresh->nrels == 0)
 				return model;
 			if (fresh->relids[0] == relid &&
-				named_relations_judged(pstmt->utilityStmt, model, fresh))
+				named_relations_judged(pstmt->utilityStmt, model, fresh) &&
+				fresh_model_judged(model, fresh))
 				return model;
 		}
 

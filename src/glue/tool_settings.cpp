@@ -118,6 +118,29 @@ relation_excluded(RangeVar *rv)
 	return schema != NULL && mg_history_excludes(list_make1(quote_qualified_identifier(schema, rv->relname)));
 }
 
+/*
+ * The relation a CREATE makes: unqualified, in the schema a CREATE uses (the
+ * first of search_path that exists), never where an older relation of that
+ * name is found further down the path (an excluded one would hide the new one).
+ */
+static bool
+created_relation_excluded(RangeVar *rv)
+{
+	List	   *path;
+	char	   *schema;
+
+	if (rv->schemaname != NULL)
+		return relation_excluded(rv);
+	if (rv->relpersistence == RELPERSISTENCE_TEMP)
+		return false;
+	path = fetch_search_path(false);
+	if (path == NIL)
+		return false;
+	schema = get_namespace_name(linitial_oid(path));
+	list_free(path);
+	return schema != NULL && mg_history_excludes(list_make1(quote_qualified_identifier(schema, rv->relname)));
+}
+
 /* A qualified name list (schema, table[, more]) cut to its first `keep` parts. */
 static bool
 names_excluded(List *names, int keep)
@@ -205,15 +228,15 @@ mg_history_excludes_statement(Node *parsetree)
 	{
 		/* Relations that are not in the model's list: views, sequences, CREATE TABLE AS. */
 		case T_ViewStmt:
-			return relation_excluded(((ViewStmt *) parsetree)->view);
+			return created_relation_excluded(((ViewStmt *) parsetree)->view);
 		case T_CreateSeqStmt:
-			return relation_excluded(((CreateSeqStmt *) parsetree)->sequence);
+			return created_relation_excluded(((CreateSeqStmt *) parsetree)->sequence);
 		case T_AlterSeqStmt:
 			return relation_excluded(((AlterSeqStmt *) parsetree)->sequence);
 		case T_CreateTableAsStmt:
-			return relation_excluded(((CreateTableAsStmt *) parsetree)->into->rel);
+			return created_relation_excluded(((CreateTableAsStmt *) parsetree)->into->rel);
 		case T_CompositeTypeStmt:
-			return relation_excluded(((CompositeTypeStmt *) parsetree)->typevar);
+			return created_relation_excluded(((CompositeTypeStmt *) parsetree)->typevar);
 		/* Types, domains, functions and the objects CREATE ... (DefineStmt) makes. */
 		case T_CreateDomainStmt:
 			return object_name_excluded(((CreateDomainStmt *) parsetree)->domainname);

@@ -77,6 +77,12 @@ std::string bound_condition(std::string_view bound) {
   const std::string placeholder = "<condition implying the bound>";
   bound = trim(bound);
   if (!starts_with_word(bound, "FOR VALUES")) return placeholder;
+  // The bound as written, with what the plain scan below does not read (a
+  // comment, which may hold a parenthesis; a quoted identifier, a dollar
+  // quote or a backslash escape, which may hold a quote): no condition is
+  // made of it, so that no comment or string swallows the SQL after it.
+  for (std::string_view token : {"--", "/*", "\"", "$", "\\"})
+    if (bound.find(token) != std::string_view::npos) return placeholder;
   std::string_view rest = trim(bound.substr(10));
   if (starts_with_word(rest, "FROM")) {
     rest = trim(rest.substr(4));

@@ -5,6 +5,7 @@
  * partitioned table that leave its partitions alone.
  */
 #include "glue/model/builder.hpp"
+#include "glue/subxact.hpp"
 
 /* table_is_empty() for a relation that may not be in the model yet. */
 static bool
@@ -143,6 +144,67 @@ attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
 	return pcols == ccols;
 }
 
+/*
+ * Whether the partition's own constraints imply the bound (so that ATTACH
+ * skips its scan).  The bound's expressions are evaluated
+ * (transformPartitionBound, eval_const_expressions) as the parent's owner,
+ * in a security-restricted operation, as the server's own maintenance
+ * commands run an owner's code, so that plan() or review() run by a
+ * superuser never runs a function the migration's author wrote with the
+ * superuser's rights; and in an internal subtransaction: a bound the owner
+ * may not evaluate is not implied, and fails neither plan() nor a statement
+ * the server accepts.  A cancel is raised again.
+ */
+static bool
+partition_constraint_implied(MgModel *m, Relation parent, Relation part, PartitionBoundSpec *spec)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile bool implied = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		OwnerContext as_owner;
+		PartitionBoundSpec *bound;
+		List	   *qual;
+
+		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
+		pstate->p_sourcetext = m->query;
+		bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
+		qual = list_concat(get_qual_from_partbound(parent, bound), RelationGetPartitionQual(parent));
+		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
+		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
+		qual = list_make1(make_ands_explicit(qual));
+		qual = map_partition_varattnos(qual, 1, part, parent);
+		implied = PartConstraintImpliedByRelConstraint(part, qual);
+		end_as_owner(&as_owner);
+		free_parsestate(pstate);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		if (mg_error_must_propagate(edata->sqlerrcode))
+			ReThrowError(edata);
+		FreeErrorData(edata);
+		implied = false;
+	}
+	PG_END_TRY();
+	return implied;
+}
+
 void
 model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 {
@@ -194,38 +256,13 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	attach_ok = parent && part && pc->bound && attachable(parent, part, pc->bound);
 	if (attach_ok)
 	{
-		ParseState *pstate = make_parsestate(NULL);
-		OwnerContext as_owner;
-
-		/*
-		 * The bound's expressions are evaluated (transformPartitionBound,
-		 * eval_const_expressions): as the table's owner, in a security-
-		 * restricted operation, as the server's own maintenance commands run
-		 * an owner's code, so that plan() or review() run by a superuser
-		 * never runs a function the migration's author wrote with the
-		 * superuser's rights.
-		 */
-		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
-
-		pstate->p_sourcetext = m->query;
-		PartitionBoundSpec *bound = transformPartitionBound(pstate, parent,
-															(PartitionBoundSpec *) copyObjectImpl(pc->bound));
-		List	   *qual = list_concat(get_qual_from_partbound(parent, bound),
-									   RelationGetPartitionQual(parent));
-
-		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
-		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
-		qual = list_make1(make_ands_explicit(qual));
-		qual = map_partition_varattnos(qual, 1, part, parent);
-		if (PartConstraintImpliedByRelConstraint(part, qual))
+		if (partition_constraint_implied(m, parent, part, pc->bound))
 		{
 			op->scan_needed = false;
 			op->effect = EFFECT_METADATA;
 			r->effect = EFFECT_METADATA;
 			r->cause = NULL;
 		}
-		end_as_owner(&as_owner);
-		free_parsestate(pstate);
 		/* The parent's indexes that the partition has no match for are built on it. */
 		if (attach_partition_indexes(parent, part, op) > 0)
 		{
@@ -276,24 +313,58 @@ default_partition_proven(MgModel *m, Oid parentid, Oid defaultid, PartitionBound
 	Relation	parent = peek_relation(parentid);
 	Relation	def = parent ? peek_relation(defaultid) : NULL;
 	PartitionKey key = parent ? RelationGetPartitionKey(parent) : NULL;
-	bool		proven = false;
+	volatile bool proven = false;
 
 	if (parent && def && key && spec && !spec->is_default && spec->strategy == key->strategy &&
 		def->rd_rel->relkind == RELKIND_RELATION)
 	{
-		ParseState *pstate = make_parsestate(NULL);
-		OwnerContext as_owner;
-		PartitionBoundSpec *bound;
-		List	   *qual;
+		/*
+		 * In an internal subtransaction: a bound the owner may not evaluate
+		 * (a function only the role running the statement may call, or that
+		 * the restricted search_path of 17+ does not find) is not proven,
+		 * and fails neither plan() nor a statement the server accepts.  A
+		 * cancel is raised again.
+		 */
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
 
-		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
-		pstate->p_sourcetext = m->query;
-		bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
-		qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
-		qual = map_partition_varattnos(qual, 1, def, parent);
-		proven = PartConstraintImpliedByRelConstraint(def, qual);
-		end_as_owner(&as_owner);
-		free_parsestate(pstate);
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			ParseState *pstate = make_parsestate(NULL);
+			OwnerContext as_owner;
+			PartitionBoundSpec *bound;
+			List	   *qual;
+
+			begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
+			pstate->p_sourcetext = m->query;
+			bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
+			qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
+			qual = map_partition_varattnos(qual, 1, def, parent);
+			proven = PartConstraintImpliedByRelConstraint(def, qual);
+			end_as_owner(&as_owner);
+			free_parsestate(pstate);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			if (mg_error_must_propagate(edata->sqlerrcode))
+				ReThrowError(edata);
+			FreeErrorData(edata);
+			proven = false;
+		}
+		PG_END_TRY();
 	}
 	if (def)
 		release_peek(def);

@@ -55,6 +55,19 @@ TEST(AttachPartitionScan, OtherBoundsAndDefaultPartition) {
   EXPECT_CONTAINS(f[0].hint, ("CHECK (<condition implying the bound>) NOT VALID"));
 }
 
+// A bound whose comment holds a parenthesis: the server reads FROM (1) TO
+// (7000); a condition read past the comment would leave it open in the hint.
+TEST(AttachPartitionScan, BoundWithCommentOrQuotes) {
+  for (const char* bound : {"FOR VALUES FROM (1 /* ) TO (2); */ ) TO (7000)",
+                            "FOR VALUES FROM (1 -- ) TO (2)\n) TO (7000)",
+                            "FOR VALUES IN (E'a\\'', 'b')", "FOR VALUES IN ($$a')$$)"}) {
+    Operation op = attach(large("p"), bound);
+    auto f = run(op, "attach_partition_scan");
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_CONTAINS(f[0].hint, ("CHECK (<condition implying the bound>) NOT VALID"));
+  }
+}
+
 // The bound is proven, but the parent's index has no match on the partition:
 // ATTACH PARTITION builds it there (AttachPartitionEnsureIndexes).
 TEST(AttachPartitionScan, IndexBuilds) {
