@@ -126,6 +126,19 @@ SET ROLE regress_mg_viewer;
 CREATE OR REPLACE VIEW viewer_v AS SELECT count(*) AS x FROM view_secret;
 CREATE OR REPLACE VIEW viewer_v AS SELECT count(*) AS x FROM view_open;
 \set VERBOSITY default
+-- Its DETAIL tells of another role's session only what pg_stat_activity
+-- tells this role: no state, no transaction age, no query.
+\set VERBOSITY terse
+DO $$
+DECLARE
+  detail text;
+BEGIN
+  CREATE OR REPLACE VIEW viewer_v AS SELECT count(*) AS x FROM view_open;
+EXCEPTION WHEN lock_not_available THEN
+  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+  RAISE NOTICE '%', regexp_replace(detail, 'pid \d+', 'pid N', 'g');
+END $$;
+\set VERBOSITY default
 RESET ROLE;
 RESET migration_guard.lock_timeout;
 SELECT dblink_exec('holder', 'COMMIT');

@@ -123,5 +123,17 @@ SELECT stmt_no, rule
     COMMIT;
   $$);
 
+-- A DO block (or a procedure, or a function) is one transaction, even
+-- outside BEGIN: the lock its DDL takes is held while the rest of it runs.
+\set VERBOSITY terse
+DO $$
+BEGIN
+  ALTER TABLE accounts ADD COLUMN region text;
+  UPDATE accounts SET region = 'eu';
+  RAISE EXCEPTION 'undo' USING ERRCODE = 'MGXXX';
+EXCEPTION WHEN SQLSTATE 'MGXXX' THEN NULL;
+END $$;
+\set VERBOSITY default
+
 CALL quietly('DROP TABLE accounts, events, tiny');
 RESET ALL;

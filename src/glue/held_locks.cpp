@@ -61,11 +61,15 @@ holding_tracked_locks(void)
 	return ntracked > 0 && tracked_lxid == mg_current_lxid();
 }
 
-/* After a judged statement ran: remember its strong locks on large tables. */
+/*
+ * After a judged statement ran: remember its strong locks on large tables.
+ * in_function: run by a function, DO or CALL, whose transaction goes on
+ * after the statement even outside a transaction block.
+ */
 void
-mg_track_held_locks(const MgModel *m)
+mg_track_held_locks(const MgModel *m, bool in_function)
 {
-	if (!IsTransactionBlock())
+	if (!IsTransactionBlock() && !in_function)
 		return;					/* autocommit: the locks are gone already */
 	if (tracked_lxid != mg_current_lxid())
 	{

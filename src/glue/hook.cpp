@@ -663,6 +663,7 @@ mg_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	mg_statement_push(&st);
 	st.create_schema = IsA(pstmt->utilityStmt, CreateSchemaStmt);
 	st.schema_element = context == PROCESS_UTILITY_SUBCOMMAND && mg_statement_is_schema_element(&st);
+	st.in_function = context == PROCESS_UTILITY_QUERY;
 	PG_TRY();
 	{
 		process_utility(pstmt, queryString,
@@ -747,7 +748,7 @@ after_statement(MgStatementState *st, Node *parsetree)
 		AtEOXact_GUC(true, st->timeout_nestlevel);
 	/* It ran: its strong locks now stay until the end of the transaction. */
 	if (st->model)
-		mg_track_held_locks(st->model);
+		mg_track_held_locks(st->model, st->in_function);
 	/* The columns it added are this transaction's own (a DROP COLUMN of one loses nothing). */
 	mg_note_added_columns(st->new_columns);
 	/* ... and it goes into the history, in its own transaction. */

@@ -279,9 +279,11 @@ describe_blockers(List *blockers)
 		int64		age = transaction_age_ms(local, now);
 		char	   *user = be ? GetUserNameFromId(be->st_userid, true) : NULL;
 		const char *query = "<unknown>";
+		/* What pg_stat_activity shows the role: another role's state, age and query only with its privileges. */
+		bool		visible = be && (has_privs_of_role(GetUserId(), be->st_userid) ||
+									 has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS));
 
-		if (be && (has_privs_of_role(GetUserId(), be->st_userid) ||
-				   has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS)))
+		if (visible)
 		{
 			char	   *clipped = pgstat_clip_activity(be->st_activity_raw);
 			int			len = pg_mbcliplen(clipped, strlen(clipped), 80);
@@ -293,15 +295,24 @@ describe_blockers(List *blockers)
 
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, '\n');
-		appendStringInfo(&buf, "pid %d (user %s, application \"%s\", %s, transaction open for %s) %s %s on %s: %s",
-						 b->pid, user ? user : "?",
-						 be && be->st_appname ? be->st_appname : "",
-						 be ? state_name(be->st_state) : "unknown state",
-						 age >= 0 ? psprintf("%.1f s", age / 1000.0) : "an unknown time",
-						 b->held != NoLock ? "holds" : "waits for",
-						 GetLockmodeName(DEFAULT_LOCKMETHOD, b->held != NoLock ? b->held : b->waiting),
-						 relation_display(b->relid),
-						 query);
+		if (be && !visible)
+			appendStringInfo(&buf, "pid %d (user %s, application \"%s\") %s %s on %s: %s",
+							 b->pid, user ? user : "?",
+							 be->st_appname ? be->st_appname : "",
+							 b->held != NoLock ? "holds" : "waits for",
+							 GetLockmodeName(DEFAULT_LOCKMETHOD, b->held != NoLock ? b->held : b->waiting),
+							 relation_display(b->relid),
+							 query);
+		else
+			appendStringInfo(&buf, "pid %d (user %s, application \"%s\", %s, transaction open for %s) %s %s on %s: %s",
+							 b->pid, user ? user : "?",
+							 be && be->st_appname ? be->st_appname : "",
+							 be ? state_name(be->st_state) : "unknown state",
+							 age >= 0 ? psprintf("%.1f s", age / 1000.0) : "an unknown time",
+							 b->held != NoLock ? "holds" : "waits for",
+							 GetLockmodeName(DEFAULT_LOCKMETHOD, b->held != NoLock ? b->held : b->waiting),
+							 relation_display(b->relid),
+							 query);
 	}
 	return buf.data;
 }

@@ -29,6 +29,7 @@ typedef struct MgStatementState
 	int			timeout_nestlevel;	/* the GUC nest level of our lock_timeout, or -1 */
 	LocalTransactionId timeout_lxid;
 	List	   *new_columns;	/* the columns it adds (transaction_state.hpp) */
+	bool		in_function;	/* run by a function, DO or CALL: its transaction goes on after it */
 } MgStatementState;
 
 /* Pushes st (zeroed here) on top of the statements running now; pops it. */
