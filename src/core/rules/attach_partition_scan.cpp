@@ -112,6 +112,16 @@ std::string bound_condition(std::string_view bound) {
   return placeholder;
 }
 
+// The bound as the server cut it (whole tokens), for the recipe's ATTACH; a
+// placeholder when it holds a comment, which would swallow the rest of the
+// line if a client printed the recipe on one line.
+std::string bound_sql(const std::string& bound) {
+  if (bound.empty() || bound.find("--") != std::string::npos ||
+      bound.find("/*") != std::string::npos)
+    return "<bound>";
+  return bound;
+}
+
 // "It also builds the partitioned table's index "a" on it ..." (empty when none).
 std::string built_sentence(const PartitionOp& p) {
   if (p.built_indexes == 0) return "";
@@ -191,7 +201,7 @@ void check(const Operation& op, const Settings& s, std::vector<Finding>& out) {
       "ALTER TABLE {4} ATTACH PARTITION {0} {5};\n"
       "ALTER TABLE {0} DROP CONSTRAINT {1};",
       part_sql, check, cond, has_key ? "  -- <key>: the partition key column" : "",
-      sql_name(op.table.name, s), p.bound.empty() ? "<bound>" : p.bound);
+      sql_name(op.table.name, s), bound_sql(p.bound));
   f.hint = fmt::format(
       "Prove the bound first with a CHECK constraint, validated under a {0} lock that lets "
       "reads and writes go on; ATTACH PARTITION then skips the scan{1}:\n{2}",

@@ -110,5 +110,19 @@ TEST(AttachPartitionScan, Silent) {
   EXPECT_TRUE(run(op, "attach_partition_scan").empty());
 }
 
+
+TEST(AttachPartitionScan, BoundWithACommentIsNotCopied) {
+  TableFacts parent = large("events");
+  parent.kind = 'p';
+  Operation op = op_of(OpKind::AttachPartition, parent);
+  op.partition.partition = large("events_2026");
+  op.partition.scan_needed = true;
+  op.partition.bound = "FOR VALUES FROM (1) -- first\n TO (10)";
+  auto f = run(op, "attach_partition_scan");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_CONTAINS(f[0].safe_sql, "ATTACH PARTITION public.events_2026 <bound>;");
+  EXPECT_LACKS(f[0].safe_sql, "-- first");
+}
+
 }  // namespace
 }  // namespace mg
