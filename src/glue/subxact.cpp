@@ -42,18 +42,18 @@ mg_error_must_propagate(int sqlerrcode)
  * a termination is not swallowed: it is raised again once the
  * subtransaction is rolled back (mg_error_must_propagate).
  */
-char *
-mg_guarded(char *(*fn) (Oid), Oid oid)
+bool
+mg_guarded_call(void (*fn) (void *), void *arg)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	char	   *volatile result = NULL;
+	volatile bool ok = true;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		result = fn(oid);
+		fn(arg);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -71,9 +71,32 @@ mg_guarded(char *(*fn) (Oid), Oid oid)
 		if (mg_error_must_propagate(edata->sqlerrcode))
 			ReThrowError(edata);
 		FreeErrorData(edata);
-		result = NULL;
+		ok = false;
 	}
 	PG_END_TRY();
-	return result;
+	return ok;
+}
+
+typedef struct GuardedOid
+{
+	char	   *(*fn) (Oid);
+	Oid			oid;
+	char	   *result;
+} GuardedOid;
+
+static void
+call_with_oid(void *arg)
+{
+	GuardedOid *g = (GuardedOid *) arg;
+
+	g->result = g->fn(g->oid);
+}
+
+char *
+mg_guarded(char *(*fn) (Oid), Oid oid)
+{
+	GuardedOid	g = {fn, oid, NULL};
+
+	return mg_guarded_call(call_with_oid, &g) ? g.result : NULL;
 }
 

@@ -10,5 +10,10 @@
  * a shutdown, an out-of-memory.
  */
 bool		mg_error_must_propagate(int sqlerrcode);
+/*
+ * fn(arg) in an internal subtransaction: false if it raised an error, which
+ * is swallowed (a cancel or a termination is raised again).
+ */
+bool		mg_guarded_call(void (*fn) (void *), void *arg);
 /* fn(oid) in an internal subtransaction: NULL if it raised an error (a cancel is raised again). */
 char	   *mg_guarded(char *(*fn) (Oid), Oid oid);

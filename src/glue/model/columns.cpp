@@ -25,48 +25,39 @@ is_serial_type(TypeName *tn)
  * a subtransaction and a failure is reported in *failed instead of ending
  * the review.  At execution time, an error here is the statement's own.
  */
+typedef struct CookArgs
+{
+	Node	   *raw;
+	Oid			typid;
+	int32		typmod;
+	const char *colname;
+	Node	   *result;
+} CookArgs;
+
+static void
+cook(void *arg)
+{
+	CookArgs   *c = (CookArgs *) arg;
+
+	c->result = cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(c->raw), c->typid,
+							c->typmod, c->colname, 0);
+}
+
 Node *
 cook_default(const MgScript *script, Node *raw, Oid typid, int32 typmod, const char *colname,
 			 bool *failed)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	Node	   *volatile result = NULL;
+	CookArgs	c = {raw, typid, typmod, colname, NULL};
 
 	*failed = false;
 	if (script == NULL)
-		return cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(raw), typid, typmod,
-						   colname, 0);
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
 	{
-		result = cookDefault(make_parsestate(NULL), (Node *) copyObjectImpl(raw), typid, typmod,
-							 colname, 0);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		cook(&c);
+		return c.result;
 	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		/* A cancel (statement_timeout) or a termination ends the review. */
-		if (mg_error_must_propagate(edata->sqlerrcode))
-			ReThrowError(edata);
-		FreeErrorData(edata);
-		result = NULL;
-		*failed = true;
-	}
-	PG_END_TRY();
-	return result;
+	/* A cancel (statement_timeout) or a termination ends the review. */
+	*failed = !mg_guarded_call(cook, &c);
+	return *failed ? NULL : c.result;
 }
 
 /* 's' of a raw nextval('s'), or NULL. */

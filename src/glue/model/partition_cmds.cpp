@@ -145,8 +145,10 @@ attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
 }
 
 /*
- * Whether the partition's own constraints imply the bound (so that ATTACH
- * skips its scan).  The bound's expressions are evaluated
+ * Whether a relation's own constraints spare it the server's scan: the
+ * partition ATTACH checks (they imply the bound), or the default partition
+ * a new partition is checked against (they exclude the bound,
+ * check_default_partition_contents).  The bound's expressions are evaluated
  * (transformPartitionBound, eval_const_expressions) as the parent's owner,
  * in a security-restricted operation, as the server's own maintenance
  * commands run an owner's code, so that plan() or review() run by a
@@ -155,54 +157,53 @@ attachable(Relation parent, Relation part, PartitionBoundSpec *bound)
  * may not evaluate is not implied, and fails neither plan() nor a statement
  * the server accepts.  A cancel is raised again.
  */
-static bool
-partition_constraint_implied(MgModel *m, Relation parent, Relation part, PartitionBoundSpec *spec)
+typedef struct BoundTest
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	volatile bool implied = false;
+	MgModel    *m;
+	Relation	parent;
+	Relation	rel;			/* the partition attached, or the default partition */
+	PartitionBoundSpec *spec;
+	bool		default_partition;	/* rel is the default: its constraint is the bound's negation */
+	bool		implied;
+} BoundTest;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
+/* The server's test, run as the parent's owner (see partition_constraint_implied). */
+static void
+bound_test(void *arg)
+{
+	BoundTest  *t = (BoundTest *) arg;
+	ParseState *pstate = make_parsestate(NULL);
+	OwnerContext as_owner;
+	PartitionBoundSpec *bound;
+	List	   *qual;
+
+	begin_as_owner(RelationGetForm(t->parent)->relowner, &as_owner);
+	pstate->p_sourcetext = t->m->query;
+	bound = transformPartitionBound(pstate, t->parent, (PartitionBoundSpec *) copyObjectImpl(t->spec));
+	if (t->default_partition)
+		/* check_default_partition_contents */
+		qual = get_proposed_default_constraint(get_qual_from_partbound(t->parent, bound));
+	else
 	{
-		ParseState *pstate = make_parsestate(NULL);
-		OwnerContext as_owner;
-		PartitionBoundSpec *bound;
-		List	   *qual;
-
-		begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
-		pstate->p_sourcetext = m->query;
-		bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
-		qual = list_concat(get_qual_from_partbound(parent, bound), RelationGetPartitionQual(parent));
 		/* As ATExecAttachPartition: no canonicalize_qual (it takes no List). */
+		qual = list_concat(get_qual_from_partbound(t->parent, bound),
+						   RelationGetPartitionQual(t->parent));
 		qual = (List *) eval_const_expressions(NULL, (Node *) qual);
 		qual = list_make1(make_ands_explicit(qual));
-		qual = map_partition_varattnos(qual, 1, part, parent);
-		implied = PartConstraintImpliedByRelConstraint(part, qual);
-		end_as_owner(&as_owner);
-		free_parsestate(pstate);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
 	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
+	qual = map_partition_varattnos(qual, 1, t->rel, t->parent);
+	t->implied = PartConstraintImpliedByRelConstraint(t->rel, qual);
+	end_as_owner(&as_owner);
+	free_parsestate(pstate);
+}
 
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		if (mg_error_must_propagate(edata->sqlerrcode))
-			ReThrowError(edata);
-		FreeErrorData(edata);
-		implied = false;
-	}
-	PG_END_TRY();
-	return implied;
+static bool
+partition_constraint_implied(MgModel *m, Relation parent, Relation rel, PartitionBoundSpec *spec,
+							 bool default_partition)
+{
+	BoundTest	t = {m, parent, rel, spec, default_partition, false};
+
+	return mg_guarded_call(bound_test, &t) && t.implied;
 }
 
 void
@@ -256,7 +257,7 @@ model_attach_partition(MgModel *m, Oid parentid, PartitionCmd *pc)
 	attach_ok = parent && part && pc->bound && attachable(parent, part, pc->bound);
 	if (attach_ok)
 	{
-		if (partition_constraint_implied(m, parent, part, pc->bound))
+		if (partition_constraint_implied(m, parent, part, pc->bound, false))
 		{
 			op->scan_needed = false;
 			op->effect = EFFECT_METADATA;
@@ -313,59 +314,11 @@ default_partition_proven(MgModel *m, Oid parentid, Oid defaultid, PartitionBound
 	Relation	parent = peek_relation(parentid);
 	Relation	def = parent ? peek_relation(defaultid) : NULL;
 	PartitionKey key = parent ? RelationGetPartitionKey(parent) : NULL;
-	volatile bool proven = false;
+	bool		proven = false;
 
 	if (parent && def && key && spec && !spec->is_default && spec->strategy == key->strategy &&
 		def->rd_rel->relkind == RELKIND_RELATION)
-	{
-		/*
-		 * In an internal subtransaction: a bound the owner may not evaluate
-		 * (a function only the role running the statement may call, or that
-		 * the restricted search_path of 17+ does not find) is not proven,
-		 * and fails neither plan() nor a statement the server accepts.  A
-		 * cancel is raised again.
-		 */
-		MemoryContext cxt = CurrentMemoryContext;
-		ResourceOwner owner = CurrentResourceOwner;
-
-		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(cxt);
-		PG_TRY();
-		{
-			ParseState *pstate = make_parsestate(NULL);
-			OwnerContext as_owner;
-			PartitionBoundSpec *bound;
-			List	   *qual;
-
-			begin_as_owner(RelationGetForm(parent)->relowner, &as_owner);
-			pstate->p_sourcetext = m->query;
-			bound = transformPartitionBound(pstate, parent, (PartitionBoundSpec *) copyObjectImpl(spec));
-			qual = get_proposed_default_constraint(get_qual_from_partbound(parent, bound));
-			qual = map_partition_varattnos(qual, 1, def, parent);
-			proven = PartConstraintImpliedByRelConstraint(def, qual);
-			end_as_owner(&as_owner);
-			free_parsestate(pstate);
-			ReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(cxt);
-			CurrentResourceOwner = owner;
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			FlushErrorState();
-			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(cxt);
-			CurrentResourceOwner = owner;
-			if (mg_error_must_propagate(edata->sqlerrcode))
-				ReThrowError(edata);
-			FreeErrorData(edata);
-			proven = false;
-		}
-		PG_END_TRY();
-	}
+		proven = partition_constraint_implied(m, parent, def, spec, true);
 	if (def)
 		release_peek(def);
 	if (parent)
