@@ -178,6 +178,8 @@ CREATE DOMAIN tool_registry.change_id AS int CHECK (VALUE > 0);
 CREATE FUNCTION tool_registry.deployed(int) RETURNS boolean LANGUAGE sql AS 'SELECT true';
 ALTER FUNCTION tool_registry.deployed(int) STABLE;
 ALTER FUNCTION tool_registry.deployed(int) OWNER TO CURRENT_USER;
+COMMENT ON FUNCTION tool_registry.deployed(int) IS 'is it deployed';
+COMMENT ON TYPE tool_registry.state IS 'deployment state';
 SET search_path = tool_registry, public;
 CREATE FUNCTION registered() RETURNS int LANGUAGE sql AS 'SELECT 1';
 RESET search_path;

@@ -219,6 +219,45 @@ function_excluded(ObjectWithArgs *func, ObjectType type)
 		mg_history_excludes(list_make1(quote_qualified_identifier(schema, get_func_name(funcid))));
 }
 
+/*
+ * An object as DROP, ALTER ... OWNER TO and COMMENT ON name it (the same
+ * node for the same kind, but a type: a TypeName or a name list).
+ */
+static bool
+object_excluded(ObjectType type, Node *object)
+{
+	switch (type)
+	{
+		case OBJECT_SCHEMA:
+			return mg_history_excludes_schema(strVal(object));
+		case OBJECT_TABLE:
+		case OBJECT_VIEW:
+		case OBJECT_MATVIEW:
+		case OBJECT_SEQUENCE:
+		case OBJECT_INDEX:
+		case OBJECT_FOREIGN_TABLE:
+			return names_excluded(castNode(List, object), list_length(castNode(List, object)));
+		case OBJECT_COLUMN:
+		case OBJECT_TABCONSTRAINT:
+		case OBJECT_TRIGGER:
+		case OBJECT_POLICY:
+		case OBJECT_RULE:
+			/* the relation's name, then the object's */
+			return names_excluded(castNode(List, object), list_length(castNode(List, object)) - 1);
+		case OBJECT_TYPE:
+		case OBJECT_DOMAIN:
+			return type_excluded(IsA(object, TypeName) ? (TypeName *) object
+								 : makeTypeNameFromNameList(castNode(List, object)));
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+		case OBJECT_AGGREGATE:
+			return function_excluded(castNode(ObjectWithArgs, object), type);
+		default:
+			return false;
+	}
+}
+
 bool
 mg_history_excludes_statement(Node *parsetree)
 {
@@ -265,61 +304,15 @@ mg_history_excludes_statement(Node *parsetree)
 				if (d->objects == NIL)
 					return false;
 				foreach(lc, d->objects)
-				{
-					Node	   *obj = (Node *) lfirst(lc);
-					bool		covered;
-
-					switch (d->removeType)
-					{
-						case OBJECT_SCHEMA:
-							covered = mg_history_excludes_schema(strVal(obj));
-							break;
-						case OBJECT_TABLE:
-						case OBJECT_VIEW:
-						case OBJECT_MATVIEW:
-						case OBJECT_SEQUENCE:
-						case OBJECT_INDEX:
-						case OBJECT_FOREIGN_TABLE:
-							covered = names_excluded(castNode(List, obj), list_length(castNode(List, obj)));
-							break;
-						case OBJECT_TYPE:
-						case OBJECT_DOMAIN:
-							covered = type_excluded(castNode(TypeName, obj));
-							break;
-						case OBJECT_FUNCTION:
-						case OBJECT_PROCEDURE:
-						case OBJECT_ROUTINE:
-						case OBJECT_AGGREGATE:
-							covered = function_excluded(castNode(ObjectWithArgs, obj), d->removeType);
-							break;
-						default:
-							covered = false;
-							break;
-					}
-					if (!covered)
+					if (!object_excluded(d->removeType, (Node *) lfirst(lc)))
 						return false;
-				}
 				return true;
 			}
 		case T_AlterOwnerStmt:
 			{
 				AlterOwnerStmt *a = (AlterOwnerStmt *) parsetree;
 
-				switch (a->objectType)
-				{
-					case OBJECT_SCHEMA:
-						return mg_history_excludes_schema(strVal(a->object));
-					case OBJECT_FUNCTION:
-					case OBJECT_PROCEDURE:
-					case OBJECT_ROUTINE:
-					case OBJECT_AGGREGATE:
-						return function_excluded(castNode(ObjectWithArgs, a->object), a->objectType);
-					case OBJECT_TYPE:
-					case OBJECT_DOMAIN:
-						return type_excluded(makeTypeNameFromNameList(castNode(List, a->object)));
-					default:
-						return false;
-				}
+				return object_excluded(a->objectType, a->object);
 			}
 		case T_CreateSchemaStmt:
 			return mg_history_excludes_schema(((CreateSchemaStmt *) parsetree)->schemaname);
@@ -327,29 +320,7 @@ mg_history_excludes_statement(Node *parsetree)
 			{
 				CommentStmt *c = (CommentStmt *) parsetree;
 
-				switch (c->objtype)
-				{
-					case OBJECT_SCHEMA:
-						return mg_history_excludes_schema(strVal(c->object));
-					case OBJECT_TABLE:
-					case OBJECT_VIEW:
-					case OBJECT_MATVIEW:
-					case OBJECT_SEQUENCE:
-					case OBJECT_INDEX:
-					case OBJECT_FOREIGN_TABLE:
-						return names_excluded(castNode(List, c->object),
-											  list_length(castNode(List, c->object)));
-					case OBJECT_COLUMN:
-					case OBJECT_TABCONSTRAINT:
-					case OBJECT_TRIGGER:
-					case OBJECT_POLICY:
-					case OBJECT_RULE:
-						/* the relation's name, then the object's */
-						return names_excluded(castNode(List, c->object),
-											  list_length(castNode(List, c->object)) - 1);
-					default:
-						return false;
-				}
+				return object_excluded(c->objtype, c->object);
 			}
 		case T_GrantStmt:
 			{
